@@ -1,0 +1,122 @@
+"""The command line: `rnn-tui [SCENARIO]` opens the app; subcommands script the rest."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import __version__
+from .scenario import BUILTIN_DEFAULT, ScenarioError, builtin_names, load_scenario
+
+
+class _DefaultToOpen(click.Group):
+    """`rnn-tui X` means `rnn-tui open X` unless X is a subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        passthrough = {"--help", "-h", "--version"}
+        if not args or (args[0] not in self.commands and args[0] not in passthrough):
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToOpen, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rnn-tui")
+def cli() -> None:
+    """Step through a recurrent neural network one timestep at a time.
+
+    With no command, opens the app on SCENARIO (a file or a built-in name;
+    default: the intent scenario)."""
+
+
+@cli.command("open")
+@click.argument("scenario", required=False)
+def open_app(scenario: str | None) -> None:
+    """Open the app on SCENARIO (default: the built-in intent scenario)."""
+    load_scenario(scenario)  # fail here, with a message, before the terminal switches modes
+    from .ui import make_app
+
+    app = make_app(scenario)
+    app.run()
+    sys.exit(app.return_code or 0)
+
+
+@cli.command("list")
+def list_builtins() -> None:
+    """The built-in scenarios, one line each."""
+    names = builtin_names()
+    width = max(len(n) for n in names)
+    for name in names:
+        try:
+            s = load_scenario(name)
+        except ScenarioError as e:  # a broken built-in is a bug, but list the rest
+            click.echo(f"{name:<{width}}  (broken: {e.problems[0].message})")
+            continue
+        net = s.network
+        shape = (
+            f"{net.cell} {net.num_layers}L{' bi' if net.bidirectional else ''} H={net.hidden_size}"
+        )
+        marker = "*" if name == BUILTIN_DEFAULT else " "
+        click.echo(f"{name:<{width}} {marker} {shape:<16}  {s.title}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+def validate(files: tuple[str, ...]) -> None:
+    """Check scenario files; exit 0 when all are valid, 2 otherwise."""
+    bad = 0
+    for file in files:
+        try:
+            s = load_scenario(file)
+        except ScenarioError as e:
+            bad += 1
+            for problem in e.problems:
+                click.echo(f"error: {problem}", err=True)
+            continue
+        click.echo(f"ok: {file}: {s.title}")
+    if bad:
+        click.echo(f"{bad} of {len(files)} file(s) invalid", err=True)
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    default=True,
+    help="JSON on stdout (the default and only format).",
+)
+def trace(scenario: str, as_json: bool) -> None:
+    """The whole computation of SCENARIO as JSON on stdout."""
+    from .engine import trace_to_dict
+
+    s = load_scenario(scenario)
+    data = trace_to_dict(s.trace(), scenario=s.name, model=s.model_config())
+    json.dump(data, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every user-caused error becomes a message and exit status 2."""
+    try:
+        cli.main(args=argv, prog_name="rnn-tui", standalone_mode=False)
+    except ScenarioError as e:
+        for problem in e.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(2 if e.exit_code in (1, 2) else e.exit_code)
+    except BrokenPipeError:  # `rnn-tui trace x | head`
+        sys.stderr.close()
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

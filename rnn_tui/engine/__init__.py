@@ -1,0 +1,31 @@
+"""The numerical core of rnn-tui: numpy only, never textual or rich."""
+
+from .cells import CELLS, NONLINEARITIES, sigmoid
+from .network import (
+    DIRECTIONS,
+    MERGES,
+    READOUTS,
+    Network,
+    init_state_dict,
+    merge_states,
+    parameter_shapes,
+)
+from .trace import DirectionTrace, LayerTrace, Trace, softmax, trace_to_dict
+
+__all__ = [
+    "CELLS",
+    "DIRECTIONS",
+    "MERGES",
+    "NONLINEARITIES",
+    "READOUTS",
+    "DirectionTrace",
+    "LayerTrace",
+    "Network",
+    "Trace",
+    "init_state_dict",
+    "merge_states",
+    "parameter_shapes",
+    "sigmoid",
+    "softmax",
+    "trace_to_dict",
+]

@@ -1,0 +1,301 @@
+"""A stacked, optionally bidirectional RNN / LSTM / GRU with PyTorch's parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from .cells import ACTIVATIONS, CELLS, NONLINEARITIES, CellSpec, gru_step, lstm_step, rnn_step
+from .trace import DirectionTrace, LayerTrace, Trace
+
+MERGES = ("concat", "sum", "mean", "mul")
+READOUTS = ("every", "last")
+DIRECTIONS = ("forward", "backward")
+
+
+def merge_states(forward: np.ndarray, backward: np.ndarray, mode: str) -> np.ndarray:
+    """Combine the two directions. forward, backward: (..., H) -> (..., 2H) for
+    concat (PyTorch's choice), else (..., H) elementwise (Keras' other modes)."""
+    if mode == "concat":
+        return np.concatenate([forward, backward], axis=-1)
+    if mode == "sum":
+        return forward + backward
+    if mode == "mean":
+        return (forward + backward) / 2
+    if mode == "mul":
+        return forward * backward
+    raise ValueError(f"merge must be one of {', '.join(MERGES)}, not {mode!r}")
+
+
+def parameter_shapes(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int = 1,
+    bidirectional: bool = False,
+    merge: str = "concat",
+    output_size: int = 0,
+    bias: bool = True,
+) -> dict[str, tuple[int, ...]]:
+    """Every parameter's PyTorch name and shape, in PyTorch's order, then the readout."""
+    spec = CELLS[cell]
+    gh = spec.blocks * hidden_size
+    merged = 2 * hidden_size if bidirectional and merge == "concat" else hidden_size
+    shapes: dict[str, tuple[int, ...]] = {}
+    for k in range(num_layers):
+        layer_in = input_size if k == 0 else merged
+        for suffix in ("", "_reverse") if bidirectional else ("",):
+            shapes[f"weight_ih_l{k}{suffix}"] = (gh, layer_in)
+            shapes[f"weight_hh_l{k}{suffix}"] = (gh, hidden_size)
+            if bias:
+                shapes[f"bias_ih_l{k}{suffix}"] = (gh,)
+                shapes[f"bias_hh_l{k}{suffix}"] = (gh,)
+    if output_size:
+        shapes["readout.weight"] = (output_size, merged)
+        shapes["readout.bias"] = (output_size,)
+    return shapes
+
+
+def init_state_dict(
+    shapes: Mapping[str, tuple[int, ...]], hidden_size: int, seed: int
+) -> dict[str, np.ndarray]:
+    """PyTorch's default initialisation from a seed: U(-1/√H, 1/√H) for the
+    recurrent parameters, U(-1/√fan_in, 1/√fan_in) for the readout (nn.Linear),
+    N(0, 1) for an embedding table. Drawn in the order of `shapes`; float64."""
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray] = {}
+    readout_fan_in = shapes["readout.weight"][1] if "readout.weight" in shapes else 1
+    for name, shape in shapes.items():
+        if name.startswith("embedding."):
+            out[name] = rng.standard_normal(shape)
+            continue
+        fan = readout_fan_in if name.startswith("readout.") else hidden_size
+        bound = 1.0 / np.sqrt(fan)
+        out[name] = rng.uniform(-bound, bound, size=shape)
+    return out
+
+
+class Network:
+    """RNN, LSTM or GRU; any depth; uni- or bidirectional; optional linear readout.
+
+    Parameters use PyTorch's names and shapes (``weight_ih_l0``, ``bias_hh_l1_reverse``,
+    …) plus ``readout.weight`` (O × H') and ``readout.bias`` (O,), so a trained
+    PyTorch ``state_dict`` is a dictionary copy. Without ``state_dict`` the weights
+    are drawn from ``seed`` with PyTorch's default initialisation.
+    """
+
+    def __init__(
+        self,
+        cell: str = "rnn",
+        input_size: int = 1,
+        hidden_size: int = 1,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        merge: str = "concat",
+        nonlinearity: str = "tanh",
+        output_size: int = 0,
+        readout: str = "every",
+        bias: bool = True,
+        state_dict: Mapping[str, np.ndarray] | None = None,
+        seed: int = 0,
+        dtype: type | np.dtype = np.float64,
+    ) -> None:
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {', '.join(CELLS)}, not {cell!r}")
+        for name, value in (
+            ("input_size", input_size),
+            ("hidden_size", hidden_size),
+            ("num_layers", num_layers),
+        ):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, not {value!r}")
+        if not isinstance(output_size, (int, np.integer)) or output_size < 0:
+            raise ValueError(f"output_size must be a non-negative integer, not {output_size!r}")
+        if merge not in MERGES:
+            raise ValueError(f"merge must be one of {', '.join(MERGES)}, not {merge!r}")
+        if nonlinearity not in NONLINEARITIES:
+            raise ValueError(
+                f"nonlinearity must be one of {', '.join(NONLINEARITIES)}, not {nonlinearity!r}"
+            )
+        if readout not in READOUTS:
+            raise ValueError(f"readout must be one of {', '.join(READOUTS)}, not {readout!r}")
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
+        self.spec: CellSpec = CELLS[cell]
+        self.cell = cell
+        self.input_size = int(input_size)
+        self.hidden_size = int(hidden_size)
+        self.num_layers = int(num_layers)
+        self.bidirectional = bool(bidirectional)
+        self.merge = merge
+        self.nonlinearity = nonlinearity
+        self.output_size = int(output_size)
+        self.readout = readout
+        self.bias = bool(bias)
+        self.shapes = parameter_shapes(
+            cell, self.input_size, self.hidden_size, self.num_layers,
+            self.bidirectional, merge, self.output_size, self.bias,
+        )  # fmt: skip
+        if state_dict is None:
+            state_dict = init_state_dict(self.shapes, self.hidden_size, seed)
+        self.params = self._checked(state_dict)
+        # Transposed recurrent weights, contiguous, so each step is one h @ W.
+        self._w_hh_t = {
+            name: np.ascontiguousarray(w.T)
+            for name, w in self.params.items()
+            if name.startswith("weight_hh")
+        }
+
+    # ------------------------------------------------------------------ set-up
+    def _checked(self, state_dict: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        missing = [name for name in self.shapes if name not in state_dict]
+        if missing:
+            raise ValueError(f"state_dict lacks {', '.join(missing)}")
+        unexpected = [name for name in state_dict if name not in self.shapes]
+        if unexpected:
+            raise ValueError(f"state_dict has unexpected keys: {', '.join(unexpected)}")
+        params = {}
+        for name, shape in self.shapes.items():
+            array = np.asarray(state_dict[name])
+            if array.shape != shape:
+                raise ValueError(f"{name} has shape {array.shape}, expected {shape}")
+            params[name] = np.array(array, dtype=self.dtype)  # a private copy
+        return params
+
+    @property
+    def merged_size(self) -> int:
+        """Width H' of a layer's output: 2H for bidirectional concat, else H."""
+        return (
+            2 * self.hidden_size
+            if self.bidirectional and self.merge == "concat"
+            else self.hidden_size
+        )
+
+    @property
+    def directions(self) -> tuple[str, ...]:
+        """("forward",) or ("forward", "backward")."""
+        return DIRECTIONS if self.bidirectional else DIRECTIONS[:1]
+
+    def config(self) -> dict:
+        """The model block of `trace --json`."""
+        return {
+            "cell": self.cell,
+            "input_size": self.input_size,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "bidirectional": self.bidirectional,
+            "merge": self.merge,
+            "nonlinearity": self.nonlinearity if self.cell == "rnn" else None,
+            "output_size": self.output_size,
+            "readout": self.readout if self.output_size else None,
+        }
+
+    def weights(self, layer: int, direction: str) -> tuple[np.ndarray, ...]:
+        """(W_ih, W_hh, b_ih, b_hh) of one layer and direction; zeros when bias=False.
+        Shapes: (blocks*H, in), (blocks*H, H), (blocks*H,), (blocks*H,)."""
+        suffix = "_reverse" if direction == "backward" else ""
+        w_ih = self.params[f"weight_ih_l{layer}{suffix}"]
+        w_hh = self.params[f"weight_hh_l{layer}{suffix}"]
+        zeros = np.zeros(w_ih.shape[0], dtype=self.dtype)
+        b_ih = self.params.get(f"bias_ih_l{layer}{suffix}", zeros)
+        b_hh = self.params.get(f"bias_hh_l{layer}{suffix}", zeros)
+        return w_ih, w_hh, b_ih, b_hh
+
+    def _inputs(self, inputs: np.ndarray) -> np.ndarray:
+        x = np.asarray(inputs)
+        if x.ndim != 2 or x.shape[1] != self.input_size or x.shape[0] < 1:
+            raise ValueError(f"inputs must have shape (T >= 1, {self.input_size}), not {x.shape}")
+        return np.ascontiguousarray(x, dtype=self.dtype)
+
+    # ------------------------------------------------------------------ the math
+    def step(
+        self, layer: int, direction: str, x_t: np.ndarray, state: tuple[np.ndarray, ...]
+    ) -> tuple[tuple[np.ndarray, ...], dict[str, np.ndarray]]:
+        """One timestep of one layer and direction, input projection included.
+        x_t: (in,); state: (h,) or for LSTM (h, c), each (H,).
+        Returns the new state and the gate activations {name: (H,)}."""
+        w_ih, _, b_ih, b_hh = self.weights(layer, direction)
+        xp = w_ih @ x_t + b_ih  # this step's input projection
+        return self._recur(xp, state, self._w_hh_t[self._hh_name(layer, direction)], b_hh)
+
+    def _hh_name(self, layer: int, direction: str) -> str:
+        return f"weight_hh_l{layer}{'_reverse' if direction == 'backward' else ''}"
+
+    def _recur(self, xp, state, w_hh_t, b_hh):
+        if self.cell == "lstm":
+            h, c, gates = lstm_step(xp, state[0], state[1], w_hh_t, b_hh)
+            return (h, c), dict(zip(self.spec.gate_names, gates, strict=True))
+        if self.cell == "gru":
+            h, gates = gru_step(xp, state[0], w_hh_t, b_hh)
+            return (h,), dict(zip(self.spec.gate_names, gates, strict=True))
+        return (rnn_step(xp, state[0], w_hh_t, b_hh, ACTIVATIONS[self.nonlinearity]),), {}
+
+    def initial_state(self) -> tuple[np.ndarray, ...]:
+        """Zero state: (h0,) or (h0, c0), each (H,)."""
+        zero = np.zeros(self.hidden_size, dtype=self.dtype)
+        return (zero, zero.copy()) if self.spec.has_cell_state else (zero,)
+
+    def _run_direction(self, x: np.ndarray, layer: int, direction: str, vectorised: bool):
+        """Run one layer in one direction over x: (T, in) -> DirectionTrace."""
+        T, H = x.shape[0], self.hidden_size
+        w_ih, _, b_ih, b_hh = self.weights(layer, direction)
+        w_hh_t = self._w_hh_t[self._hh_name(layer, direction)]
+        projection = x @ w_ih.T + b_ih if vectorised else None  # all t in one product
+        h_all = np.empty((T, H), dtype=self.dtype)
+        c_all = np.empty((T, H), dtype=self.dtype) if self.spec.has_cell_state else None
+        gates = {name: np.empty((T, H), dtype=self.dtype) for name in self.spec.gate_names}
+        order = range(T) if direction == "forward" else range(T - 1, -1, -1)
+        state = self.initial_state()
+        for t in order:
+            if vectorised:
+                state, step_gates = self._recur(projection[t], state, w_hh_t, b_hh)
+            else:
+                state, step_gates = self.step(layer, direction, x[t], state)
+            h_all[t] = state[0]
+            if c_all is not None:
+                c_all[t] = state[1]
+            for name, value in step_gates.items():
+                gates[name][t] = value
+        return DirectionTrace(h=h_all, c=c_all, gates=gates, projection=projection)
+
+    def _run(self, inputs: np.ndarray, vectorised: bool) -> Trace:
+        x = self._inputs(inputs)
+        layers = []
+        layer_in = x
+        for k in range(self.num_layers):
+            fwd = self._run_direction(layer_in, k, "forward", vectorised)
+            bwd = (
+                self._run_direction(layer_in, k, "backward", vectorised)
+                if self.bidirectional
+                else None
+            )
+            out = fwd.h if bwd is None else merge_states(fwd.h, bwd.h, self.merge)
+            layers.append(LayerTrace(input=layer_in, forward=fwd, backward=bwd, output=out))
+            layer_in = out
+        return Trace(inputs=x, layers=layers, outputs=self._readout(layers[-1]))
+
+    def final_state(self, top: LayerTrace) -> np.ndarray:
+        """The many-to-one summary, (H',): forward at t=T merged with backward at t=1 (h_n)."""
+        if top.backward is None:
+            return top.forward.h[-1]
+        return merge_states(top.forward.h[-1], top.backward.h[0], self.merge)
+
+    def _readout(self, top: LayerTrace) -> np.ndarray | None:
+        if not self.output_size:
+            return None
+        w, b = self.params["readout.weight"], self.params["readout.bias"]
+        states = top.output if self.readout == "every" else self.final_state(top)[None, :]
+        return states @ w.T + b  # o_t = W_oh s_t + b_o
+
+    def trace(self, inputs: np.ndarray) -> Trace:
+        """The vectorised run. inputs: (T, input_size) -> Trace with every state.
+        The input projection is one matrix product per layer and direction; only
+        the recurrent part is looped over time."""
+        return self._run(inputs, vectorised=True)
+
+    def trace_stepwise(self, inputs: np.ndarray) -> Trace:
+        """The same run, one timestep at a time (the input projected per step).
+        inputs: (T, input_size) -> Trace; agrees with `trace` to rounding."""
+        return self._run(inputs, vectorised=False)
