@@ -20,7 +20,9 @@ from .engine import CELLS, MERGES, NONLINEARITIES, READOUTS, Network, Trace, sof
 from .engine.network import parameter_shapes
 
 BUILTIN_DEFAULT = "intent"
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+# A source checkout keeps them at the top of the repository; a wheel inside the package.
+_CHECKOUT_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+BUILTIN_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else Path(__file__).resolve().parent / "scenarios"
 MAX_TOML_BYTES = 4 * 1024 * 1024  # a scenario is hand-written text; larger is a mistake
 ENCODINGS = ("one-hot", "embedding")
 DTYPES = ("float64", "float32")

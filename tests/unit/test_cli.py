@@ -1,0 +1,120 @@
+"""The command line as a user runs it: real processes, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnn_tui.scenario import builtin_names, load_scenario
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "rnn_tui", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_list_shows_every_builtin():
+    result = run("list")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(builtin_names())
+    for name in builtin_names():
+        (line,) = [ln for ln in lines if ln.split()[0] == name]
+        assert load_scenario(name).title in line
+    assert any(line.split()[1] == "*" for line in lines if line.startswith("intent "))
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_trace_json_layout(name):
+    result = run("trace", name, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    s = load_scenario(name)
+    trace = s.trace()
+    net = s.network
+    assert data["scenario"] == name
+    assert set(data) >= {"scenario", "model", "tokens", "inputs", "layers", "outputs"}
+    model = data["model"]
+    for key in ("cell", "input_size", "hidden_size", "num_layers", "bidirectional", "merge",
+                "nonlinearity", "output_size", "readout"):  # fmt: skip
+        assert key in model
+    assert model["hidden_size"] == net.hidden_size
+    T = len(data["inputs"])
+    assert T == trace.steps and data["tokens"] == s.tokens
+    assert len(data["layers"]) == net.num_layers
+    for k, layer in enumerate(data["layers"]):
+        directions = ["forward", "backward"] if net.bidirectional else ["forward"]
+        assert [d for d in ("forward", "backward") if d in layer] == directions
+        for d in directions:
+            h = np.array(layer[d]["h"])
+            assert h.shape == (T, net.hidden_size)
+            np.testing.assert_array_equal(h, getattr(trace.layers[k], d).h)
+        assert np.array(layer["output"]).shape == (T, net.merged_size)
+    if net.output_size:
+        rows = 1 if net.readout == "last" else T
+        assert np.array(data["outputs"]).shape == (rows, net.output_size)
+    if s.labels:
+        p = np.array(data["probabilities"])
+        np.testing.assert_allclose(p.sum(axis=-1), 1.0, atol=1e-12)
+        assert data["prediction"] in s.labels
+
+
+def test_validate_ok_builtins():
+    files = sorted(str(p) for p in (Path(__file__).parents[2] / "scenarios").glob("*.toml"))
+    result = run("validate", *files)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("ok: ") == len(files)
+
+
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        ("misspelt-key.toml", 'model.hiden_size: unknown key (did you mean "hidden_size"?)'),
+        ("wrong-type.toml", 'model.hidden_size: expected an integer, found "four"'),
+        ("missing-weights.toml", 'weights.file: "does-not-exist.npz" not found'),
+        ("wrong-shape.toml", "weights.values.weight_ih_l0: expected shape (2, 1), found (2, 2)"),
+    ],
+)
+def test_validate_names_each_problem_and_exits_2(file, expected):
+    path = DATA / file
+    result = run("validate", str(path))
+    assert result.returncode == 2
+    assert f"error: {path}: {expected}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_reports_all_files_and_counts_the_bad():
+    result = run("validate", "intent", str(DATA / "wrong-type.toml"), str(DATA / "good-npz.toml"))
+    assert result.returncode == 2
+    assert result.stdout.count("ok: ") == 2
+    assert "1 of 3 file(s) invalid" in result.stderr
+
+
+def test_trace_of_bad_file_is_a_message_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("title = 1\n")
+    result = run("trace", str(bad))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert f"error: {bad}: title: expected a string, found 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_open_with_missing_scenario_exits_2_before_the_app_starts():
+    result = run("no-such-scenario")
+    assert result.returncode == 2
+    assert "no such file or built-in scenario" in result.stderr
+
+
+def test_unknown_option_exits_2():
+    result = run("validate")
+    assert result.returncode == 2
+    assert "Missing argument" in result.stderr
