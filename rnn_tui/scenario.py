@@ -22,7 +22,8 @@ from .engine.network import parameter_shapes
 BUILTIN_DEFAULT = "intent"
 # A source checkout keeps them at the top of the repository; a wheel inside the package.
 _CHECKOUT_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-BUILTIN_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else Path(__file__).resolve().parent / "scenarios"
+_PACKAGE_DIR = Path(__file__).resolve().parent / "scenarios"
+BUILTIN_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else _PACKAGE_DIR
 MAX_TOML_BYTES = 4 * 1024 * 1024  # a scenario is hand-written text; larger is a mistake
 ENCODINGS = ("one-hot", "embedding")
 DTYPES = ("float64", "float32")
@@ -206,7 +207,7 @@ class Scenario:
     def with_network(self, **changes) -> Scenario:
         """A copy whose network is rebuilt with some settings changed (fresh seeded weights)."""
         net = self.network
-        settings = dict(
+        settings: dict[str, Any] = dict(
             cell=net.cell, input_size=net.input_size, hidden_size=net.hidden_size,
             num_layers=net.num_layers, bidirectional=net.bidirectional, merge=net.merge,
             nonlinearity=net.nonlinearity, output_size=net.output_size, readout=net.readout,

@@ -249,7 +249,7 @@ class Network:
         order = range(T) if direction == "forward" else range(T - 1, -1, -1)
         state = self.initial_state()
         for t in order:
-            if vectorised:
+            if projection is not None:
                 state, step_gates = self._recur(projection[t], state, w_hh_t, b_hh)
             else:
                 state, step_gates = self.step(layer, direction, x[t], state)

@@ -89,7 +89,7 @@ def trace_to_dict(trace: Trace, *, scenario: str | None, model: dict) -> dict:
         "layers": layers,
         "outputs": None if trace.outputs is None else trace.outputs.tolist(),
     }
-    if trace.labels:
+    if trace.labels and trace.probabilities is not None:
         out["labels"] = list(trace.labels)
         out["probabilities"] = trace.probabilities.tolist()
         out["prediction"] = trace.prediction
