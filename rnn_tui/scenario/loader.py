@@ -1,0 +1,500 @@
+"""TOML -> a validated Scenario (a network plus its input sequences).
+
+Every problem a user can cause is a ScenarioError whose messages name the file
+and the field (``s.toml: model.hidden_size: expected an integer, found "eight"``);
+the loader gathers all it can find before it stops.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..engine import Network, Trace, init_state_dict, parameter_shapes, softmax
+from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
+from .weights import WeightsError, read_weights
+
+BUILTIN_DEFAULT = "intent"
+# A source checkout keeps them at the top of the repository; a wheel inside the package.
+_CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+_PACKAGE_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+BUILTIN_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else _PACKAGE_DIR
+MAX_TOML_BYTES = 4 * 1024 * 1024  # a scenario is hand-written text; larger is a mistake
+DEFAULT_SEQUENCE = "default"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where, and what."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}: {where}{self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario could not be loaded; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Scenario:
+    """A validated scenario: a network, its input sequences and what to show about them."""
+
+    name: str
+    title: str
+    description: str
+    path: Path | None
+    network: Network
+    inputs: np.ndarray  # (T, input_size), after encoding, of the selected sequence
+    tokens: list[str] | None = None  # of the selected sequence
+    vocab: list[str] | None = None
+    encoding: str | None = None
+    embedding: np.ndarray | None = None  # (vocab, input_size)
+    unknown: str | None = None
+    labels: list[str] | None = None
+    trained: bool = False  # False: seeded, untrained weights
+    weights_source: str = "seed"  # seed | file | inline
+    examples: list[dict] = field(default_factory=list)
+    sequences: dict[str, list[str] | np.ndarray] = field(default_factory=dict)
+    sequence: str = DEFAULT_SEQUENCE  # the selected one
+    text: str = ""  # the TOML source, kept for recordings
+
+    def trace(self) -> Trace:
+        """Run the network over the inputs; tokens, labels and probabilities filled in."""
+        trace = self.network.trace(self.inputs)
+        trace.tokens = list(self.tokens) if self.tokens is not None else None
+        if self.labels and trace.outputs is not None:
+            trace.labels = list(self.labels)
+            trace.probabilities = softmax(trace.outputs)
+            names = [self.labels[i] for i in np.argmax(trace.probabilities, axis=-1)]
+            trace.prediction = names[0] if self.network.readout == "last" else names
+        return trace
+
+    def model_config(self) -> dict:
+        """The `model` block of `trace --json`."""
+        cfg = self.network.config()
+        cfg["dtype"] = str(self.network.dtype)
+        return cfg
+
+    def encode(self, tokens: list[str]) -> np.ndarray:
+        """Tokens -> input vectors (T, input_size). Tokens outside the vocabulary become
+        the `unknown` token, or raise ValueError naming the first one."""
+        if self.vocab is None:
+            raise ValueError("this scenario's inputs are vectors, not tokens")
+        index = []
+        for tok in tokens:
+            if tok in self.vocab:
+                index.append(self.vocab.index(tok))
+            elif self.unknown is not None:
+                index.append(self.vocab.index(self.unknown))
+            else:
+                raise ValueError(f'"{tok}" is not in the vocabulary')
+        if self.encoding == "embedding":
+            assert self.embedding is not None
+            return self.embedding[index]
+        return np.eye(len(self.vocab), dtype=self.network.dtype)[index]
+
+    def with_tokens(self, tokens: list[str]) -> Scenario:
+        """A copy reading another sentence (ValueError for unknown tokens without `unknown`)."""
+        if not tokens:
+            raise ValueError("the sentence is empty")
+        return replace(self, tokens=list(tokens), inputs=self.encode(tokens))
+
+    def select(self, name: str) -> Scenario:
+        """A copy reading the named input sequence."""
+        seq = self.sequences[name]
+        if isinstance(seq, np.ndarray):
+            return replace(self, inputs=seq, tokens=None, sequence=name)
+        return replace(self.with_tokens(seq), sequence=name)
+
+    def with_network(self, **changes: Any) -> Scenario:
+        """A copy whose network is rebuilt with some settings changed (fresh seeded weights)."""
+        net = self.network
+        settings: dict[str, Any] = dict(
+            cell=net.cell, input_size=net.input_size, hidden_size=net.hidden_size,
+            num_layers=net.num_layers, bidirectional=net.bidirectional, merge=net.merge,
+            nonlinearity=net.nonlinearity, output_size=net.output_size, readout=net.readout,
+            bias=net.bias, dtype=net.dtype,
+        )  # fmt: skip
+        settings.update(changes)
+        return replace(self, network=Network(**settings), trained=False, weights_source="seed")
+
+
+# ---------------------------------------------------------------- finding files
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios, sorted."""
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
+
+
+def resolve(source: str | Path | None) -> Path:
+    """A path, or a built-in name, or None (the default) -> the scenario file's path."""
+    if source is None:
+        source = BUILTIN_DEFAULT
+    path = Path(source)
+    if path.suffix == ".toml" or path.exists() or "/" in str(source):
+        return path
+    builtin = BUILTIN_DIR / f"{source}.toml"
+    if builtin.exists():
+        return builtin
+    names = ", ".join(builtin_names())
+    raise ScenarioError(
+        [Problem(str(source), "", f"no such file or built-in scenario (built-ins: {names})")]
+    )
+
+
+def load_scenario(source: str | Path | None = None) -> Scenario:
+    """Load a scenario file or a built-in by name; raise ScenarioError on any problem."""
+    path = resolve(source)
+    label = str(path)
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(label, "", message)])
+
+    try:
+        if not path.is_file():
+            raise fail("file not found" if not path.exists() else "not a file")
+        size = path.stat().st_size
+        if size > MAX_TOML_BYTES:
+            raise fail(f"file is {size:,} bytes; scenarios are limited to {MAX_TOML_BYTES:,}")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise fail("not UTF-8 text") from None
+    except OSError as e:
+        raise fail(f"cannot read: {e.strerror}") from None
+    return parse_scenario(text, path=path)
+
+
+def parse_scenario(text: str, *, path: Path | None = None, name: str | None = None) -> Scenario:
+    """TOML text -> Scenario. `path` names the file in messages and anchors relative files."""
+    label = str(path) if path is not None else (name or "<scenario>")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError([Problem(label, "", f"not valid TOML: {e}")]) from None
+    scenario = _Builder(label, path, data).build()
+    scenario.text = text
+    scenario.name = name or (path.stem if path is not None else "scenario")
+    return scenario
+
+
+# ---------------------------------------------------------------- validation
+def _found(value: Any) -> str:
+    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _did_you_mean(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+class _Builder:
+    """Validates the TOML data in stages, gathering problems, then builds the Scenario."""
+
+    def __init__(self, label: str, path: Path | None, data: dict) -> None:
+        self.label = label
+        self.path = path
+        self.data = data
+        self.problems: list[Problem] = []
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.label, where, message))
+
+    def stop_if_any(self) -> None:
+        if self.problems:
+            raise ScenarioError(self.problems)
+
+    # -- keys and kinds
+    def check_schema(self) -> dict[str, dict[str, Any]]:
+        values: dict[str, dict[str, Any]] = {section: {} for section in SCHEMA}
+        top_keys = list(SCHEMA[""]) + list(SECTIONS)
+        for key, value in self.data.items():
+            if key in SECTIONS:
+                if not isinstance(value, dict):
+                    self.problem(key, f"expected a table [{key}], found {_found(value)}")
+                    continue
+                for sub, v in value.items():
+                    spec = SCHEMA[key].get(sub)
+                    if spec is None:
+                        hint = _did_you_mean(sub, list(SCHEMA[key]))
+                        self.problem(f"{key}.{sub}", f"unknown key{hint}")
+                    elif self._typed(f"{key}.{sub}", spec, v):
+                        values[key][sub] = v
+            elif key in SCHEMA[""]:
+                if self._typed(key, SCHEMA[""][key], value):
+                    values[""][key] = value
+            else:
+                self.problem(key, f"unknown key{_did_you_mean(key, top_keys)}")
+        reported = {p.field for p in self.problems}
+        for section in ("model", "input"):
+            if section not in self.data:
+                self.problem(section, "missing table")
+        for section, keys in SCHEMA.items():
+            for key, spec in keys.items():
+                where = f"{section}.{key}" if section else key
+                present = section == "" or section in self.data
+                if spec.required and key not in values[section] and present:
+                    if where not in reported:
+                        self.problem(where, f"missing; expected {KIND_NAMES[spec.kind]}")
+                values[section].setdefault(key, spec.default)
+        self.stop_if_any()
+        return values
+
+    def _typed(self, where: str, spec: Key, value: Any) -> bool:
+        if not kind_matches(spec.kind, value):
+            self.problem(where, f"expected {KIND_NAMES[spec.kind]}, found {_found(value)}")
+            return False
+        if spec.choices and value not in spec.choices:
+            options = ", ".join(f'"{c}"' for c in spec.choices)
+            self.problem(where, f"expected one of {options}, found {_found(value)}")
+            return False
+        if spec.minimum is not None and value < spec.minimum:
+            self.problem(where, f"expected an integer >= {spec.minimum}, found {value}")
+            return False
+        return True
+
+    # -- inputs
+    def _vectors(self, where: str, rows: list, width: int | None) -> np.ndarray | None:
+        if not rows or not rows[0]:
+            self.problem(where, "expected at least one non-empty row")
+            return None
+        width = width or len(rows[0])
+        ok = True
+        for i, row in enumerate(rows):
+            if len(row) != width:
+                self.problem(f"{where}[{i}]", f"expected {width} numbers, found {len(row)}")
+                ok = False
+            elif not all(math.isfinite(x) for x in row):
+                self.problem(f"{where}[{i}]", "NaN or infinity is not an input")
+                ok = False
+        return np.array(rows, dtype=np.float64) if ok else None
+
+    def build_inputs(self, v: dict) -> dict:
+        inp, model = v["input"], v["model"]
+        tokens, vectors = inp["tokens"], inp["vectors"]
+        if (tokens is None) == (vectors is None):
+            self.problem("input", "give exactly one of tokens or vectors")
+            self.stop_if_any()
+        extra = inp["sequences"] or {}
+        if DEFAULT_SEQUENCE in extra:
+            self.problem(f"input.sequences.{DEFAULT_SEQUENCE}", "this name is the main sequence's")
+        if vectors is not None:
+            main = self._vectors("input.vectors", vectors, None)
+            width = len(vectors[0]) if vectors and vectors[0] else None
+            sequences: dict[str, Any] = {DEFAULT_SEQUENCE: main}
+            for name, seq in extra.items():
+                if not kind_matches("matrix", seq):
+                    self.problem(f"input.sequences.{name}", "expected vectors, like input.vectors")
+                else:
+                    sequences[name] = self._vectors(f"input.sequences.{name}", seq, width)
+            if model["input_size"] is not None and width and model["input_size"] != width:
+                self.problem(
+                    "model.input_size",
+                    f"is {model['input_size']} but input.vectors rows have {width} numbers",
+                )
+            self.stop_if_any()
+            return {"sequences": sequences, "vocab": None, "encoding": None, "input_size": width}
+
+        sequences = {DEFAULT_SEQUENCE: tokens}
+        for name, seq in extra.items():
+            if not kind_matches("str_list", seq):
+                self.problem(f"input.sequences.{name}", "expected tokens, like input.tokens")
+            else:
+                sequences[name] = seq
+        for name, seq in sequences.items():
+            if not seq:
+                where = "input.tokens" if name == DEFAULT_SEQUENCE else f"input.sequences.{name}"
+                self.problem(where, "expected at least one token")
+        examples = v["train"]["examples"] or []
+        unknown, vocab = inp["unknown"], inp["vocab"]
+        if vocab is None:
+            words = {tok for seq in sequences.values() for tok in seq}
+            words.update(w for e in examples for w in e["text"].split())
+            if unknown is not None:
+                words.add(unknown)
+            vocab = sorted(words)
+        else:
+            dupes = sorted({w for w in vocab if vocab.count(w) > 1})
+            if dupes:
+                self.problem("input.vocab", f"repeats {', '.join(dupes)}")
+            if unknown is not None and unknown not in vocab:
+                self.problem("input.unknown", f'"{unknown}" is not in input.vocab')
+            elif unknown is None:
+                for name, seq in sequences.items():
+                    base = "input.tokens" if name == DEFAULT_SEQUENCE else f"input.sequences.{name}"
+                    for i, tok in enumerate(seq):
+                        if tok not in vocab:
+                            self.problem(f"{base}[{i}]", f'"{tok}" is not in input.vocab')
+        encoding = inp["encoding"]
+        size = model["input_size"]
+        if encoding == "one-hot":
+            if size is not None and size != len(vocab):
+                self.problem(
+                    "model.input_size",
+                    f"is {size} but one-hot over a vocabulary of {len(vocab)} tokens needs "
+                    f"{len(vocab)} (leave it out to infer it)",
+                )
+            size = len(vocab)
+        elif size is None:
+            self.problem("model.input_size", 'required with encoding = "embedding"')
+        self.stop_if_any()
+        return {"sequences": sequences, "vocab": vocab, "encoding": encoding, "input_size": size}
+
+    # -- weights
+    def load_arrays(self, w: dict) -> tuple[dict[str, np.ndarray] | None, str]:
+        sources = [k for k in ("seed", "file", "values") if w[k] is not None]
+        if len(sources) != 1:
+            found = ", ".join(sources) if sources else "none"
+            self.problem("weights", f"give exactly one of seed, file or values (found {found})")
+            self.stop_if_any()
+        if w["seed"] is not None:
+            return None, "seed"
+        if w["values"] is not None:
+            arrays = {}
+            for name, value in w["values"].items():
+                try:
+                    array = np.array(value, dtype=np.float64)
+                except (ValueError, TypeError):
+                    self.problem(
+                        f"weights.values.{name}",
+                        "expected a number or nested lists of numbers, rows of equal length",
+                    )
+                    continue
+                arrays[name] = array
+            self.stop_if_any()
+            return arrays, "inline"
+        name = w["file"]
+        base = self.path.parent if self.path is not None else Path.cwd()
+        file = (base / name).resolve()
+        if not file.is_file():
+            self.problem("weights.file", f'"{name}" not found (looked for {file})')
+            self.stop_if_any()
+        try:
+            arrays = read_weights(file)
+        except WeightsError as e:
+            where = f"weights.file[{e.key}]" if e.key else "weights.file"
+            self.problem(where, f'"{name}" {e.message}' if e.key is None else e.message)
+            self.stop_if_any()
+        return self.map_names(arrays, w), "file"
+
+    def map_names(self, arrays: dict[str, np.ndarray], w: dict) -> dict[str, np.ndarray]:
+        prefix, rename = w["prefix"], w["rename"] or {}
+        for src, dst in rename.items():
+            if not isinstance(dst, str):
+                self.problem(f"weights.rename.{src}", f"expected a string, found {_found(dst)}")
+            elif src not in arrays:
+                self.problem(f"weights.rename.{src}", "no such key in the file")
+        self.stop_if_any()
+        out = {}
+        for key, array in arrays.items():
+            if key in rename:
+                key = rename[key]
+            elif prefix and key.startswith(prefix):
+                key = key[len(prefix) :]
+            out[key] = array
+        return out
+
+    def check_arrays(self, arrays: dict, shapes: dict, where: str) -> None:
+        for name, shape in shapes.items():
+            if name not in arrays:
+                self.problem(f"{where}.{name}", f"missing; expected an array of shape {shape}")
+                continue
+            array = arrays[name]
+            if array.shape != shape:
+                self.problem(f"{where}.{name}", f"expected shape {shape}, found {array.shape}")
+            elif not (
+                np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)
+            ):
+                self.problem(f"{where}.{name}", f"expected numbers, found dtype {array.dtype}")
+            elif not np.all(np.isfinite(array)):
+                self.problem(f"{where}.{name}", "contains NaN or infinity")
+        for name in arrays:
+            if name not in shapes:
+                hint = _did_you_mean(name, list(shapes))
+                self.problem(f"{where}.{name}", f"not a parameter of this model{hint}")
+
+    # -- everything
+    def build(self) -> Scenario:
+        v = self.check_schema()
+        model, w, out = v["model"], v["weights"], v["output"]
+        inputs = self.build_inputs(v)
+        labels = out["labels"]
+        if labels is not None:
+            if out["size"] is not None and out["size"] != len(labels):
+                self.problem("output.size", f"is {out['size']} but output.labels has {len(labels)}")
+            if len(set(labels)) != len(labels):
+                self.problem("output.labels", "repeats a label")
+            if not labels:
+                self.problem("output.labels", "expected at least one label")
+        for i, e in enumerate(v["train"]["examples"] or []):
+            extra = set(e) - {"text", "label"}
+            if extra:
+                self.problem(f"train.examples[{i}]", f"unknown key {sorted(extra)[0]}")
+            if labels is not None and e["label"] not in labels:
+                self.problem(
+                    f"train.examples[{i}].label", f'"{e["label"]}" is not in output.labels'
+                )
+        self.stop_if_any()
+
+        vocab, encoding = inputs["vocab"], inputs["encoding"]
+        arch = dict(
+            cell=model["cell"], input_size=inputs["input_size"], hidden_size=model["hidden_size"],
+            num_layers=model["num_layers"], bidirectional=model["bidirectional"],
+            merge=model["merge"], output_size=len(labels) if labels else (out["size"] or 0),
+            bias=model["bias"],
+        )  # fmt: skip
+        shapes = parameter_shapes(**arch)
+        if encoding == "embedding":
+            shapes["embedding.weight"] = (len(vocab), inputs["input_size"])
+        arrays, source = self.load_arrays(w)
+        if arrays is None:
+            arrays = init_state_dict(shapes, model["hidden_size"], w["seed"])
+        self.check_arrays(
+            arrays, shapes, "weights.values" if source == "inline" else "weights.file"
+        )
+        self.stop_if_any()
+
+        dtype = np.float32 if model["dtype"] == "float32" else np.float64
+        embedding = None
+        if encoding == "embedding":
+            embedding = np.asarray(arrays.pop("embedding.weight"), dtype=dtype)
+        network = Network(
+            **arch, nonlinearity=model["nonlinearity"], readout=model["readout"],
+            state_dict=arrays, dtype=dtype,
+        )  # fmt: skip
+        trained = w["trained"] if w["trained"] is not None else source != "seed"
+        scenario = Scenario(
+            name="",
+            title=v[""]["title"],
+            description=v[""]["description"].strip(),
+            path=self.path,
+            network=network,
+            inputs=np.empty((0, inputs["input_size"]), dtype=dtype),
+            vocab=vocab,
+            encoding=encoding,
+            embedding=embedding,
+            unknown=v["input"]["unknown"],
+            labels=labels,
+            trained=trained,
+            weights_source=source,
+            examples=list(v["train"]["examples"] or []),
+        )
+        sequences = inputs["sequences"]
+        if vocab is None:
+            sequences = {k: np.asarray(s, dtype=dtype) for k, s in sequences.items()}
+        scenario.sequences = sequences
+        return scenario.select(DEFAULT_SEQUENCE)

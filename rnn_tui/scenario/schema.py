@@ -1,0 +1,263 @@
+"""The scenario schema: every key, its kind, default and meaning, in one table.
+
+The loader checks files against it, `docs/scenarios.md` and
+`scenario.schema.json` are generated from it (`python -m rnn_tui.scenario.schema`),
+and a test keeps the committed copies equal to what it generates.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import CELLS, MERGES, NONLINEARITIES, READOUTS
+
+ENCODINGS = ("one-hot", "embedding")
+DTYPES = ("float64", "float32")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the schema: its kind, default and meaning."""
+
+    kind: str  # str | int | bool | str_list | matrix | table | examples | sequences
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    minimum: int | None = None
+    help: str = ""
+
+
+SCHEMA: dict[str, dict[str, Key]] = {
+    "": {
+        "title": Key(
+            "str", required=True, help="One line, shown in the app and by `rnn-tui list`."
+        ),
+        "description": Key("str", "", help="What the scenario shows; shown in the app."),
+    },
+    "model": {
+        "cell": Key("str", "rnn", tuple(CELLS), help="The recurrent cell."),
+        "input_size": Key(
+            "int",
+            None,
+            minimum=1,
+            help="Input width. Required for embeddings; inferred for one-hot and vectors.",
+        ),
+        "hidden_size": Key(
+            "int", required=True, minimum=1, help="Units per layer and direction (H)."
+        ),
+        "num_layers": Key("int", 1, minimum=1, help="Stacked layers; layer k+1 reads layer k."),
+        "bidirectional": Key("bool", False, help="Add a backward direction to every layer."),
+        "merge": Key(
+            "str", "concat", MERGES, help="How the two directions combine (PyTorch: concat)."
+        ),
+        "nonlinearity": Key("str", "tanh", NONLINEARITIES, help="RNN only: the activation."),
+        "readout": Key(
+            "str",
+            "every",
+            READOUTS,
+            help="`every`: o_t for each t; `last`: one output from the final states.",
+        ),
+        "bias": Key("bool", True, help="Whether the cell has bias vectors."),
+        "dtype": Key("str", "float64", DTYPES, help="Floating-point precision."),
+    },
+    "weights": {
+        "seed": Key(
+            "int",
+            None,
+            minimum=0,
+            help="Draw PyTorch's default initialisation from this seed (untrained).",
+        ),
+        "file": Key(
+            "str",
+            None,
+            help="A .npz or .safetensors file, relative to the scenario, keys in PyTorch's names.",
+        ),
+        "prefix": Key("str", "", help="Stripped from every key of the file, e.g. `rnn.`."),
+        "rename": Key(
+            "table", None, help='File key -> rnn-tui name, e.g. `"fc.weight" = "readout.weight"`.'
+        ),
+        "values": Key("table", None, help="Inline arrays: name -> number or nested lists."),
+        "trained": Key(
+            "bool",
+            None,
+            help="Whether the weights were trained; default: true for file and values.",
+        ),
+    },
+    "input": {
+        "tokens": Key("str_list", None, help="The input sentence, one token per step."),
+        "vectors": Key(
+            "matrix", None, help="Explicit input vectors: T rows of input_size numbers."
+        ),
+        "encoding": Key("str", "one-hot", ENCODINGS, help="How tokens become vectors."),
+        "vocab": Key(
+            "str_list",
+            None,
+            help="Token order. Default: sorted tokens of every sequence and example.",
+        ),
+        "unknown": Key(
+            "str",
+            None,
+            help="Stands in for tokens outside the vocabulary (e.g. `<unk>`); "
+            "without it they are errors.",
+        ),
+        "sequences": Key(
+            "sequences",
+            None,
+            help="More named inputs, switchable in the app: name -> tokens or vectors.",
+        ),
+    },
+    "output": {
+        "labels": Key("str_list", None, help="Class names: o_t becomes a softmax over them."),
+        "size": Key("int", None, minimum=1, help="Output width when there are no labels."),
+    },
+    "train": {
+        "examples": Key(
+            "examples", None, help='`[{ text = "...", label = "..." }]`: what training fits.'
+        ),
+    },
+}
+SECTIONS = tuple(name for name in SCHEMA if name)
+
+KIND_NAMES = {
+    "str": "a string",
+    "int": "an integer",
+    "bool": "true or false",
+    "str_list": "a list of strings",
+    "matrix": "a list of lists of numbers",
+    "table": "a table",
+    "examples": "a list of tables with text and label",
+    "sequences": "a table of name -> tokens or vectors",
+}
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _is_str_list(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _is_matrix(v: Any) -> bool:
+    return isinstance(v, list) and all(
+        isinstance(r, list) and all(_is_number(x) for x in r) for r in v
+    )
+
+
+def kind_matches(kind: str, value: Any) -> bool:
+    """Whether a TOML value has the kind a key wants."""
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "str_list":
+        return _is_str_list(value)
+    if kind == "matrix":
+        return _is_matrix(value)
+    if kind == "table":
+        return isinstance(value, dict)
+    if kind == "examples":
+        return isinstance(value, list) and all(
+            isinstance(e, dict)
+            and isinstance(e.get("text"), str)
+            and isinstance(e.get("label"), str)
+            for e in value
+        )
+    if kind == "sequences":
+        return isinstance(value, dict) and all(
+            _is_str_list(v) or _is_matrix(v) for v in value.values()
+        )
+    raise AssertionError(kind)
+
+
+# ---------------------------------------------------------------- JSON Schema
+def _json_type(key: Key) -> dict:
+    matrix = {"type": "array", "items": {"type": "array", "items": {"type": "number"}}}
+    strings = {"type": "array", "items": {"type": "string"}}
+    kind = key.kind
+    if kind == "str":
+        out: dict = {"type": "string"}
+        if key.choices:
+            out["enum"] = list(key.choices)
+    elif kind == "int":
+        out = {"type": "integer"}
+        if key.minimum is not None:
+            out["minimum"] = key.minimum
+    elif kind == "bool":
+        out = {"type": "boolean"}
+    elif kind == "str_list":
+        out = strings
+    elif kind == "matrix":
+        out = matrix
+    elif kind == "table":
+        out = {"type": "object"}
+    elif kind == "examples":
+        out = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"text": {"type": "string"}, "label": {"type": "string"}},
+                "required": ["text", "label"],
+                "additionalProperties": False,
+            },
+        }
+    else:  # sequences
+        out = {"type": "object", "additionalProperties": {"anyOf": [strings, matrix]}}
+    out = dict(out)
+    out["description"] = key.help
+    if key.default is not None:
+        out["default"] = key.default
+    return out
+
+
+def json_schema() -> dict:
+    """A JSON Schema (draft 2020-12) for scenario files, for editors with TOML support."""
+
+    def section(keys: dict[str, Key]) -> dict:
+        return {
+            "type": "object",
+            "properties": {name: _json_type(k) for name, k in keys.items()},
+            "required": [name for name, k in keys.items() if k.required],
+            "additionalProperties": False,
+        }
+
+    top = section(SCHEMA[""])
+    for name in SECTIONS:
+        top["properties"][name] = section(SCHEMA[name])
+    top["required"] = [*top["required"], "model", "input"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://rnn-tui.invalid/scenario.schema.json",
+        "title": "rnn-tui scenario",
+        **top,
+    }
+
+
+def markdown_table() -> str:
+    """The key reference of docs/scenarios.md."""
+    lines = []
+    for name, keys in SCHEMA.items():
+        lines.append(f"### {'[' + name + ']' if name else 'top level'}\n")
+        lines.append("| key | type | default | meaning |")
+        lines.append("|---|---|---|---|")
+        for key_name, key in keys.items():
+            kind = KIND_NAMES[key.kind]
+            if key.choices:
+                kind = " \\| ".join(f"`{c}`" for c in key.choices)
+            default = "required" if key.required else (
+                "—" if key.default is None else f"`{json.dumps(key.default)}`")  # fmt: skip
+            lines.append(f"| `{key_name}` | {kind} | {default} | {key.help} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # regenerate the committed schema file
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    (root / "scenario.schema.json").write_text(json.dumps(json_schema(), indent=2) + "\n")
+    print(f"wrote {root / 'scenario.schema.json'}")
