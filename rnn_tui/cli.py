@@ -99,6 +99,32 @@ def trace(scenario: str, as_json: bool) -> None:
     sys.stdout.write("\n")
 
 
+@cli.command()
+@click.argument("name")
+@click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="rnn", show_default=True)
+@click.option("--layers", type=click.IntRange(1, 16), default=1, show_default=True)
+@click.option("--bidirectional", is_flag=True, help="Add a backward direction.")
+@click.option("--hidden", type=click.IntRange(1, 4096), default=8, show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(name: str, cell: str, layers: int, bidirectional: bool, hidden: int, force: bool) -> None:
+    """Write a commented starter scenario NAME.toml to edit."""
+    from pathlib import Path
+
+    from .scenario.starter import starter_text
+
+    path = Path(name if name.endswith(".toml") else f"{name}.toml")
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists; choose another name or pass --force")
+    text = starter_text(
+        path.name, cell=cell, layers=layers, bidirectional=bidirectional, hidden=hidden
+    )
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"{path}: cannot write: {e.strerror}") from None
+    click.echo(f"wrote {path}: open it with `rnn-tui {path}`")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every user-caused error becomes a message and exit status 2."""
     try:

@@ -231,7 +231,6 @@ def json_schema() -> dict:
     top["required"] = [*top["required"], "model", "input"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://rnn-tui.invalid/scenario.schema.json",
         "title": "rnn-tui scenario",
         **top,
     }

@@ -1,0 +1,56 @@
+"""`rnn-tui new`: a valid, commented starter scenario to edit."""
+
+from __future__ import annotations
+
+STARTER = '''\
+# A scenario for rnn-tui: a model and an input sequence.
+# Check it with `rnn-tui validate {file}`, open it with `rnn-tui {file}`.
+# Every key is described in docs/scenarios.md; unknown keys are errors.
+
+title = "{title}"
+description = """
+What this scenario shows. Shown in the app under the title."""
+
+[model]
+cell = "{cell}"            # rnn | lstm | gru
+hidden_size = {hidden}          # units per layer and direction (H)
+num_layers = {layers}           # layer k+1 reads layer k's states
+bidirectional = {bidirectional}     # add a backward direction reading from the end
+merge = "concat"         # concat | sum | mean | mul: how the two directions combine
+nonlinearity = "tanh"    # rnn only: tanh | relu | sigmoid
+readout = "last"         # every: o_t at each step | last: one output after the sequence
+
+[weights]
+seed = 1                 # PyTorch's default initialisation from this seed: untrained
+# file = "weights.npz"   # or trained weights, named as in PyTorch (weight_ih_l0, ...)
+# prefix = "rnn."        # stripped from every key of the file
+
+[input]
+tokens = ["what", "time", "is", "it", "?"]
+encoding = "one-hot"     # one-hot | embedding (then set model.input_size)
+# unknown = "<unk>"      # stands in for words outside the vocabulary
+
+[output]
+labels = ["ask_time", "greet"]   # softmax over these
+
+[train]                  # examples to fit with `rnn-tui train`
+examples = [
+  {{ text = "what time is it ?", label = "ask_time" }},
+  {{ text = "hello there", label = "greet" }},
+]
+'''
+
+
+def starter_text(
+    file: str, *, cell: str = "rnn", layers: int = 1, bidirectional: bool = False, hidden: int = 8
+) -> str:
+    """The starter scenario's TOML text, with the given architecture filled in."""
+    title = file.removesuffix(".toml").replace("-", " ").replace("_", " ").strip() or "my scenario"
+    return STARTER.format(
+        file=file,
+        title=title[:1].upper() + title[1:],
+        cell=cell,
+        hidden=hidden,
+        layers=layers,
+        bidirectional="true" if bidirectional else "false",
+    )
