@@ -226,3 +226,18 @@ def test_corrupt_npz(tmp_path):
     path = write(tmp_path, BASE.replace("seed = 1", 'file = "w.npz"'))
     (msg,) = problems_of(path)
     assert msg.startswith(f"{path}: weights.file: \"w.npz\" is not a readable .npz")
+
+
+def test_shared_weights_same_input_same_projection_different_states():
+    trace = load_scenario("shared-weights").trace()
+    forward = trace.layers[0].forward
+    assert np.ptp(forward.projection, axis=0).max() == 0.0  # W_ih x_t + b_ih: the same each t
+    assert np.abs(np.diff(forward.h, axis=0)).max() > 1e-3  # yet s_t moves: s_{t-1} differs
+
+
+def test_library_scenarios_say_when_they_are_untrained():
+    for name in builtin_names():
+        s = load_scenario(name)
+        if not s.trained:
+            text = s.description.lower()
+            assert "untrained" in text or "not trained" in text, name
