@@ -39,8 +39,9 @@ def parameter_shapes(
     bias: bool = True,
 ) -> dict[str, tuple[int, ...]]:
     """Every parameter's PyTorch name and shape, in PyTorch's order, then the readout."""
-    spec = CELLS[cell]
-    gh = spec.blocks * hidden_size
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {', '.join(CELLS)}, not {cell!r}")
+    gh = CELLS[cell].blocks * hidden_size
     merged = 2 * hidden_size if bidirectional and merge == "concat" else hidden_size
     shapes: dict[str, tuple[int, ...]] = {}
     for k in range(num_layers):
@@ -110,7 +111,11 @@ class Network:
         ):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
-        if not isinstance(output_size, (int, np.integer)) or output_size < 0:
+        if (
+            not isinstance(output_size, (int, np.integer))
+            or isinstance(output_size, bool)
+            or output_size < 0
+        ):
             raise ValueError(f"output_size must be a non-negative integer, not {output_size!r}")
         if merge not in MERGES:
             raise ValueError(f"merge must be one of {', '.join(MERGES)}, not {merge!r}")
@@ -161,6 +166,8 @@ class Network:
             array = np.asarray(state_dict[name])
             if array.shape != shape:
                 raise ValueError(f"{name} has shape {array.shape}, expected {shape}")
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"{name} contains NaN or infinity")
             params[name] = np.array(array, dtype=self.dtype)  # a private copy
         return params
 
@@ -195,7 +202,7 @@ class Network:
     def weights(self, layer: int, direction: str) -> tuple[np.ndarray, ...]:
         """(W_ih, W_hh, b_ih, b_hh) of one layer and direction; zeros when bias=False.
         Shapes: (blocks*H, in), (blocks*H, H), (blocks*H,), (blocks*H,)."""
-        suffix = "_reverse" if direction == "backward" else ""
+        suffix = self._suffix(direction)
         w_ih = self.params[f"weight_ih_l{layer}{suffix}"]
         w_hh = self.params[f"weight_hh_l{layer}{suffix}"]
         zeros = np.zeros(w_ih.shape[0], dtype=self.dtype)
@@ -207,7 +214,9 @@ class Network:
         x = np.asarray(inputs)
         if x.ndim != 2 or x.shape[1] != self.input_size or x.shape[0] < 1:
             raise ValueError(f"inputs must have shape (T >= 1, {self.input_size}), not {x.shape}")
-        return np.ascontiguousarray(x, dtype=self.dtype)
+        if not np.all(np.isfinite(x)):
+            raise ValueError("inputs contain NaN or infinity")
+        return np.array(x, dtype=self.dtype, order="C")  # the trace keeps its own copy
 
     # ------------------------------------------------------------------ the math
     def step(
@@ -220,8 +229,15 @@ class Network:
         xp = w_ih @ x_t + b_ih  # this step's input projection
         return self._recur(xp, state, self._w_hh_t[self._hh_name(layer, direction)], b_hh)
 
+    def _suffix(self, direction: str) -> str:
+        if direction not in self.directions:
+            raise ValueError(
+                f"direction must be one of {', '.join(self.directions)}, not {direction!r}"
+            )
+        return "_reverse" if direction == "backward" else ""
+
     def _hh_name(self, layer: int, direction: str) -> str:
-        return f"weight_hh_l{layer}{'_reverse' if direction == 'backward' else ''}"
+        return f"weight_hh_l{layer}{self._suffix(direction)}"
 
     def _recur(self, xp, state, w_hh_t, b_hh):
         if self.cell == "lstm":
