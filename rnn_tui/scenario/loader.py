@@ -283,12 +283,13 @@ class _Builder:
                 ok = False
         return np.array(rows, dtype=np.float64) if ok else None
 
-    def build_inputs(self, v: dict) -> dict:
+    def build_inputs(self, v: dict) -> dict | None:
+        """The input sequences, vocabulary and width; None when they cannot be made."""
         inp, model = v["input"], v["model"]
         tokens, vectors = inp["tokens"], inp["vectors"]
         if (tokens is None) == (vectors is None):
             self.problem("input", "give exactly one of tokens or vectors")
-            self.stop_if_any()
+            return None
         extra = inp["sequences"] or {}
         if DEFAULT_SEQUENCE in extra:
             self.problem(f"input.sequences.{DEFAULT_SEQUENCE}", "this name is the main sequence's")
@@ -306,7 +307,6 @@ class _Builder:
                     "model.input_size",
                     f"is {model['input_size']} but input.vectors rows have {width} numbers",
                 )
-            self.stop_if_any()
             return {"sequences": sequences, "vocab": None, "encoding": None, "input_size": width}
 
         sequences = {DEFAULT_SEQUENCE: tokens}
@@ -351,7 +351,6 @@ class _Builder:
             size = len(vocab)
         elif size is None:
             self.problem("model.input_size", 'required with encoding = "embedding"')
-        self.stop_if_any()
         return {"sequences": sequences, "vocab": vocab, "encoding": encoding, "input_size": size}
 
     # -- weights
@@ -360,7 +359,7 @@ class _Builder:
         if len(sources) != 1:
             found = ", ".join(sources) if sources else "none"
             self.problem("weights", f"give exactly one of seed, file or values (found {found})")
-            self.stop_if_any()
+            return None, "failed"
         if w["seed"] is not None:
             return None, "seed"
         if w["values"] is not None:
@@ -375,20 +374,19 @@ class _Builder:
                     )
                     continue
                 arrays[name] = array
-            self.stop_if_any()
             return arrays, "inline"
         name = w["file"]
         base = self.path.parent if self.path is not None else Path.cwd()
         file = (base / name).resolve()
         if not file.is_file():
             self.problem("weights.file", f'"{name}" not found (looked for {file})')
-            self.stop_if_any()
+            return None, "failed"
         try:
             arrays = read_weights(file)
         except WeightsError as e:
             where = f"weights.file[{e.key}]" if e.key else "weights.file"
             self.problem(where, f'"{name}" {e.message}' if e.key is None else e.message)
-            self.stop_if_any()
+            return None, "failed"
         return self.map_names(arrays, w), "file"
 
     def map_names(self, arrays: dict[str, np.ndarray], w: dict) -> dict[str, np.ndarray]:
@@ -398,7 +396,6 @@ class _Builder:
                 self.problem(f"weights.rename.{src}", f"expected a string, found {_found(dst)}")
             elif src not in arrays:
                 self.problem(f"weights.rename.{src}", "no such key in the file")
-        self.stop_if_any()
         out = {}
         for key, array in arrays.items():
             if key in rename:
@@ -448,7 +445,11 @@ class _Builder:
                 self.problem(
                     f"train.examples[{i}].label", f'"{e["label"]}" is not in output.labels'
                 )
+        # Problems of the weights source are reported together with those above; the
+        # shapes are checked only once the input width they depend on is known to be right.
+        arrays, source = self.load_arrays(w)
         self.stop_if_any()
+        assert inputs is not None
 
         vocab, encoding = inputs["vocab"], inputs["encoding"]
         arch = dict(
@@ -460,7 +461,6 @@ class _Builder:
         shapes = parameter_shapes(**arch)
         if encoding == "embedding":
             shapes["embedding.weight"] = (len(vocab), inputs["input_size"])
-        arrays, source = self.load_arrays(w)
         if arrays is None:
             arrays = init_state_dict(shapes, model["hidden_size"], w["seed"])
         self.check_arrays(

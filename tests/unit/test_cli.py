@@ -118,3 +118,17 @@ def test_unknown_option_exits_2():
     result = run("validate")
     assert result.returncode == 2
     assert "Missing argument" in result.stderr
+
+
+def test_new_writes_a_valid_starter_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "mine"
+    result = run("new", str(target), "--cell", "gru", "--layers", "2", "--bidirectional")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "mine.toml"
+    assert f"wrote {path}" in result.stdout
+    s = load_scenario(path)
+    assert (s.network.cell, s.network.num_layers, s.network.bidirectional) == ("gru", 2, True)
+    assert "# " in path.read_text()  # commented for the reader
+    again = run("new", str(target))
+    assert again.returncode == 2
+    assert "exists; choose another name or pass --force" in again.stderr

@@ -241,3 +241,12 @@ def test_library_scenarios_say_when_they_are_untrained():
         if not s.trained:
             text = s.description.lower()
             assert "untrained" in text or "not trained" in text, name
+
+
+def test_validate_reports_input_labels_and_weights_problems_at_once(tmp_path):
+    text = BASE.replace("seed = 1", 'file = "absent.npz"').replace(
+        'tokens = ["a", "b"]', 'tokens = ["a", "c"]\nvocab = ["a", "b"]'
+    )
+    text += "[output]\nlabels = ['x', 'x']\n"
+    fields = [p.split(": ")[1] for p in problems_of(write(tmp_path, text))]
+    assert fields == ["input.tokens[1]", "output.labels", "weights.file"]
