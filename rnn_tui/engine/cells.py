@@ -3,6 +3,7 @@
 Each cell splits the work the way the vectorised trace needs it: the input
 projection ``W_ih x_t + b_ih`` is computed outside (for all t at once, or per
 step by the stepper) and passed in as ``xp``; the cell adds the recurrent part.
+Vectors may carry leading batch axes: (B, H) works wherever (H,) does.
 Gate rows are stacked as PyTorch stacks them: LSTM i, f, g, o; GRU r, z, n.
 """
 
@@ -63,7 +64,7 @@ def lstm_step(
     """One LSTM step. xp: (4H,); h, c: (H,); w_hh_t: (H, 4H); b_hh: (4H,).
     Returns (h_t, c_t, (i, f, g, o)), each (H,)."""
     z = xp + h @ w_hh_t + b_hh  # all four pre-activations, stacked i f g o
-    i, f, g, o = np.split(z, 4)
+    i, f, g, o = np.split(z, 4, axis=-1)
     i = sigmoid(i)  # input gate
     f = sigmoid(f)  # forget gate
     g = np.tanh(g)  # candidate cell
@@ -79,8 +80,8 @@ def gru_step(
     """One GRU step. xp: (3H,); h: (H,); w_hh_t: (H, 3H); b_hh: (3H,).
     Returns (h_t, (r, z, n)), each (H,)."""
     hp = h @ w_hh_t + b_hh  # recurrent projection, stacked r z n
-    x_r, x_z, x_n = np.split(xp, 3)
-    h_r, h_z, h_n = np.split(hp, 3)
+    x_r, x_z, x_n = np.split(xp, 3, axis=-1)
+    h_r, h_z, h_n = np.split(hp, 3, axis=-1)
     r = sigmoid(x_r + h_r)  # reset gate
     z = sigmoid(x_z + h_z)  # update gate
     n = np.tanh(x_n + r * h_n)  # candidate state; r scales only the recurrent part

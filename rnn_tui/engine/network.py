@@ -145,15 +145,18 @@ class Network:
         )  # fmt: skip
         if state_dict is None:
             state_dict = init_state_dict(self.shapes, self.hidden_size, seed)
+        self.set_params(state_dict)  # keeps W_hhᵀ contiguous too: each step is one h @ W
+
+    # ------------------------------------------------------------------ set-up
+    def set_params(self, state_dict: Mapping[str, np.ndarray]) -> None:
+        """Replace every parameter (same names and shapes), e.g. after a training step."""
         self.params = self._checked(state_dict)
-        # Transposed recurrent weights, contiguous, so each step is one h @ W.
         self._w_hh_t = {
             name: np.ascontiguousarray(w.T)
             for name, w in self.params.items()
             if name.startswith("weight_hh")
         }
 
-    # ------------------------------------------------------------------ set-up
     def _checked(self, state_dict: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         missing = [name for name in self.shapes if name not in state_dict]
         if missing:
@@ -210,10 +213,12 @@ class Network:
         b_hh = self.params.get(f"bias_hh_l{layer}{suffix}", zeros)
         return w_ih, w_hh, b_ih, b_hh
 
-    def _inputs(self, inputs: np.ndarray) -> np.ndarray:
+    def _inputs(self, inputs: np.ndarray, batched: bool = False) -> np.ndarray:
         x = np.asarray(inputs)
-        if x.ndim != 2 or x.shape[1] != self.input_size or x.shape[0] < 1:
-            raise ValueError(f"inputs must have shape (T >= 1, {self.input_size}), not {x.shape}")
+        ndim = 3 if batched else 2
+        if x.ndim != ndim or x.shape[-1] != self.input_size or x.shape[0] < 1:
+            want = f"(T >= 1, B, {self.input_size})" if batched else f"(T >= 1, {self.input_size})"
+            raise ValueError(f"inputs must have shape {want}, not {x.shape}")
         if not np.all(np.isfinite(x)):
             raise ValueError("inputs contain NaN or infinity")
         return np.array(x, dtype=self.dtype, order="C")  # the trace keeps its own copy
@@ -226,7 +231,7 @@ class Network:
         x_t: (in,); state: (h,) or for LSTM (h, c), each (H,).
         Returns the new state and the gate activations {name: (H,)}."""
         w_ih, _, b_ih, b_hh = self.weights(layer, direction)
-        xp = w_ih @ x_t + b_ih  # this step's input projection
+        xp = x_t @ w_ih.T + b_ih  # this step's input projection
         return self._recur(xp, state, self._w_hh_t[self._hh_name(layer, direction)], b_hh)
 
     def _suffix(self, direction: str) -> str:
@@ -248,22 +253,23 @@ class Network:
             return (h,), dict(zip(self.spec.gate_names, gates, strict=True))
         return (rnn_step(xp, state[0], w_hh_t, b_hh, ACTIVATIONS[self.nonlinearity]),), {}
 
-    def initial_state(self) -> tuple[np.ndarray, ...]:
-        """Zero state: (h0,) or (h0, c0), each (H,)."""
-        zero = np.zeros(self.hidden_size, dtype=self.dtype)
+    def initial_state(self, batch: tuple[int, ...] = ()) -> tuple[np.ndarray, ...]:
+        """Zero state: (h0,) or (h0, c0), each (*batch, H)."""
+        zero = np.zeros((*batch, self.hidden_size), dtype=self.dtype)
         return (zero, zero.copy()) if self.spec.has_cell_state else (zero,)
 
     def _run_direction(self, x: np.ndarray, layer: int, direction: str, vectorised: bool):
-        """Run one layer in one direction over x: (T, in) -> DirectionTrace."""
-        T, H = x.shape[0], self.hidden_size
+        """Run one layer in one direction over x: (T, [B,] in) -> DirectionTrace."""
+        T, batch = x.shape[0], x.shape[1:-1]
+        shape = (T, *batch, self.hidden_size)
         w_ih, _, b_ih, b_hh = self.weights(layer, direction)
         w_hh_t = self._w_hh_t[self._hh_name(layer, direction)]
         projection = x @ w_ih.T + b_ih if vectorised else None  # all t in one product
-        h_all = np.empty((T, H), dtype=self.dtype)
-        c_all = np.empty((T, H), dtype=self.dtype) if self.spec.has_cell_state else None
-        gates = {name: np.empty((T, H), dtype=self.dtype) for name in self.spec.gate_names}
+        h_all = np.empty(shape, dtype=self.dtype)
+        c_all = np.empty(shape, dtype=self.dtype) if self.spec.has_cell_state else None
+        gates = {name: np.empty(shape, dtype=self.dtype) for name in self.spec.gate_names}
         order = range(T) if direction == "forward" else range(T - 1, -1, -1)
-        state = self.initial_state()
+        state = self.initial_state(batch)
         for t in order:
             if projection is not None:
                 state, step_gates = self._recur(projection[t], state, w_hh_t, b_hh)
@@ -276,8 +282,8 @@ class Network:
                 gates[name][t] = value
         return DirectionTrace(h=h_all, c=c_all, gates=gates, projection=projection)
 
-    def _run(self, inputs: np.ndarray, vectorised: bool) -> Trace:
-        x = self._inputs(inputs)
+    def _run(self, inputs: np.ndarray, vectorised: bool, batched: bool = False) -> Trace:
+        x = self._inputs(inputs, batched)
         layers = []
         layer_in = x
         for k in range(self.num_layers):
@@ -293,7 +299,7 @@ class Network:
         return Trace(inputs=x, layers=layers, outputs=self._readout(layers[-1]))
 
     def final_state(self, top: LayerTrace) -> np.ndarray:
-        """The many-to-one summary, (H',): forward at t=T merged with backward at t=1 (h_n)."""
+        """The many-to-one summary, ([B,] H'): forward at t=T merged with backward at t=1 (h_n)."""
         if top.backward is None:
             return top.forward.h[-1]
         return merge_states(top.forward.h[-1], top.backward.h[0], self.merge)
@@ -302,7 +308,7 @@ class Network:
         if not self.output_size:
             return None
         w, b = self.params["readout.weight"], self.params["readout.bias"]
-        states = top.output if self.readout == "every" else self.final_state(top)[None, :]
+        states = top.output if self.readout == "every" else self.final_state(top)[None]
         return states @ w.T + b  # o_t = W_oh s_t + b_o
 
     def trace(self, inputs: np.ndarray) -> Trace:
@@ -310,6 +316,12 @@ class Network:
         The input projection is one matrix product per layer and direction; only
         the recurrent part is looped over time."""
         return self._run(inputs, vectorised=True)
+
+    def trace_batch(self, inputs: np.ndarray) -> Trace:
+        """The vectorised run over B sequences of equal length at once.
+        inputs: (T, B, input_size) -> Trace whose arrays are (T, B, ·); outputs (T, B, O),
+        or (1, B, O) for readout "last". For training; the app shows single sequences."""
+        return self._run(inputs, vectorised=True, batched=True)
 
     def trace_stepwise(self, inputs: np.ndarray) -> Trace:
         """The same run, one timestep at a time (the input projected per step).

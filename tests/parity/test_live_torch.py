@@ -7,22 +7,12 @@ never silently disappear from the pipeline.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
 from rnn_tui.engine import Network
 
 pytestmark = pytest.mark.torch
-
-try:
-    import torch
-except ImportError as exc:  # pytest.importorskip semantics, but never silent in CI
-    torch = None
-    TORCH_IMPORT_ERROR: str | None = f"{type(exc).__name__}: {exc}"
-else:
-    TORCH_IMPORT_ERROR = None
 
 TOLERANCE = {"float32": 1e-6, "float64": 1e-12}
 KINDS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
@@ -58,20 +48,6 @@ def live_configs(seed: int = 20240611) -> list[dict]:
 
 
 CONFIGS = live_configs()
-
-
-def require_torch():
-    """torch; without it a skip, but in CI (CI set and non-empty) a test failure."""
-    if torch is None:
-        if not os.environ.get("CI"):
-            pytest.skip(f"torch is not importable ({TORCH_IMPORT_ERROR})")
-        pytest.fail(
-            "CI is set but torch cannot be imported "
-            f"({TORCH_IMPORT_ERROR}); the live PyTorch parity tests must run in CI. "
-            "Install torch (CPU) in the CI environment.",
-            pytrace=False,
-        )
-    return torch
 
 
 def torch_run(torch_mod, cfg: dict, x: np.ndarray):
@@ -122,8 +98,8 @@ def max_abs(actual: np.ndarray, expected: np.ndarray) -> float:
 
 
 @pytest.mark.parametrize("cfg", CONFIGS, ids=[c["id"] for c in CONFIGS])
-def test_live_parity(cfg: dict) -> None:
-    torch_mod = require_torch()
+def test_live_parity(cfg: dict, torch_module) -> None:
+    torch_mod = torch_module
     tol = TOLERANCE[cfg["dtype"]]
     rng = np.random.default_rng(cfg["seed"])
     x = rng.standard_normal((cfg["T"], cfg["input_size"])).astype(cfg["dtype"])
@@ -175,9 +151,9 @@ def test_live_configs_cover_the_space() -> None:
     assert any(c["cell"] == "rnn" and c["nonlinearity"] == "relu" and c["readout"] for c in CONFIGS)
 
 
-def test_torch_state_dict_loads_as_is() -> None:
+def test_torch_state_dict_loads_as_is(torch_module) -> None:
     """A torch state_dict (tensors, not arrays) is accepted unchanged."""
-    torch_mod = require_torch()
+    torch_mod = torch_module
     torch_mod.manual_seed(7)
     module = torch_mod.nn.GRU(3, 5, num_layers=2, bidirectional=True, dtype=torch_mod.float64)
     x = np.random.default_rng(7).standard_normal((9, 3))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,18 +12,8 @@ import pytest
 EXAMPLE = Path(__file__).parents[2] / "examples" / "from_pytorch.py"
 
 
-def require_torch():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("torch must be importable in CI: .ci/run installs torch==2.13.0")
-        pytest.skip("torch is not installed")
-
-
 @pytest.mark.torch
-def test_prefixed_state_dict_matches_torch_to_1e12(tmp_path):
-    require_torch()
+def test_prefixed_state_dict_matches_torch_to_1e12(tmp_path, torch_module):
     spec = importlib.util.spec_from_file_location("from_pytorch", EXAMPLE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -35,8 +24,7 @@ def test_prefixed_state_dict_matches_torch_to_1e12(tmp_path):
 
 
 @pytest.mark.torch
-def test_example_runs_as_a_script_and_the_cli_traces_its_scenario(tmp_path):
-    require_torch()
+def test_example_runs_as_a_script_and_the_cli_traces_its_scenario(tmp_path, torch_module):
     result = subprocess.run(
         [sys.executable, str(EXAMPLE), str(tmp_path)], capture_output=True, text=True, timeout=120
     )

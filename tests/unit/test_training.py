@@ -1,0 +1,147 @@
+"""BPTT against finite differences (merges and the sigmoid RNN torch lacks), influence,
+and the trainer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnn_tui.engine import Network
+from rnn_tui.engine.backward import backward, influence
+from rnn_tui.engine.train import Example, TrainConfig, Trainer
+
+CASES = [
+    ("rnn", "sigmoid", False, "concat", "every"),
+    ("rnn", "tanh", True, "sum", "last"),
+    ("rnn", "relu", True, "mul", "every"),
+    ("lstm", "tanh", True, "mean", "last"),
+    ("lstm", "tanh", True, "mul", "every"),
+    ("gru", "tanh", True, "sum", "every"),
+    ("gru", "tanh", True, "mul", "last"),
+]
+
+
+def loss_of(net: Network, x: np.ndarray, g: np.ndarray) -> float:
+    return float(np.sum(net.trace_batch(x).outputs * g))
+
+
+@pytest.mark.parametrize(("cell", "act", "bi", "merge", "readout"), CASES)
+def test_every_gradient_matches_finite_differences(cell, act, bi, merge, readout):
+    rng = np.random.default_rng(3)
+    net = Network(cell, 3, 3, 2, bi, merge=merge, nonlinearity=act, output_size=2,
+                  readout=readout, seed=5)  # fmt: skip
+    x = rng.normal(size=(4, 2, 3))
+    g = rng.normal(size=net.trace_batch(x).outputs.shape)
+    grads = backward(net, net.trace_batch(x), d_outputs=g)
+    eps = 1e-6
+    for name, param in net.params.items():
+        numeric = np.zeros_like(param)
+        for idx in np.ndindex(param.shape):
+            plus, minus = dict(net.params), dict(net.params)
+            plus[name], minus[name] = param.copy(), param.copy()
+            plus[name][idx] += eps
+            minus[name][idx] -= eps
+            net.set_params(plus)
+            up = loss_of(net, x, g)
+            net.set_params(minus)
+            down = loss_of(net, x, g)
+            numeric[idx] = (up - down) / (2 * eps)
+        net.set_params({**net.params, name: param})
+        assert np.max(np.abs(grads.params[name] - numeric)) <= 1e-7, name
+    numeric_x = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[idx] += eps
+        xm[idx] -= eps
+        numeric_x[idx] = (loss_of(net, xp, g) - loss_of(net, xm, g)) / (2 * eps)
+    assert np.max(np.abs(grads.inputs - numeric_x)) <= 1e-7
+
+
+def jacobian_norms(net: Network, x: np.ndarray) -> np.ndarray:
+    """‖∂s_t/∂x_k‖_F by central differences: (T, T)."""
+    T, width = x.shape[0], x.shape[1]
+    eps = 1e-6
+    cols = []
+    for k in range(T):
+        for i in range(width):
+            xp, xm = x.copy(), x.copy()
+            xp[k, i] += eps
+            xm[k, i] -= eps
+            d = (net.trace(xp).layers[-1].output - net.trace(xm).layers[-1].output) / (2 * eps)
+            cols.append((k, d))  # d: (T, H') = ∂s_t/∂x_{k,i} for every t
+    out = np.zeros((T, T))
+    for k, d in cols:
+        out[:, k] += np.sum(d * d, axis=1)
+    return np.sqrt(out)
+
+
+@pytest.mark.parametrize(("cell", "bi"), [("rnn", False), ("lstm", True), ("gru", False)])
+def test_influence_matches_finite_differences(cell, bi):
+    net = Network(cell, 3, 4, 2, bi, seed=9)
+    x = np.random.default_rng(1).normal(size=(6, 3))
+    np.testing.assert_allclose(influence(net, x), jacobian_norms(net, x), atol=1e-7)
+
+
+def test_influence_is_lower_triangular_for_one_direction_and_fades_for_rnn():
+    net = Network("rnn", 3, 6, seed=2)
+    inf = influence(net, np.random.default_rng(0).normal(size=(10, 3)))
+    assert np.all(np.triu(inf, k=1) == 0.0)
+    assert np.all(np.diag(inf) > 0)
+    assert inf[9, 0] < 0.1 * inf[9, 9]  # the first input has faded by the last step
+    bi = Network("rnn", 3, 6, bidirectional=True, seed=2)
+    assert np.triu(influence(bi, np.ones((5, 3))), k=1).max() > 0  # backward sees the future
+
+
+def tiny_task() -> list[Example]:
+    """Label = first token (0 or 1), three filler tokens after it."""
+    rng = np.random.default_rng(0)
+    out = []
+    for _ in range(24):
+        first = int(rng.integers(0, 2))
+        tokens = np.array([first, *rng.integers(2, 4, size=3)])
+        out.append(Example(tokens=tokens, labels=np.array([first])))
+    return out
+
+
+def train(seed: int, epochs: int = 60) -> Trainer:
+    net = Network("gru", 4, 6, output_size=2, readout="last", seed=1)
+    trainer = Trainer(net, tiny_task(), vocab_size=4, config=TrainConfig(epochs=epochs, seed=seed))
+    for _ in trainer.epochs():
+        pass
+    return trainer
+
+
+def test_training_fits_and_is_deterministic_for_a_seed():
+    a, b, c = train(seed=0), train(seed=0), train(seed=1)
+    assert a.accuracy(tiny_task()) == 1.0
+    for k in a.params:
+        np.testing.assert_array_equal(a.params[k], b.params[k])
+    assert not np.array_equal(a.params["weight_hh_l0"], c.params["weight_hh_l0"])
+    # the network itself carries the trained weights
+    np.testing.assert_array_equal(a.network.params["weight_ih_l0"], a.params["weight_ih_l0"])
+
+
+def test_embedding_is_trained_and_loss_falls():
+    net = Network("rnn", 3, 5, output_size=2, readout="last", seed=1)
+    emb = np.random.default_rng(2).normal(size=(4, 3))
+    trainer = Trainer(net, tiny_task(), vocab_size=4, embedding=emb,
+                      config=TrainConfig(epochs=40, seed=0))  # fmt: skip
+    losses = [s.loss for s in trainer.epochs()]
+    assert losses[-1] < 0.2 * losses[0]
+    assert not np.array_equal(trainer.state_dict()["embedding.weight"], emb)
+
+
+def test_sequence_labelling_with_every():
+    net = Network("lstm", 4, 6, output_size=2, readout="every", seed=3)
+    ex = [Example(tokens=t.tokens, labels=(t.tokens >= 2).astype(int)) for t in tiny_task()]
+    trainer = Trainer(net, ex, vocab_size=4, config=TrainConfig(epochs=60, seed=0))
+    stats = list(trainer.epochs())
+    assert stats[-1].loss < stats[0].loss
+    assert trainer.accuracy(ex) == 1.0  # every position labelled right
+
+
+def test_trainer_refuses_empty_examples_and_missing_readout():
+    with pytest.raises(ValueError, match="no training examples"):
+        Trainer(Network("rnn", 2, 2, output_size=2), [], vocab_size=2)
+    with pytest.raises(ValueError, match="no readout"):
+        Trainer(Network("rnn", 2, 2), tiny_task(), vocab_size=2)
