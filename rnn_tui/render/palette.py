@@ -1,0 +1,218 @@
+"""Colour scales: values -> one of a few cached colours (or shade glyphs without colour).
+
+A `ColorScale` maps a value in [vmin, vmax] to one of `levels` quantised colours taken
+from a `Palette` (a few anchor colours, interpolated). Values outside the range are
+clipped; NaN and ±inf get their own codes so they are drawn distinctly.
+
+Palettes are colour-blind safe: a diverging blue-white-red one (ColorBrewer RdBu, the
+9-class version, whose ends stay visible on a dark terminal) for signed values and a
+sequential one (viridis) for values in [0, 1] such as probabilities and gates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rich.color import Color
+from rich.style import Style
+
+NAN = -2
+"""Code of a NaN value."""
+POSINF = -3
+"""Code of +inf."""
+NEGINF = -4
+"""Code of -inf."""
+BLANK = -1
+"""Code of an empty cell (nothing drawn)."""
+
+SHADES = " ░▒▓█"
+"""Glyphs from low to high, for consoles without colour."""
+SPECIAL_GLYPHS = {NAN: "?", POSINF: "+", NEGINF: "-", BLANK: " "}
+"""What NaN, ±inf and empty cells look like without colour."""
+SPECIAL_COLORS = {NAN: "#ff00ff", POSINF: "#ffff00", NEGINF: "#00ffff"}
+"""Colours that appear in no palette: NaN magenta, +inf yellow, -inf cyan."""
+
+
+@dataclass(frozen=True)
+class Palette:
+    """A named list of anchor colours (hex), low to high, interpolated in RGB."""
+
+    name: str
+    stops: tuple[str, ...]
+    diverging: bool = False
+
+    def colors(self, levels: int) -> tuple[Color, ...]:
+        """`levels` colours evenly spaced along the anchors (cached)."""
+        return _interpolate(self.stops, levels)
+
+
+DIVERGING = Palette(
+    "RdBu",
+    (
+        "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7",
+        "#fddbc7", "#f4a582", "#d6604d", "#b2182b",
+    ),
+    diverging=True,
+)  # fmt: skip
+"""Blue (negative) - near white (zero) - red (positive); ColorBrewer RdBu, reversed."""
+
+SEQUENTIAL = Palette(
+    "viridis",
+    (
+        "#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c",
+        "#28ae80", "#5ec962", "#addc30", "#fde725",
+    ),
+)  # fmt: skip
+"""Dark purple (low) - green - yellow (high); perceptually uniform."""
+
+
+def _hex_to_rgb(value: str) -> tuple[int, int, int]:
+    value = value.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+@lru_cache(maxsize=32)
+def _interpolate(stops: tuple[str, ...], levels: int) -> tuple[Color, ...]:
+    if levels < 2:
+        raise ValueError(f"levels must be at least 2, not {levels}")
+    anchors = np.array([_hex_to_rgb(s) for s in stops], dtype=float)  # (k, 3)
+    positions = np.linspace(0.0, len(stops) - 1, levels)
+    colors = []
+    for p in positions:
+        lo = min(int(math.floor(p)), len(stops) - 2)
+        frac = p - lo
+        rgb = anchors[lo] * (1 - frac) + anchors[lo + 1] * frac
+        r, g, b = (int(round(c)) for c in rgb)
+        colors.append(Color.from_rgb(r, g, b))
+    return tuple(colors)
+
+
+@lru_cache(maxsize=4096)
+def cell_style(fg: Color | None, bg: Color | None) -> Style:
+    """The cached Style of one half-block cell (foreground = upper, background = lower)."""
+    return Style(color=fg, bgcolor=bg)
+
+
+class ColorScale:
+    """Maps values to `levels` quantised colours of a palette between vmin and vmax.
+
+    `codes(values)` gives, for an array of any shape, the level index (0 .. levels-1)
+    of each value, or NAN / POSINF / NEGINF. `color(code)` and `glyph(code)` say how
+    a code is drawn with and without colour.
+    """
+
+    def __init__(
+        self,
+        vmin: float = -1.0,
+        vmax: float = 1.0,
+        palette: Palette = DIVERGING,
+        levels: int = 21,
+    ) -> None:
+        if not (math.isfinite(vmin) and math.isfinite(vmax)):
+            raise ValueError(f"vmin and vmax must be finite, not {vmin!r}, {vmax!r}")
+        if not vmax > vmin:
+            raise ValueError(f"vmax must be greater than vmin, not {vmin!r} >= {vmax!r}")
+        if levels < 2:
+            raise ValueError(f"levels must be at least 2, not {levels}")
+        self.vmin = float(vmin)
+        self.vmax = float(vmax)
+        self.palette = palette
+        self.levels = int(levels)
+        self.colors = palette.colors(self.levels)
+
+    def __repr__(self) -> str:
+        return (
+            f"ColorScale({self.vmin:g}, {self.vmax:g}, palette={self.palette.name!r}, "
+            f"levels={self.levels})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ColorScale):
+            return NotImplemented
+        return (self.vmin, self.vmax, self.palette, self.levels) == (
+            other.vmin, other.vmax, other.palette, other.levels
+        )  # fmt: skip
+
+    def __hash__(self) -> int:
+        return hash((self.vmin, self.vmax, self.palette, self.levels))
+
+    @classmethod
+    def symmetric(cls, values: float | np.ndarray, *, levels: int = 21) -> ColorScale:
+        """A diverging scale [-m, m], m = the largest finite |value| (1 if none or 0).
+        `values` is a limit or an array of any shape."""
+        array = np.asarray(values, dtype=float)
+        finite = np.abs(array[np.isfinite(array)])
+        limit = float(finite.max()) if finite.size else 0.0
+        if limit == 0.0:
+            limit = 1.0
+        return cls(-limit, limit, DIVERGING, levels)
+
+    @classmethod
+    def unit(cls, *, levels: int = 21) -> ColorScale:
+        """A sequential scale [0, 1] for probabilities and gate activations."""
+        return cls(0.0, 1.0, SEQUENTIAL, levels)
+
+    @property
+    def center(self) -> float | None:
+        """Zero when it lies inside the range of a diverging scale, else None."""
+        if self.palette.diverging and self.vmin < 0.0 < self.vmax:
+            return 0.0
+        return None
+
+    def codes(self, values: np.ndarray) -> np.ndarray:
+        """Level index of each value, clipped to the range; NAN, POSINF or NEGINF for
+        the non-finite ones. values: any shape -> int array of the same shape."""
+        v = np.asarray(values, dtype=float)
+        with np.errstate(invalid="ignore"):
+            scaled = (v - self.vmin) / (self.vmax - self.vmin) * (self.levels - 1)
+            finite = np.isfinite(scaled)
+            level = np.rint(np.clip(np.where(finite, scaled, 0.0), 0, self.levels - 1))
+        out = level.astype(int)
+        out[np.isnan(v)] = NAN
+        out[np.isposinf(v)] = POSINF
+        out[np.isneginf(v)] = NEGINF
+        return out
+
+    def color(self, code: int) -> Color | None:
+        """The colour of a code (None for BLANK)."""
+        if code >= 0:
+            return self.colors[code]
+        if code == BLANK:
+            return None
+        return Color.parse(SPECIAL_COLORS[code])
+
+    def glyph(self, code: int) -> str:
+        """The shade glyph of a code, for consoles without colour."""
+        if code >= 0:
+            return SHADES[int(round(code / (self.levels - 1) * (len(SHADES) - 1)))]
+        return SPECIAL_GLYPHS[code]
+
+
+def format_value(value: float, width: int) -> str:
+    """`value` in at most `width` characters, as precise as fits: "0.42", "-1.53",
+    "12.3", "1e+03"; "nan", "inf", "-inf" for the non-finite."""
+    if math.isnan(value):
+        return "nan"[:width]
+    if math.isinf(value):
+        return ("inf" if value > 0 else "-inf")[:width]
+    if value == 0:
+        value = 0.0  # no "-0.00"
+    for decimals in (2, 1, 0):
+        text = f"{value:.{decimals}f}"
+        if text in ("-0.00", "-0.0", "-0"):
+            text = text[1:]
+        if len(text) <= width:
+            return text
+    for digits in (1, 0):
+        text = f"{value:.{digits}e}".replace("e+0", "e").replace("e-0", "e-")
+        if len(text) <= width:
+            return text
+    return "#" * width
+
+
+def format_tick(value: float) -> str:
+    """A short label for a legend end: "-1", "0.5", "2.37", "1.2e+03"."""
+    return f"{value:.3g}"

@@ -1,0 +1,310 @@
+"""What the screen shows for a view (t, layer, direction): read from the trace, never computed.
+
+`View` is the position the user has stepped to; `Stage` holds a scenario, its trace and
+the colour scales fixed for the whole sequence (so colours compare across steps), and
+turns a view into one `PanelContent` per panel. Nothing here imports textual, so the
+mapping from view to numbers can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ..engine import Network, Trace
+from ..render.notation import (
+    gates_equation,
+    initial_state_note,
+    merge_equation,
+    output_equation,
+    state_equation,
+    state_symbol,
+    sub,
+    sup,
+)
+from ..render.palette import ColorScale
+
+DIRECTIONS = ("forward", "backward", "both")
+"""The order in which the d key cycles."""
+SMALL = 16
+"""Vectors of at most this many units are drawn with their numbers under the cells."""
+PANELS = ("output", "state-forward", "state-backward", "state-merged", "gates", "input")
+"""Every panel's id, top to bottom, as in the unrolled figure: o above s above x (the
+gates, inside the cell, between x and s)."""
+
+
+@dataclass(frozen=True)
+class View:
+    """Where the user is: step t (1-based), layer (1 = bottom) and direction."""
+
+    t: int = 1
+    layer: int = 1
+    direction: str = "forward"
+
+    @property
+    def reading(self) -> str:
+        """The direction time runs in for stepping: backward, or forward for both."""
+        return "backward" if self.direction == "backward" else "forward"
+
+
+@dataclass(frozen=True, eq=False)
+class PanelContent:
+    """One panel: a title, the equation as detail, the data (a vector (n,), a matrix
+    (rows, n), or None with only notes), its colour scale and notes under it."""
+
+    title: str
+    data: np.ndarray | None = None
+    scale: ColorScale | None = None
+    detail: str = ""
+    notes: tuple[str, ...] = ()
+    row_labels: tuple[str, ...] | None = None
+    muted: bool = False
+
+    @property
+    def values(self) -> bool:
+        """Write the numbers under the cells? Only for small vectors."""
+        return self.data is not None and self.data.shape[-1] <= SMALL
+
+
+def _bounded(nonlinearity: str, cell: str) -> tuple[float, float] | None:
+    """The range of a layer's states when the activation bounds it."""
+    if cell in ("lstm", "gru") or nonlinearity == "tanh":
+        return (-1.0, 1.0)
+    if nonlinearity == "sigmoid":
+        return (0.0, 1.0)
+    return None
+
+
+class Stage:
+    """A scenario's trace plus fixed colour scales; `panels(view)` -> {panel id: content}."""
+
+    def __init__(self, scenario: Any, trace: Trace | None = None) -> None:
+        self.scenario = scenario
+        self.network: Network = scenario.network
+        self.trace: Trace = trace if trace is not None else scenario.trace()
+        self.steps = self.trace.steps
+        self.num_layers = len(self.trace.layers)
+        self.bidirectional = self.trace.layers[0].backward is not None
+        self.scales = self._scales()
+
+    # ------------------------------------------------------------------ scales
+    def _scales(self) -> dict[str, ColorScale]:
+        net, trace = self.network, self.trace
+        scales: dict[str, ColorScale] = {}
+        bounds = _bounded(net.nonlinearity, net.cell)
+        for k, layer in enumerate(trace.layers):
+            # above layer 1 the input is the merged output below: same colours there and here
+            below = scales.get(f"merged{k - 1}")
+            scales[f"input{k}"] = below if below else ColorScale.symmetric(layer.input)
+            states = [layer.forward.h] + ([layer.backward.h] if layer.backward is not None else [])
+            if bounds == (-1.0, 1.0):
+                scales[f"state{k}"] = ColorScale(-1.0, 1.0)
+            elif bounds == (0.0, 1.0):
+                scales[f"state{k}"] = ColorScale.unit()
+            else:
+                scales[f"state{k}"] = ColorScale.symmetric(np.stack(states))
+            if bounds == (-1.0, 1.0) and net.merge != "sum":
+                scales[f"merged{k}"] = scales[f"state{k}"]
+            else:
+                scales[f"merged{k}"] = ColorScale.symmetric(layer.output)
+            for d, direction in (("f", layer.forward), ("b", layer.backward)):
+                if direction is None or not direction.gates:
+                    continue
+                arrays = list(direction.gates.values())
+                if direction.c is not None:
+                    arrays.append(direction.c)
+                scales[f"gates{k}{d}"] = ColorScale.symmetric(np.stack(arrays))
+        if trace.outputs is not None:
+            scales["output"] = ColorScale.symmetric(trace.outputs)
+        return scales
+
+    # ------------------------------------------------------------------ stepping
+    def clamp(self, view: View) -> View:
+        """The view with t, layer and direction made valid for this network."""
+        direction = view.direction if view.direction in DIRECTIONS else "forward"
+        if not self.bidirectional:
+            direction = "forward"
+        return View(
+            t=min(max(view.t, 1), self.steps),
+            layer=min(max(view.layer, 1), self.num_layers),
+            direction=direction,
+        )
+
+    def step(self, view: View, delta: int) -> View:
+        """`delta` steps along the reading order (backward: t goes down)."""
+        sign = -1 if view.reading == "backward" else 1
+        return self.clamp(replace(view, t=view.t + sign * delta))
+
+    def first(self, view: View) -> View:
+        """The first step in reading order: t = 1, or t = T going backward."""
+        return replace(view, t=self.steps if view.reading == "backward" else 1)
+
+    def last(self, view: View) -> View:
+        """The last step in reading order: t = T, or t = 1 going backward."""
+        return replace(view, t=1 if view.reading == "backward" else self.steps)
+
+    def is_last(self, view: View) -> bool:
+        """Has the reading reached its end (where a many-to-one output appears)?"""
+        return view.t == self.last(view).t
+
+    # ------------------------------------------------------------------ panels
+    def panels(self, view: View) -> dict[str, PanelContent | None]:
+        """Every panel's content for a view; None hides a panel."""
+        view = self.clamp(view)
+        out: dict[str, PanelContent | None] = dict.fromkeys(PANELS)
+        out["output"] = self.output_panel(view)
+        out["input"] = self.input_panel(view)
+        shown = ("forward", "backward") if view.direction == "both" else (view.direction,)
+        for direction in shown:
+            out[f"state-{direction}"] = self.state_panel(view, direction)
+        if view.direction == "both":
+            out["state-merged"] = self.merged_panel(view)
+        out["gates"] = self.gates_panel(view)
+        return out
+
+    def _layer_tag(self, layer: int) -> str:
+        return f"layer {layer}" if self.num_layers > 1 else ""
+
+    def input_panel(self, view: View) -> PanelContent:
+        """x_t at layer 1; above it, the merged state of the layer below at t."""
+        t, k = view.t, view.layer - 1
+        layer = self.trace.layers[k]
+        if k == 0:
+            tokens = self.trace.tokens
+            encoding = getattr(self.scenario, "encoding", None)
+            what = f"{encoding} of" if encoding else "input"
+            detail = f"{what} “{tokens[t - 1]}”" if tokens else "input vector"
+            title = f"x{sub(t)}  input at t = {t}"
+        else:
+            title = f"input to layer {view.layer}  =  s{sub(t)}⁽{sup(view.layer - 1)}⁾"
+            detail = f"the output of layer {view.layer - 1} at t = {t}"
+            if self.bidirectional:
+                detail += f", both directions merged ({self.network.merge})"
+        return PanelContent(
+            title=title, data=layer.input[t - 1], scale=self.scales[f"input{k}"], detail=detail
+        )
+
+    def state_panel(self, view: View, direction: str) -> PanelContent:
+        """s_t of the selected layer in one direction."""
+        t, k = view.t, view.layer - 1
+        layer = self.trace.layers[k]
+        run = layer.forward if direction == "forward" else layer.backward
+        assert run is not None
+        arrow = direction if self.bidirectional else None
+        words = ["hidden state", self._layer_tag(view.layer)]
+        if self.bidirectional:
+            words.append(direction)
+        title = f"{state_symbol(t, arrow)}  " + ", ".join(w for w in words if w)
+        detail = state_equation(
+            self.network.cell, t, self.steps, direction=direction,
+            nonlinearity=self.network.nonlinearity, layer=view.layer,
+            bidirectional=self.bidirectional,
+        )  # fmt: skip
+        start = initial_state_note(t, self.steps, direction)
+        if start:
+            detail += f",  {start}"
+        return PanelContent(
+            title=title, data=run.h[t - 1], scale=self.scales[f"state{k}"], detail=detail
+        )
+
+    def merged_panel(self, view: View) -> PanelContent:
+        """The two directions combined at t: what the next layer (or the readout) reads."""
+        t, k = view.t, view.layer - 1
+        layer = self.trace.layers[k]
+        reader = f"layer {view.layer + 1}" if view.layer < self.num_layers else "the readout"
+        title = f"s{sub(t)}  merged ({self.network.merge}), read by {reader}"
+        return PanelContent(
+            title=title, data=layer.output[t - 1], scale=self.scales[f"merged{k}"],
+            detail=merge_equation(self.network.merge, t),
+        )  # fmt: skip
+
+    def gates_panel(self, view: View) -> PanelContent | None:
+        """LSTM / GRU gate activations (and c_t) at t, one row per gate; None for an RNN."""
+        k = view.layer - 1
+        layer = self.trace.layers[k]
+        direction = "backward" if view.direction == "backward" else "forward"
+        run = layer.backward if direction == "backward" else layer.forward
+        if run is None or not run.gates:
+            return None
+        names = list(run.gates)
+        rows = [run.gates[name][view.t - 1] for name in names]
+        if run.c is not None:
+            names.append("c")
+            rows.append(run.c[view.t - 1])
+        words = [f"gates at t = {view.t}"]
+        if self.bidirectional:
+            words.append(direction)
+        if self.num_layers > 1:
+            words.append(f"layer {view.layer}")
+        data = np.stack(rows)
+        labelled = data.shape[1] <= SMALL  # big layers: a dense picture, rows named in the title
+        if not labelled:
+            words.append("rows " + " ".join(names))
+        return PanelContent(
+            title=", ".join(words),
+            data=data,
+            scale=self.scales[f"gates{k}{direction[0]}"],
+            detail=gates_equation(self.network.cell, view.t, direction),
+            row_labels=tuple(names) if labelled else None,
+        )
+
+    def output_panel(self, view: View) -> PanelContent:
+        """o_t for a readout at every step; for many-to-one, o only at the end of reading."""
+        trace, net, t = self.trace, self.network, view.t
+        if trace.outputs is None:
+            return PanelContent(title="o  output", notes=("this scenario has no readout",))
+        detail = output_equation(
+            t, self.steps, readout=net.readout, bidirectional=self.bidirectional, merge=net.merge
+        )
+        top = view.layer == self.num_layers
+        if net.readout == "every":
+            notes = []
+            title = f"o{sub(t)}  output at t = {t}"
+            if not top:
+                title += f", from layer {self.num_layers}"
+            if trace.labels and trace.probabilities is not None:
+                name = trace.prediction[t - 1] if isinstance(trace.prediction, list) else None
+                notes.append(self._prediction(trace.probabilities[t - 1], name, f"at t = {t}"))
+            return PanelContent(
+                title=title,
+                data=trace.outputs[t - 1],
+                scale=self.scales["output"],
+                detail=detail,
+                notes=tuple(notes),
+            )
+        end = self.last(view).t
+        if not self.is_last(view):
+            return PanelContent(
+                title="o  output (many-to-one)",
+                detail=detail,
+                notes=(
+                    f"o exists only after the last step (t = {end}): "
+                    "it reads the final state alone.",
+                ),
+                muted=True,
+            )
+        notes = []
+        if trace.labels and trace.probabilities is not None:
+            name = trace.prediction if isinstance(trace.prediction, str) else None
+            notes.append(self._prediction(trace.probabilities[0], name))
+            if not getattr(self.scenario, "trained", True):
+                notes.append("untrained (seeded) weights: this prediction is arbitrary")
+        return PanelContent(
+            title=f"o  output after the last step (t = {end})",
+            data=trace.outputs[0],
+            scale=self.scales["output"],
+            detail=detail,
+            notes=tuple(notes),
+        )
+
+    def _prediction(self, probabilities: np.ndarray, name: str | None, at: str = "") -> str:
+        """"prediction: greet (p = 0.41)   ask_time 0.30 · …": the trace's predicted
+        label (argmax of the row when the trace names none) and its probability."""
+        labels = self.trace.labels or []
+        best = labels.index(name) if name in labels else int(np.argmax(probabilities))
+        pairs = zip(labels, probabilities.tolist(), strict=True)
+        rest = " · ".join(f"{label} {p:.2f}" for label, p in pairs)
+        where = f" {at}" if at else ""
+        return f"prediction{where}: {labels[best]} (p = {probabilities[best]:.2f})    {rest}"

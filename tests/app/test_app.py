@@ -1,0 +1,420 @@
+"""The app driven by Pilot: every key, at 120×40 and at 80×24, checked against the trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from rnn_tui.scenario import BUILTIN_DEFAULT, load_scenario
+from rnn_tui.ui import RnnTuiApp, make_app
+from rnn_tui.ui.help import HelpScreen
+from rnn_tui.ui.widgets import FigureView, StatusLine, TokenStripView
+
+DATA = Path(__file__).parent / "data"
+SIZES = [(120, 40), (80, 24)]
+ALL_KEYS = {"left", "right", "home", "end", "up", "down", "d", "question_mark", "ctrl+q"}
+
+
+def status(app: RnnTuiApp) -> str:
+    return app.query_one(StatusLine).plain
+
+
+def tokens(app: RnnTuiApp) -> TokenStripView:
+    return app.query_one(TokenStripView)
+
+
+def shown(app: RnnTuiApp, panel_id: str) -> bool:
+    return app.panel(panel_id).display
+
+
+def assert_panels_match(app: RnnTuiApp) -> None:
+    """Every visible panel draws exactly the trace's row for the app's view."""
+    trace, t, k = app.trace, app.t, app.layer - 1
+    layer = trace.layers[k]
+    np.testing.assert_array_equal(app.panel("input").data, layer.input[t - 1])
+    if k == 0:
+        np.testing.assert_array_equal(app.panel("input").data, trace.inputs[t - 1])
+    if app.direction in ("forward", "both"):
+        assert shown(app, "state-forward")
+        np.testing.assert_array_equal(app.panel("state-forward").data, layer.forward.h[t - 1])
+    else:
+        assert not shown(app, "state-forward")
+    if app.direction in ("backward", "both"):
+        assert shown(app, "state-backward") and layer.backward is not None
+        np.testing.assert_array_equal(app.panel("state-backward").data, layer.backward.h[t - 1])
+    else:
+        assert not shown(app, "state-backward")
+    assert shown(app, "state-merged") == (app.direction == "both")
+    if app.direction == "both":
+        np.testing.assert_array_equal(app.panel("state-merged").data, layer.output[t - 1])
+    assert tokens(app).current == t
+    assert f"t = {t} / {trace.steps}" in status(app)
+    assert f"layer {app.layer} / {len(trace.layers)}" in status(app)
+    assert f"direction {app.direction}" in status(app)
+
+
+def strip_text(panel: FigureView) -> str:
+    return "\n".join(panel.render_line(y).text for y in range(panel.size.height))
+
+
+# --------------------------------------------------------------------------- start
+@pytest.mark.parametrize("size", SIZES)
+async def test_starts_at_the_first_step_of_the_default_scenario(size):
+    app = make_app(size=size)
+    assert app.scenario.name == BUILTIN_DEFAULT
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert (app.t, app.layer, app.direction) == (1, 1, "forward")
+        assert tokens(app).current_token == "what"
+        assert_panels_match(app)
+        text = status(app)
+        for part in ("t = 1 / 5", "layer 1 / 1", "direction forward", "cell rnn"):
+            assert part in text
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_untrained_weights_are_said_so_visibly(size):
+    app = make_app(DATA / "seeded.toml")
+    assert not app.scenario.trained
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("end")
+        label = app.query_one("#untrained")
+        assert "untrained (seeded) weights" in str(label.render())
+        assert label.region.right <= size[0] and label.region.height == 1
+        # and next to the prediction, which such weights make arbitrary
+        assert any("arbitrary" in note for note in app.panel("output").content.notes)
+
+
+async def test_trained_weights_are_not_called_untrained():
+    app = make_app(DATA / "by-hand.toml")
+    assert app.scenario.trained
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.query("#untrained")
+
+
+# --------------------------------------------------------------------------- time
+@pytest.mark.parametrize("size", SIZES)
+async def test_right_and_left_step_through_time(size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("right")
+        assert app.t == 2
+        assert tokens(app).current_token == "time"
+        assert_panels_match(app)
+        await pilot.press("right", "right")
+        assert app.t == 4
+        assert tokens(app).current_token == "it"
+        assert_panels_match(app)
+        await pilot.press("left")
+        assert app.t == 3
+        assert_panels_match(app)
+        await pilot.press("left", "left", "left", "left")  # stops at t = 1
+        assert app.t == 1
+        assert_panels_match(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_home_and_end_jump_to_the_first_and_last_step(size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("end")
+        assert app.t == 5
+        assert tokens(app).current_token == "?"
+        assert_panels_match(app)
+        await pilot.press("right")  # stays at T
+        assert app.t == 5
+        await pilot.press("home")
+        assert app.t == 1
+        assert_panels_match(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_many_to_one_output_exists_only_after_the_last_step(size):
+    app = make_app()
+    trace = app.trace
+    async with app.run_test(size=size) as pilot:
+        output = app.panel("output")
+        for t in range(1, 5):
+            assert app.t == t
+            assert output.data is None
+            assert any("only after the last step (t = 5)" in n for n in output.content.notes)
+            await pilot.press("right")
+        assert app.t == 5
+        np.testing.assert_array_equal(output.data, trace.outputs[0])
+        name = trace.prediction
+        p = trace.probabilities[0][trace.labels.index(name)]
+        assert any(f"prediction: {name} (p = {p:.2f})" in n for n in output.content.notes)
+        await pilot.pause()
+        assert f"prediction: {name} (p = {p:.2f})" in strip_text(output)
+
+
+async def test_bidirectional_many_to_one_output_waits_for_the_end_of_the_reading():
+    """Going backward the reading ends at t = 1; the output (forward at T merged with
+    backward at 1) appears there."""
+    app = make_app(DATA / "seeded.toml")
+    trace = app.trace
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("end")
+        np.testing.assert_array_equal(app.panel("output").data, trace.outputs[0])
+        await pilot.press("d")  # backward, still at t = T: the start of its reading
+        assert (app.direction, app.t) == ("backward", 4)
+        assert app.panel("output").data is None
+        await pilot.press("end")
+        assert app.t == 1
+        np.testing.assert_array_equal(app.panel("output").data, trace.outputs[0])
+        await pilot.press("d")  # both: the merge (sum) is shown
+        assert_panels_match(app)
+        assert "merged (sum)" in app.panel("state-merged").content.title
+
+
+async def test_readout_every_shows_o_t_at_each_step():
+    app = make_app("elman-by-hand")
+    trace = app.trace
+    async with app.run_test(size=(120, 40)) as pilot:
+        for t in range(1, trace.steps + 1):
+            assert app.t == t
+            np.testing.assert_array_equal(app.panel("output").data, trace.outputs[t - 1])
+            assert_panels_match(app)
+            await pilot.press("right")
+
+
+async def test_heatmap_widget_draws_the_numbers_of_the_current_step():
+    app = make_app("elman-by-hand")
+    trace = app.trace
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right", "right")
+        await pilot.pause()
+        state = app.panel("state-forward")
+        text = strip_text(state)
+        assert text.startswith(" s₃  hidden state") or "s₃  hidden state" in text
+        for value in trace.layers[0].forward.h[2]:
+            assert f"{value:.2f}" in text
+        # vector inputs get x₁ … x_T in the token strip
+        assert tokens(app).current_token is None
+        assert "x₃" in app.query_one(TokenStripView).strip().words
+
+
+# --------------------------------------------------------------------------- layers
+@pytest.mark.parametrize("size", SIZES)
+async def test_up_and_down_move_between_layers(size):
+    app = make_app("bidirectional")
+    trace = app.trace
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("right", "right")
+        await pilot.press("up")
+        assert app.layer == 2
+        assert "layer 2 / 2" in status(app)
+        assert_panels_match(app)
+        # layer 2 reads layer 1's merged states
+        np.testing.assert_array_equal(app.panel("input").data, trace.layers[0].output[2])
+        await pilot.press("up")  # already at the top
+        assert app.layer == 2
+        assert any("top layer" in n.message for n in app._notifications)
+        await pilot.press("down")
+        assert app.layer == 1
+        assert_panels_match(app)
+        await pilot.press("down")
+        assert app.layer == 1
+        assert app.t == 3  # time is kept across layers
+
+
+async def test_layer_keys_on_a_single_layer_network_say_so():
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("up")
+        assert app.layer == 1
+        assert any("single layer" in n.message for n in app._notifications)
+
+
+# --------------------------------------------------------------------------- direction
+@pytest.mark.parametrize("size", SIZES)
+async def test_d_cycles_forward_backward_both(size):
+    app = make_app("bidirectional")
+    trace = app.trace
+    steps = trace.steps
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("right")
+        assert app.t == 2
+        await pilot.press("d")
+        assert app.direction == "backward"
+        assert "direction backward" in status(app)
+        assert app.t == 2
+        assert_panels_match(app)
+        # the strip runs from the end of the sentence
+        assert tokens(app).order == list(range(steps, 0, -1))
+        # going backward, "step forward" moves t down and home starts at T
+        await pilot.press("right")
+        assert app.t == 1
+        assert tokens(app).current_token == trace.tokens[0]
+        await pilot.press("home")
+        assert app.t == steps
+        assert tokens(app).current_token == trace.tokens[-1]
+        assert_panels_match(app)
+        await pilot.press("right")
+        assert app.t == steps - 1
+        assert_panels_match(app)
+        await pilot.press("end")
+        assert app.t == 1
+        await pilot.press("left")
+        assert app.t == 2
+
+        await pilot.press("d")
+        assert app.direction == "both"
+        assert "direction both" in status(app)
+        assert tokens(app).order == list(range(1, steps + 1))
+        assert_panels_match(app)
+        await pilot.press("right")
+        assert app.t == 3
+        assert_panels_match(app)
+
+        await pilot.press("d")
+        assert app.direction == "forward"
+        assert_panels_match(app)
+
+
+async def test_d_on_a_unidirectional_network_notifies():
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("d")
+        assert app.direction == "forward"
+        assert "direction forward" in status(app)
+        assert any("unidirectional" in n.message for n in app._notifications)
+
+
+async def test_gates_panel_for_lstm():
+    app = make_app("lstm-gates")
+    trace = app.trace
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right")
+        gates = app.panel("gates")
+        assert gates.display
+        run = trace.layers[0].forward
+        expected = np.stack([run.gates[g][1] for g in ("i", "f", "g", "o")] + [run.c[1]])
+        np.testing.assert_array_equal(gates.data, expected)
+        assert gates.content.row_labels == ("i", "f", "g", "o", "c")
+
+
+async def test_no_gates_panel_for_a_plain_rnn():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.panel("gates").display
+
+
+# --------------------------------------------------------------------------- help, quit
+@pytest.mark.parametrize("size", SIZES)
+async def test_help_opens_and_closes(size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("right")  # keys of the main screen do not leak through
+        assert app.t == 1
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("right")
+        assert app.t == 2
+
+
+async def test_help_explains_every_key():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        described = {what for _, what, _ in screen.keys}
+        for what in ("back", "forward", "first step", "last step", "layer up", "layer down",
+                     "direction", "help", "quit"):  # fmt: skip
+            assert what in described
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_ctrl_q_quits(size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_ctrl_q_quits_from_the_help_screen():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+# --------------------------------------------------------------------------- layout
+@pytest.mark.parametrize("size", SIZES)
+async def test_footer_shows_every_key_inside_the_screen(size):
+    app = make_app("bidirectional")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        keys = {key.key: key for key in footer.query(FooterKey)}
+        assert ALL_KEYS <= set(keys)
+        for name in ALL_KEYS:
+            region = keys[name].region
+            assert region.width > 0 and region.right <= size[0], name
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("scenario", ["intent", "bidirectional", "elman-by-hand"])
+async def test_nothing_essential_is_cut_off(size, scenario):
+    app = make_app(scenario)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("end")
+        if app.stage.bidirectional:
+            await pilot.press("d", "d")  # both: the most panels at once
+        await pilot.pause()
+        width, height = size
+        for widget in (app.query_one("#title"), tokens(app), app.query_one(StatusLine)):
+            assert widget.region.height >= 1 and widget.region.bottom <= height
+            assert widget.region.right <= width
+        # the essential part of the status line fits on the screen
+        essential = status(app).split(" │ cell")[0]
+        assert len(essential) + 2 <= width
+        # every panel is fully on screen without scrolling
+        for panel in app.query(FigureView):
+            if panel.display:
+                assert panel.region.height > 0, panel.id
+                assert panel.region.bottom <= height - 1, panel.id  # above the footer
+                assert panel.region.right <= width, panel.id
+
+
+async def test_every_panel_is_drawn_with_the_line_api():
+    app = make_app("bidirectional")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d", "d")
+        await pilot.pause()
+        merged = app.panel("state-merged")
+        first = merged.strips(merged.size.width)
+        assert merged.strips(merged.size.width) is first  # cached until something changes
+        assert "merged (concat)" in merged.render_line(0).text
+        await pilot.press("right")
+        assert merged.strips(merged.size.width) is not first
+
+
+def test_make_app_rejects_an_unknown_scenario():
+    from rnn_tui.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError):
+        make_app("no-such-scenario")
+
+
+def test_make_app_accepts_a_path():
+    scenario = load_scenario(DATA / "by-hand.toml")
+    app = make_app(str(DATA / "by-hand.toml"), size=(80, 24))
+    assert app.scenario.title == scenario.title
+    assert app.size_hint == (80, 24)
