@@ -94,9 +94,105 @@ def trace(scenario: str, as_json: bool) -> None:
     from .engine import trace_to_dict
 
     s = load_scenario(scenario)
-    data = trace_to_dict(s.trace(), scenario=s.name, model=s.model_config())
+    data = trace_to_dict(
+        s.trace(), scenario=s.name, model=s.model_config(), influence=s.influence()
+    )
     json.dump(data, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where the weights go (.npz). Default: SCENARIO's name with .npz, beside it.",
+)
+@click.option(
+    "--epochs", type=click.IntRange(1, 100_000), default=None, help="Default: [train] epochs."
+)
+@click.option(
+    "--lr",
+    type=click.FloatRange(0, 10, min_open=True),
+    default=None,
+    help="Adam's learning rate. Default: [train] lr.",
+)
+@click.option(
+    "--seed", type=click.IntRange(0), default=None, help="Batch-order seed. Default: [train] seed."
+)
+@click.option("--update", is_flag=True, help="Point the scenario's [weights] at the new file.")
+def train(
+    scenario: str,
+    out: str | None,
+    epochs: int | None,
+    lr: float | None,
+    seed: int | None,
+    update: bool,
+) -> None:
+    """Fit SCENARIO's weights on its [train] examples (BPTT, Adam), with progress."""
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .engine.train import Trainer
+    from .scenario.training import point_weights_at, relative_to, train_config, training_examples
+    from .scenario.weights import write_npz
+
+    s = load_scenario(scenario)
+    examples = training_examples(s)
+    if not examples:
+        raise click.ClickException(
+            f"{s.path}: train.examples: nothing to train on; add examples such as "
+            '[train] examples = [{ text = "what time is it ?", label = "ask_time" }] '
+            "(training also needs token inputs and output.labels)"
+        )
+    config = train_config(s, epochs=epochs, lr=lr, seed=seed)
+    assert s.path is not None
+    target = Path(out) if out else s.path.with_suffix(".npz")
+    trainer = Trainer(s.network, examples, vocab_size=len(s.vocab or []), embedding=s.embedding,
+                      config=config)  # fmt: skip
+    console = Console(stderr=True)
+    console.print(
+        f"training [bold]{s.name}[/] ({s.network.cell}, {len(examples)} examples, "
+        f"{config.epochs} epochs, lr {config.lr}, seed {config.seed})"
+    )
+    columns = (
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        MofNCompleteColumn(), TextColumn("loss {task.fields[loss]:.4f}"),
+        TextColumn("accuracy {task.fields[accuracy]:6.1%}"),
+    )  # fmt: skip
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("epochs", total=config.epochs, loss=float("nan"), accuracy=0.0)
+        for stats in trainer.epochs():
+            progress.update(task, advance=1, loss=stats.loss, accuracy=stats.accuracy)
+    accuracy = trainer.accuracy(examples)
+    report = f"training accuracy {accuracy:.1%} on {len(examples)} examples"
+    heldout = training_examples(s, "heldout")
+    if heldout:
+        report += f"; held-out accuracy {trainer.accuracy(heldout):.1%} on {len(heldout)}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_npz(target, trainer.state_dict())
+    except OSError as e:
+        raise click.ClickException(f"{target}: cannot write: {e.strerror}") from None
+    click.echo(report)
+    click.echo(f"weights written to {target}")
+    if update:
+        try:
+            text = point_weights_at(s.text, relative_to(target, s.path.parent))
+        except ValueError as e:
+            raise click.ClickException(f"{s.path}: weights: cannot update: {e}") from None
+        s.path.write_text(text, encoding="utf-8")
+        click.echo(f"{s.path} now reads its weights from {target}")
+    else:
+        click.echo(
+            f'use them: in {s.path}, [weights] file = "{relative_to(target, s.path.parent)}"'
+            " (or run again with --update)"
+        )
 
 
 @cli.command()

@@ -72,8 +72,11 @@ def _direction_dict(d: DirectionTrace) -> dict:
     return out
 
 
-def trace_to_dict(trace: Trace, *, scenario: str | None, model: dict) -> dict:
-    """The JSON layout of `rnn-tui trace --json` (DESIGN.md), as plain Python data."""
+def trace_to_dict(
+    trace: Trace, *, scenario: str | None, model: dict, influence: np.ndarray | None = None
+) -> dict:
+    """The JSON layout of `rnn-tui trace --json` (DESIGN.md), as plain Python data.
+    influence: (T, T) ‖∂s_t/∂x_k‖ when computed, else null in the JSON."""
     layers = []
     for layer in trace.layers:
         entry = {"forward": _direction_dict(layer.forward)}
@@ -88,6 +91,7 @@ def trace_to_dict(trace: Trace, *, scenario: str | None, model: dict) -> dict:
         "inputs": trace.inputs.tolist(),
         "layers": layers,
         "outputs": None if trace.outputs is None else trace.outputs.tolist(),
+        "influence": None if influence is None else influence.tolist(),
     }
     if trace.labels and trace.probabilities is not None:
         out["labels"] = list(trace.labels)

@@ -27,6 +27,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 BUILTIN_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else _PACKAGE_DIR
 MAX_TOML_BYTES = 4 * 1024 * 1024  # a scenario is hand-written text; larger is a mistake
 DEFAULT_SEQUENCE = "default"
+MAX_INFLUENCE_STEPS = 2048
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Scenario:
     trained: bool = False  # False: seeded, untrained weights
     weights_source: str = "seed"  # seed | file | inline
     examples: list[dict] = field(default_factory=list)
+    heldout: list[dict] = field(default_factory=list)
+    train_settings: dict[str, Any] = field(default_factory=dict)  # epochs, lr, seed, ...
     sequences: dict[str, list[str] | np.ndarray] = field(default_factory=dict)
     sequence: str = DEFAULT_SEQUENCE  # the selected one
     text: str = ""  # the TOML source, kept for recordings
@@ -83,6 +86,15 @@ class Scenario:
             names = [self.labels[i] for i in np.argmax(trace.probabilities, axis=-1)]
             trace.prediction = names[0] if self.network.readout == "last" else names
         return trace
+
+    def influence(self) -> np.ndarray | None:
+        """(T, T) influence[t, k] = ‖∂s_t/∂x_k‖_F of the top layer's merged state on each
+        input; None past MAX_INFLUENCE_STEPS, where its O(T²) cost would not pay."""
+        if self.inputs.shape[0] > MAX_INFLUENCE_STEPS:
+            return None
+        from ..engine.backward import influence
+
+        return influence(self.network, self.inputs)
 
     def model_config(self) -> dict:
         """The `model` block of `trace --json`."""
@@ -319,7 +331,7 @@ class _Builder:
             if not seq:
                 where = "input.tokens" if name == DEFAULT_SEQUENCE else f"input.sequences.{name}"
                 self.problem(where, "expected at least one token")
-        examples = v["train"]["examples"] or []
+        examples = (v["train"]["examples"] or []) + (v["train"]["heldout"] or [])
         unknown, vocab = inp["unknown"], inp["vocab"]
         if vocab is None:
             words = {tok for seq in sequences.values() for tok in seq}
@@ -424,6 +436,37 @@ class _Builder:
                 hint = _did_you_mean(name, list(shapes))
                 self.problem(f"{where}.{name}", f"not a parameter of this model{hint}")
 
+    def check_example(
+        self, where: str, e: dict, v: dict, inputs: dict | None, labels: list[str] | None
+    ) -> None:
+        extra = set(e) - {"text", "label"}
+        if extra:
+            self.problem(where, f"unknown key {sorted(extra)[0]}")
+        words = e["text"].split()
+        if not words:
+            self.problem(f"{where}.text", "expected at least one token")
+        if inputs is not None and inputs["vocab"] is not None and v["input"]["unknown"] is None:
+            for word in words:
+                if word not in inputs["vocab"]:
+                    self.problem(f"{where}.text", f'"{word}" is not in input.vocab')
+                    break
+        if inputs is not None and inputs["vocab"] is None:
+            self.problem(where, "training examples need token inputs, not vectors")
+        if labels is None:
+            self.problem(where, "training needs output.labels")
+            return
+        wanted = e["label"].split() if v["model"]["readout"] == "every" else [e["label"]]
+        if v["model"]["readout"] == "every" and len(wanted) != len(words):
+            self.problem(
+                f"{where}.label",
+                f"readout every needs one label per token: {len(words)} tokens, "
+                f"{len(wanted)} labels",
+            )
+        for label in wanted:
+            if label not in labels:
+                self.problem(f"{where}.label", f'"{label}" is not in output.labels')
+                break
+
     # -- everything
     def build(self) -> Scenario:
         v = self.check_schema()
@@ -437,14 +480,9 @@ class _Builder:
                 self.problem("output.labels", "repeats a label")
             if not labels:
                 self.problem("output.labels", "expected at least one label")
-        for i, e in enumerate(v["train"]["examples"] or []):
-            extra = set(e) - {"text", "label"}
-            if extra:
-                self.problem(f"train.examples[{i}]", f"unknown key {sorted(extra)[0]}")
-            if labels is not None and e["label"] not in labels:
-                self.problem(
-                    f"train.examples[{i}].label", f'"{e["label"]}" is not in output.labels'
-                )
+        for group in ("examples", "heldout"):
+            for i, e in enumerate(v["train"][group] or []):
+                self.check_example(f"train.{group}[{i}]", e, v, inputs, labels)
         # Problems of the weights source are reported together with those above; the
         # shapes are checked only once the input width they depend on is known to be right.
         arrays, source = self.load_arrays(w)
@@ -492,6 +530,10 @@ class _Builder:
             trained=trained,
             weights_source=source,
             examples=list(v["train"]["examples"] or []),
+            heldout=list(v["train"]["heldout"] or []),
+            train_settings={
+                k: v["train"][k] for k in ("epochs", "lr", "seed", "batch_size", "clip")
+            },
         )
         sequences = inputs["sequences"]
         if vocab is None:

@@ -126,3 +126,8 @@ def read_weights(path: Path) -> dict[str, np.ndarray]:
     if path.suffix == ".npz":
         return read_npz(path)
     raise WeightsError("is neither .npz nor .safetensors")
+
+
+def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Save named arrays as an .npz that `read_npz` (and np.load) read back as they are."""
+    np.savez(path, **arrays)  # type: ignore[arg-type]  # numpy's stub mistypes **kwds

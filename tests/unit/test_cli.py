@@ -41,7 +41,7 @@ def test_trace_json_layout(name):
     trace = s.trace()
     net = s.network
     assert data["scenario"] == name
-    assert set(data) >= {"scenario", "model", "tokens", "inputs", "layers", "outputs"}
+    assert set(data) >= {"scenario", "model", "tokens", "inputs", "layers", "outputs", "influence"}
     model = data["model"]
     for key in ("cell", "input_size", "hidden_size", "num_layers", "bidirectional", "merge",
                 "nonlinearity", "output_size", "readout"):  # fmt: skip
@@ -61,6 +61,11 @@ def test_trace_json_layout(name):
     if net.output_size:
         rows = 1 if net.readout == "last" else T
         assert np.array(data["outputs"]).shape == (rows, net.output_size)
+    influence = np.array(data["influence"])
+    assert influence.shape == (T, T)
+    np.testing.assert_allclose(influence, s.influence(), atol=1e-12)
+    if not net.bidirectional:
+        assert np.all(np.triu(influence, k=1) == 0)  # x_k cannot affect s_t before it is read
     if s.labels:
         p = np.array(data["probabilities"])
         np.testing.assert_allclose(p.sum(axis=-1), 1.0, atol=1e-12)
@@ -132,3 +137,33 @@ def test_new_writes_a_valid_starter_and_refuses_to_overwrite(tmp_path):
     again = run("new", str(target))
     assert again.returncode == 2
     assert "exists; choose another name or pass --force" in again.stderr
+
+
+def test_train_fits_writes_weights_and_updates_the_scenario(tmp_path):
+    source = Path(__file__).parents[2] / "scenarios" / "intent.toml"
+    path = tmp_path / "intent.toml"
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("train", str(path), "--epochs", "120", "--update")
+    assert result.returncode == 0, result.stderr
+    assert "training accuracy 100.0% on" in result.stdout
+    assert f"weights written to {tmp_path / 'intent.npz'}" in result.stdout
+    assert "epochs" in result.stderr and "loss" in result.stderr  # the progress bar
+    s = load_scenario(path)
+    assert s.trained and s.weights_source == "file"
+    predictions = []
+    for example in s.examples:
+        predictions.append(s.with_tokens(example["text"].split()).trace().prediction)
+    assert predictions == [e["label"] for e in s.examples]
+
+
+def test_train_is_deterministic_and_refuses_scenarios_without_examples(tmp_path):
+    source = Path(__file__).parents[2] / "scenarios" / "intent.toml"
+    path = tmp_path / "intent.toml"
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    run("train", str(path), "--epochs", "5", "-o", str(tmp_path / "a.npz"))
+    run("train", str(path), "--epochs", "5", "-o", str(tmp_path / "b.npz"))
+    with np.load(tmp_path / "a.npz") as a, np.load(tmp_path / "b.npz") as b:
+        assert a.files == b.files and all(np.array_equal(a[k], b[k]) for k in a.files)
+    result = run("train", "elman-by-hand")
+    assert result.returncode == 2
+    assert "train.examples: nothing to train on" in result.stderr

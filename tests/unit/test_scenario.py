@@ -175,6 +175,15 @@ tokens = ["a", "b"]
         (lambda t: t.replace('title = "t"', 'titel = "t"'), "titel", 'did you mean "title"'),
         (lambda t: t + "[train]\nexamples = [{ text = 'a b', label = 'z' }]\n[output]\nlabels = ['x']\n",
          "train.examples[0].label", '"z" is not in output.labels'),
+        (lambda t: t.replace("hidden_size = 2", 'hidden_size = 2\nreadout = "every"')
+         + "[train]\nexamples = [{ text = 'a b', label = 'x' }]\n[output]\nlabels = ['x']\n",
+         "train.examples[0].label", "readout every needs one label per token: 2 tokens, 1 labels"),
+        (lambda t: t.replace('tokens = ["a", "b"]', 'tokens = ["a", "b"]\nvocab = ["a", "b"]')
+         + "[train]\nheldout = [{ text = 'a zz', label = 'x' }]\n[output]\nlabels = ['x']\n",
+         "train.heldout[0].text", '"zz" is not in input.vocab'),
+        (lambda t: t + "[train]\nexamples = [{ text = 'a', label = 'x' }]\n",
+         "train.examples[0]", "training needs output.labels"),
+        (lambda t: t + "[train]\nlr = -0.5\n", "train.lr", "expected a number, found -0.5"),
         (lambda t: t.replace('tokens = ["a", "b"]', "vectors = [[1.0, 2.0], [3.0]]"),
          "input.vectors[1]", "expected 2 numbers, found 1"),
         (lambda t: t.replace('tokens = ["a", "b"]', "vectors = [[1.0], [nan]]"),
