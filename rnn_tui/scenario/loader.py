@@ -214,6 +214,16 @@ def _did_you_mean(name: str, options: list[str]) -> str:
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
+def _add_keep_gate_bias(
+    arrays: dict[str, np.ndarray], cell: str, hidden: int, value: float
+) -> None:
+    """Add `value` to the bias_hh rows of LSTM's forget gate or GRU's update gate (block 1
+    of the stacked gates in both), in every layer and direction."""
+    for name in arrays:
+        if name.startswith("bias_hh_l") and cell in ("lstm", "gru"):
+            arrays[name][hidden : 2 * hidden] += value
+
+
 class _Builder:
     """Validates the TOML data in stages, gathering problems, then builds the Scenario."""
 
@@ -501,6 +511,12 @@ class _Builder:
             shapes["embedding.weight"] = (len(vocab), inputs["input_size"])
         if arrays is None:
             arrays = init_state_dict(shapes, model["hidden_size"], w["seed"])
+            if w["forget_bias"] is not None:
+                _add_keep_gate_bias(arrays, model["cell"], model["hidden_size"], w["forget_bias"])
+        elif w["forget_bias"] is not None:
+            self.problem("weights.forget_bias", "applies only to seeded weights (seed = ...)")
+        if w["forget_bias"] is not None and model["cell"] == "rnn":
+            self.problem("weights.forget_bias", 'needs a gated cell: cell = "lstm" or "gru"')
         self.check_arrays(
             arrays, shapes, "weights.values" if source == "inline" else "weights.file"
         )

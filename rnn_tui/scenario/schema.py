@@ -80,6 +80,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
             "table", None, help='File key -> rnn-tui name, e.g. `"fc.weight" = "readout.weight"`.'
         ),
         "values": Key("table", None, help="Inline arrays: name -> number or nested lists."),
+        "forget_bias": Key(
+            "number",
+            None,
+            help="With seed: added to the bias of the gate that keeps the old state (LSTM f, "
+            "GRU z), as Keras' unit_forget_bias does; helps gated cells learn long memories.",
+        ),
         "trained": Key(
             "bool",
             None,

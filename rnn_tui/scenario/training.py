@@ -23,8 +23,7 @@ def training_examples(scenario: Scenario, group: str = "examples") -> list[Examp
     for row in rows:
         words = row["text"].split()
         ids = [
-            scenario.vocab.index(w if w in scenario.vocab else str(scenario.unknown))
-            for w in words
+            scenario.vocab.index(w if w in scenario.vocab else str(scenario.unknown)) for w in words
         ]
         names = row["label"].split() if every else [row["label"]]
         labels = [scenario.labels.index(name) for name in names]
@@ -45,7 +44,8 @@ _SECTION = re.compile(r"^[ \t]*\[([^\]]+)\][ \t]*(#.*)?$", re.MULTILINE)
 
 def point_weights_at(text: str, weights_file: str) -> str:
     """Scenario TOML text with its [weights] seed or file line replaced by
-    `file = "<weights_file>"` and `trained = true`; comments and the rest untouched.
+    `file = "<weights_file>"` and `trained = true` (seed-only settings dropped);
+    comments and the rest untouched.
     Raises ValueError when the [weights] section has no seed or file line to replace."""
     sections = list(_SECTION.finditer(text))
     for i, match in enumerate(sections):
@@ -57,7 +57,8 @@ def point_weights_at(text: str, weights_file: str) -> str:
         source = _WEIGHTS_SOURCE.search(body)
         if source is None:
             break
-        body = re.sub(r"^[ \t]*trained[ \t]*=.*\n?", "", body, flags=re.MULTILINE)
+        # trained and forget_bias described the seeded weights, not the new ones
+        body = re.sub(r"^[ \t]*(trained|forget_bias)[ \t]*=.*\n?", "", body, flags=re.MULTILINE)
         source = _WEIGHTS_SOURCE.search(body)
         assert source is not None
         line = f'file = "{weights_file}"\ntrained = true'
