@@ -86,3 +86,48 @@ def test_rnn_tui_train_reproduces_the_committed_weights(tmp_path):
         for key in old.files:
             # equal up to rounding: another BLAS may sum in another order
             np.testing.assert_allclose(new[key], old[key], rtol=0, atol=1e-6, err_msg=key)
+
+
+SPEC_INTENT = importlib.util.spec_from_file_location(
+    "train_intent", ROOT / "scripts" / "train_intent.py"
+)
+train_intent = importlib.util.module_from_spec(SPEC_INTENT)
+SPEC_INTENT.loader.exec_module(train_intent)
+TRAINED_INTENT = [n for n in train_intent.SEEDS if load_scenario(n).trained]
+
+
+@pytest.mark.parametrize("name", TRAINED_INTENT)
+def test_intent_models_meet_their_stated_accuracy(name):
+    s = load_scenario(name)
+    assert len(s.labels) >= 3 and len(s.examples) >= 30 and s.heldout
+    stated = re.search(
+        r"(\d+)% of the (\d+) training examples, (\d+)% \((\d+) of (\d+)\)", s.description
+    )
+    assert stated, s.description
+    train_pct, train_n, _, held_right, held_n = map(int, stated.groups())
+    right = sum(
+        s.with_tokens(e["text"].split()).trace().prediction == e["label"] for e in s.examples
+    )
+    assert (train_pct, train_n) == (100, len(s.examples)) and right == len(s.examples)
+    right = sum(
+        s.with_tokens(e["text"].split()).trace().prediction == e["label"] for e in s.heldout
+    )
+    assert (held_right, held_n) == (right, len(s.heldout))
+    assert (
+        s.with_tokens(s.tokens).trace().prediction == s.examples[0]["label"]
+    )  # the sentence on screen
+
+
+@pytest.mark.parametrize("name", TRAINED_INTENT)
+def test_intent_weights_are_what_rnn_tui_train_makes(tmp_path, name):
+    source = ROOT / "scenarios" / f"{name}.toml"
+    path = tmp_path / source.name
+    path.write_text(train_intent.seeded_text(source.read_text(encoding="utf-8"), train_intent.SEEDS[name]),
+                    encoding="utf-8")  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "rnn_tui", "train", str(path)],
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with np.load(path.with_suffix(".npz")) as new, np.load(source.with_suffix(".npz")) as old:
+        assert sorted(new.files) == sorted(old.files)
+        for key in old.files:
+            np.testing.assert_allclose(new[key], old[key], rtol=0, atol=1e-6, err_msg=key)
