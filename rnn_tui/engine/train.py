@@ -82,7 +82,9 @@ class Trainer:
         """Token indices (T, B) -> input vectors (T, B, input_size)."""
         if "embedding.weight" in self.params:
             return self.params["embedding.weight"][tokens]
-        return np.eye(self.vocab_size, dtype=self.network.dtype)[tokens]
+        out = np.zeros((*tokens.shape, self.vocab_size), dtype=self.network.dtype)
+        np.put_along_axis(out, tokens[..., None], 1, axis=-1)  # one-hot, no V × V identity
+        return out
 
     def _batches(self, shuffle: bool) -> Iterator[list[Example]]:
         by_length: dict[int, list[Example]] = {}

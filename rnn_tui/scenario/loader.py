@@ -18,7 +18,7 @@ import numpy as np
 
 from ..engine import Network, Trace, init_state_dict, parameter_shapes, softmax
 from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
-from .weights import WeightsError, read_weights
+from .weights import MAX_ARRAY_ELEMENTS, WeightsError, read_weights
 
 BUILTIN_DEFAULT = "intent"
 # A source checkout keeps them at the top of the repository; a wheel inside the package.
@@ -118,7 +118,7 @@ class Scenario:
         if self.encoding == "embedding":
             assert self.embedding is not None
             return self.embedding[index]
-        return np.eye(len(self.vocab), dtype=self.network.dtype)[index]
+        return _one_hot(index, len(self.vocab), self.network.dtype)
 
     def with_tokens(self, tokens: list[str]) -> Scenario:
         """A copy reading another sentence (ValueError for unknown tokens without `unknown`)."""
@@ -147,6 +147,13 @@ class Scenario:
 
 
 # ---------------------------------------------------------------- finding files
+def _one_hot(index: list[int], size: int, dtype: Any) -> np.ndarray:
+    """Token indices (T,) -> one-hot rows (T, size), without a size × size identity."""
+    out = np.zeros((len(index), size), dtype=dtype)
+    out[np.arange(len(index)), index] = 1
+    return out
+
+
 def builtin_names() -> list[str]:
     """Names of the built-in scenarios, sorted."""
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
@@ -196,7 +203,8 @@ def parse_scenario(text: str, *, path: Path | None = None, name: str | None = No
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ScenarioError([Problem(label, "", f"not valid TOML: {e}")]) from None
+        detail = str(e).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        raise ScenarioError([Problem(label, "", f"not valid TOML: {detail}")]) from None
     scenario = _Builder(label, path, data).build()
     scenario.text = text
     scenario.name = name or (path.stem if path is not None else "scenario")
@@ -286,6 +294,9 @@ class _Builder:
             return False
         if spec.minimum is not None and value < spec.minimum:
             self.problem(where, f"expected an integer >= {spec.minimum}, found {value}")
+            return False
+        if spec.maximum is not None and value > spec.maximum:
+            self.problem(where, f"expected an integer <= {spec.maximum}, found {value}")
             return False
         return True
 
@@ -509,6 +520,17 @@ class _Builder:
         shapes = parameter_shapes(**arch)
         if encoding == "embedding":
             shapes["embedding.weight"] = (len(vocab), inputs["input_size"])
+        total = sum(int(np.prod(shape, dtype=np.int64)) for shape in shapes.values())
+        longest = max(len(seq) for seq in inputs["sequences"].values())
+        if total > MAX_ARRAY_ELEMENTS:
+            self.problem(
+                "model", f"needs {total:,} parameters; the limit is {MAX_ARRAY_ELEMENTS:,}"
+            )
+        elif longest * max(arch["input_size"], model["hidden_size"]) > MAX_ARRAY_ELEMENTS:
+            self.problem(
+                "input", f"{longest:,} steps of this width exceed {MAX_ARRAY_ELEMENTS:,} values"
+            )
+        self.stop_if_any()
         if arrays is None:
             arrays = init_state_dict(shapes, model["hidden_size"], w["seed"])
             if w["forget_bias"] is not None:

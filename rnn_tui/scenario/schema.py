@@ -27,6 +27,7 @@ class Key:
     choices: tuple[str, ...] = ()
     required: bool = False
     minimum: int | None = None
+    maximum: int | None = None  # far above any model meant to be read, below what exhausts memory
     help: str = ""
 
 
@@ -43,12 +44,15 @@ SCHEMA: dict[str, dict[str, Key]] = {
             "int",
             None,
             minimum=1,
+            maximum=65536,
             help="Input width. Required for embeddings; inferred for one-hot and vectors.",
         ),
         "hidden_size": Key(
-            "int", required=True, minimum=1, help="Units per layer and direction (H)."
+            "int", required=True, minimum=1, maximum=8192, help="Units per layer and direction (H)."
         ),
-        "num_layers": Key("int", 1, minimum=1, help="Stacked layers; layer k+1 reads layer k."),
+        "num_layers": Key(
+            "int", 1, minimum=1, maximum=64, help="Stacked layers; layer k+1 reads layer k."
+        ),
         "bidirectional": Key("bool", False, help="Add a backward direction to every layer."),
         "merge": Key(
             "str", "concat", MERGES, help="How the two directions combine (PyTorch: concat)."
@@ -117,7 +121,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "output": {
         "labels": Key("str_list", None, help="Class names: o_t becomes a softmax over them."),
-        "size": Key("int", None, minimum=1, help="Output width when there are no labels."),
+        "size": Key(
+            "int", None, minimum=1, maximum=65536, help="Output width when there are no labels."
+        ),
     },
     "train": {
         "examples": Key(
@@ -129,12 +135,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "heldout": Key(
             "examples", None, help="Examples kept out of training, to measure accuracy on."
         ),
-        "epochs": Key("int", 200, minimum=1, help="Passes over the examples."),
+        "epochs": Key("int", 200, minimum=1, maximum=1_000_000, help="Passes over the examples."),
         "lr": Key("number", 0.01, help="Adam's learning rate."),
         "seed": Key(
             "int", 0, minimum=0, help="Seed of the batch order (training is deterministic)."
         ),
-        "batch_size": Key("int", 16, minimum=1, help="Examples per gradient step."),
+        "batch_size": Key("int", 16, minimum=1, maximum=65536, help="Examples per gradient step."),
         "clip": Key("number", 5.0, help="Largest gradient norm; larger ones are scaled down."),
     },
 }
@@ -210,6 +216,8 @@ def _json_type(key: Key) -> dict:
         out = {"type": "integer"}
         if key.minimum is not None:
             out["minimum"] = key.minimum
+        if key.maximum is not None:
+            out["maximum"] = key.maximum
     elif kind == "number":
         out = {"type": "number", "exclusiveMinimum": 0}
     elif kind == "bool":
