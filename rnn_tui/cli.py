@@ -196,6 +196,35 @@ def train(
 
 
 @cli.command()
+@click.argument("session", type=click.Path(dir_okay=False))
+@click.option("--check", is_flag=True, help="Recompute every state without a screen.")
+def replay(session: str, check: bool) -> None:
+    """Replay a recorded SESSION; with --check, verify it: exit 0 when every state
+    matches, 1 naming the first line that differs."""
+    from pathlib import Path
+
+    from .session import SessionError, check_session, read_session
+
+    if not check:
+        raise click.ClickException(
+            "replaying in the app is not built yet; `rnn-tui replay SESSION --check` verifies it"
+        )
+    try:
+        recorded = read_session(Path(session))
+        result = check_session(recorded)
+    except SessionError as e:
+        raise click.ClickException(str(e)) from None
+    if result.failed_line is not None:
+        click.echo(f"{session}: line {result.failed_line}: {result.reason}", err=True)
+        click.echo(f"{result.checked} action(s) matched before it", err=True)
+        sys.exit(1)
+    click.echo(f"{session}: all {result.checked} recorded states match")
+    if recorded.ends_mid_line:
+        click.echo(f"{session}: the file ends mid-line (a recording cut short); "
+                   "its whole lines were checked")  # fmt: skip
+
+
+@cli.command()
 @click.argument("name")
 @click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="rnn", show_default=True)
 @click.option("--layers", type=click.IntRange(1, 16), default=1, show_default=True)

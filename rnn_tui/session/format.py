@@ -1,0 +1,227 @@
+"""Session files: JSON Lines, a header then one line per action, each flushed as written.
+
+Header: {"format": "rnn-tui-session", "version": 1, "app_version", "created",
+"terminal": {"columns", "rows"}, "scenario": {"name", "path", "text"},
+"weights": {"sha256", "embedded" (base64 .npz, when at most 1 MB) or null, "path"}}.
+Action: {"time" (seconds since the start), "key", "action", "view": {t, layer,
+direction, unit}, "change" (what the action changed in the model, or null),
+"state" (sha256 of the state shown, see state.py)}.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from .. import __version__
+from ..scenario import Scenario, ScenarioError, parse_scenario
+from ..scenario.weights import WeightsError, read_npz
+from .state import ViewState
+
+FORMAT = "rnn-tui-session"
+VERSION = 1
+MAX_EMBEDDED_BYTES = 1024 * 1024
+
+
+class SessionError(Exception):
+    """A session file cannot be used; the message names the file and the line."""
+
+
+def scenario_weights(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Every array the scenario computes with: the network's parameters and the embedding."""
+    arrays = dict(scenario.network.params)
+    if scenario.embedding is not None:
+        arrays["embedding.weight"] = scenario.embedding
+    return arrays
+
+
+def weights_digest(arrays: dict[str, np.ndarray]) -> str:
+    """sha256 over names, shapes and float64 bytes, in name order: the same weights,
+    the same digest, however they were stored."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name], dtype=np.float64)
+        digest.update(f"{name}{a.shape}".encode())
+        digest.update(a.tobytes())
+    return digest.hexdigest()
+
+
+def weights_record(scenario: Scenario) -> dict[str, Any]:
+    """The header's weights entry: embedded when small, else referenced."""
+    arrays = scenario_weights(scenario)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    data = buffer.getvalue()
+    small = len(data) <= MAX_EMBEDDED_BYTES
+    return {
+        "sha256": weights_digest(arrays),
+        "embedded": base64.b64encode(data).decode("ascii") if small else None,
+        "path": None if small or scenario.path is None else str(scenario.path),
+    }
+
+
+def scenario_record(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as a recording keeps it: its text, name and path, and its weights."""
+    return {
+        "name": scenario.name,
+        "path": None if scenario.path is None else str(scenario.path),
+        "text": scenario.text,
+        "sequence": scenario.sequence,
+        "weights": weights_record(scenario),
+    }
+
+
+def restore_scenario(record: dict[str, Any], where: str) -> Scenario:
+    """The scenario a record describes, with exactly its recorded weights."""
+    try:
+        path = Path(record["path"]) if record.get("path") else None
+        weights = record["weights"]
+        text = record["text"]
+        if path is not None and not path.exists():
+            path = None  # the text alone rebuilds it when the weights are embedded
+        scenario = parse_scenario(text, path=path, name=record.get("name") or "session")
+    except ScenarioError as e:
+        raise SessionError(f"{where}: the recorded scenario does not load: {e}") from None
+    except (KeyError, TypeError):
+        raise SessionError(f"{where}: scenario entry is malformed") from None
+    if weights.get("embedded"):
+        try:
+            arrays = _npz_from_base64(weights["embedded"])
+        except (ValueError, WeightsError) as e:
+            raise SessionError(f"{where}: embedded weights are unreadable ({e})") from None
+        embedding = arrays.pop("embedding.weight", None)
+        try:
+            scenario.network.set_params(arrays)
+        except ValueError as e:
+            raise SessionError(f"{where}: embedded weights do not fit the scenario ({e})") from None
+        if embedding is not None:
+            scenario.embedding = np.asarray(embedding, dtype=scenario.network.dtype)
+    if weights_digest(scenario_weights(scenario)) != weights.get("sha256"):
+        raise SessionError(f"{where}: the weights differ from the recorded ones (sha256)")
+    sequence = record.get("sequence")
+    if sequence in scenario.sequences:
+        scenario = scenario.select(sequence)
+    return scenario
+
+
+def _npz_from_base64(text: str) -> dict[str, np.ndarray]:
+    import tempfile
+
+    data = base64.b64decode(text, validate=True)
+    with tempfile.NamedTemporaryFile(suffix=".npz") as f:  # read_npz checks sizes first
+        f.write(data)
+        f.flush()
+        return read_npz(Path(f.name))
+
+
+class SessionWriter:
+    """Appends a session to a file: the header at once, then one flushed line per action."""
+
+    def __init__(self, path: Path, scenario: Scenario, *, columns: int, rows: int) -> None:
+        self.path = Path(path)
+        self._file: IO[str] | None = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+        self._start = time.monotonic()
+        self._write({
+            "format": FORMAT, "version": VERSION, "app_version": __version__,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "terminal": {"columns": columns, "rows": rows},
+            "scenario": scenario_record(scenario),
+        })  # fmt: skip
+
+    def _write(self, data: dict) -> None:
+        assert self._file is not None, "the recording is closed"
+        self._file.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self._file.flush()
+
+    def action(self, *, key: str, action: str, view: ViewState, state: str,
+               change: dict | None = None) -> None:  # fmt: skip
+        """One line: what was pressed, what it did, the view after it and its hash."""
+        self._write({
+            "time": round(time.monotonic() - self._start, 3), "key": key, "action": action,
+            "view": view.to_dict(), "change": change, "state": state,
+        })  # fmt: skip
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+@dataclass
+class Action:
+    """One recorded action and the line it came from."""
+
+    line: int
+    time: float
+    key: str
+    action: str
+    view: ViewState
+    change: dict | None
+    state: str
+
+
+@dataclass
+class Session:
+    """A read session: its header, its whole action lines, and whether it ends mid-line."""
+
+    path: Path
+    header: dict
+    actions: list[Action] = field(default_factory=list)
+    ends_mid_line: bool = False
+
+
+def read_session(path: Path) -> Session:
+    """Read a session file. A last line without its newline (a recording cut short) is
+    dropped and reported by `ends_mid_line`; any other bad line is a SessionError
+    naming its line number."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise SessionError(f"{path}: cannot read: {e.strerror}") from None
+    lines = raw.split(b"\n")
+    ends_mid_line = lines[-1] != b""
+    whole = lines[:-1]
+    if not whole:
+        raise SessionError(f"{path}: no complete header line; not a session or cut short")
+    header = _json_line(path, 1, whole[0])
+    if header.get("format") != FORMAT:
+        raise SessionError(
+            f"{path}: line 1: not an rnn-tui session (format {header.get('format')!r})"
+        )
+    if header.get("version") != VERSION:
+        raise SessionError(
+            f"{path}: line 1: session format version {header.get('version')!r} is not supported "
+            f"(this rnn-tui reads version {VERSION})"
+        )
+    session = Session(path=path, header=header, ends_mid_line=ends_mid_line)
+    for number, line in enumerate(whole[1:], start=2):
+        data = _json_line(path, number, line)
+        try:
+            session.actions.append(Action(
+                line=number, time=float(data["time"]), key=str(data["key"]),
+                action=str(data["action"]), view=ViewState.from_dict(data["view"]),
+                change=data.get("change"), state=str(data["state"]),
+            ))  # fmt: skip
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            detail = f"missing {e}" if isinstance(e, KeyError) else str(e)
+            raise SessionError(f"{path}: line {number}: not an action line ({detail})") from None
+    return session
+
+
+def _json_line(path: Path, number: int, line: bytes) -> dict:
+    try:
+        data = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SessionError(f"{path}: line {number}: corrupt ({e})") from None
+    if not isinstance(data, dict):
+        raise SessionError(f"{path}: line {number}: corrupt (not a JSON object)")
+    return data

@@ -1,0 +1,208 @@
+"""Session files: writing, reading, `replay --check`, tampering, truncation, crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rnn_tui.scenario import load_scenario
+from rnn_tui.session import (
+    SessionError,
+    SessionWriter,
+    ViewState,
+    check_session,
+    read_session,
+    scenario_record,
+    state_hash,
+)
+from rnn_tui.session.verify import apply_change
+
+
+def record(path: Path, name: str = "bidirectional") -> list[tuple[str, dict | None, ViewState]]:
+    """Record a short walk: steps, a direction change, a layer change, a merge switch, an
+    edited sentence. Returns what was recorded."""
+    scenario = load_scenario(name)
+    writer = SessionWriter(path, scenario, columns=120, rows=40)
+    walk = [
+        ("right", None, ViewState(t=2)),
+        ("right", None, ViewState(t=3)),
+        ("d", None, ViewState(t=3, direction="backward")),
+        ("up", None, ViewState(t=3, layer=2, direction="backward")),
+        ("m", {"merge": "sum"}, ViewState(t=3, layer=2, direction="both")),
+        ("e", {"tokens": ["the", "mat", "sat"]}, ViewState(t=1, layer=2, direction="both")),
+        ("end", None, ViewState(t=3, layer=2, direction="both")),
+    ]
+    trace = scenario.trace()
+    for key, change, view in walk:
+        if change:
+            scenario = apply_change(scenario, change, "test")
+            trace = scenario.trace()
+        writer.action(key=key, action=key, view=view, state=state_hash(trace, view), change=change)
+    writer.close()
+    return walk
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rnn_tui", *args],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+
+
+def test_a_recording_reads_back_and_checks(tmp_path):
+    path = tmp_path / "s.jsonl"
+    walk = record(path)
+    session = read_session(path)
+    assert session.header["format"] == "rnn-tui-session" and session.header["version"] == 1
+    assert session.header["terminal"] == {"columns": 120, "rows": 40}
+    assert session.header["scenario"]["weights"]["embedded"]  # small: inside the file
+    assert [a.view for a in session.actions] == [v for _, _, v in walk]
+    assert [a.line for a in session.actions] == list(range(2, 2 + len(walk)))
+    assert all(a.time >= 0 for a in session.actions)
+    assert check_session(session).failed_line is None
+    result = run("replay", str(path), "--check")
+    assert result.returncode == 0, result.stderr
+    assert f"all {len(walk)} recorded states match" in result.stdout
+
+
+def test_every_line_is_flushed_as_it_is_written(tmp_path):
+    path = tmp_path / "s.jsonl"
+    writer = SessionWriter(path, load_scenario("elman-by-hand"), columns=80, rows=24)
+    assert path.read_text().count("\n") == 1  # header on disk before any action
+    trace = load_scenario("elman-by-hand").trace()
+    writer.action(
+        key="right", action="step", view=ViewState(t=2), state=state_hash(trace, ViewState(t=2))
+    )
+    assert path.read_text().count("\n") == 2  # no close needed
+    writer.close()
+
+
+def test_a_tampered_hash_names_its_line(tmp_path):
+    path = tmp_path / "s.jsonl"
+    record(path)
+    lines = path.read_text().splitlines()
+    data = json.loads(lines[3])  # the third action, line 4
+    data["state"] = "0" * 64
+    lines[3] = json.dumps(data)
+    path.write_text("\n".join(lines) + "\n")
+    result = run("replay", str(path), "--check")
+    assert result.returncode == 1
+    assert f"{path}: line 4: state differs after 'd' (key d)" in result.stderr
+    assert "2 action(s) matched before it" in result.stderr
+
+
+def test_tampered_weights_are_refused(tmp_path):
+    path = tmp_path / "s.jsonl"
+    record(path)
+    lines = path.read_text().splitlines()
+    header = json.loads(lines[0])
+    header["scenario"]["weights"]["sha256"] = "f" * 64
+    lines[0] = json.dumps(header)
+    path.write_text("\n".join(lines) + "\n")
+    result = run("replay", str(path), "--check")
+    assert result.returncode == 2
+    assert "line 1: the weights differ from the recorded ones" in result.stderr
+
+
+def test_a_file_cut_mid_line_checks_its_whole_lines(tmp_path):
+    path = tmp_path / "s.jsonl"
+    record(path)
+    text = path.read_text()
+    path.write_text(text[: len(text) - 40])  # the last line loses its end
+    session = read_session(path)
+    assert session.ends_mid_line and len(session.actions) == 6
+    result = run("replay", str(path), "--check")
+    assert result.returncode == 0, result.stderr
+    assert "all 6 recorded states match" in result.stdout
+    assert "ends mid-line" in result.stdout
+
+
+def test_a_corrupt_line_is_named(tmp_path):
+    path = tmp_path / "s.jsonl"
+    record(path)
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2][: len(lines[2]) // 2]  # half a line, then the next one
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SessionError, match=r"line 3: corrupt"):
+        read_session(path)
+    result = run("replay", str(path), "--check")
+    assert result.returncode == 2 and f"{path}: line 3: corrupt" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            {"format": "rnn-tui-session", "version": 99},
+            "session format version 99 is not supported",
+        ),
+        ({"format": "asciicast", "version": 2}, "not an rnn-tui session"),
+    ],
+)
+def test_unknown_format_or_version_is_refused(tmp_path, header, message):
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps(header) + "\n")
+    result = run("replay", str(path), "--check")
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_an_action_line_with_a_bad_view_is_named(tmp_path):
+    path = tmp_path / "s.jsonl"
+    record(path)
+    lines = path.read_text().splitlines()
+    data = json.loads(lines[1])
+    data["view"]["direction"] = "sideways"
+    lines[1] = json.dumps(data)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SessionError, match=r"line 2: not an action line \(view.direction"):
+        read_session(path)
+
+
+RECORDER = """
+import sys, time
+from rnn_tui.scenario import load_scenario
+from rnn_tui.session import SessionWriter, ViewState, state_hash
+scenario = load_scenario("intent")
+trace = scenario.trace()
+writer = SessionWriter(sys.argv[1], scenario, columns=80, rows=24)
+t = 1
+while True:  # record forever, until killed
+    t = t % 5 + 1
+    view = ViewState(t=t)
+    writer.action(key="right", action="step", view=view, state=state_hash(trace, view))
+    time.sleep(0.002)
+"""
+
+
+def test_a_killed_recording_replays_up_to_its_last_whole_line(tmp_path):
+    path = tmp_path / "killed.jsonl"
+    proc = subprocess.Popen([sys.executable, "-c", RECORDER, str(path)])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (not path.exists() or path.read_text().count("\n") < 20):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    session = read_session(path)
+    assert len(session.actions) >= 19
+    result = run("replay", str(path), "--check")
+    assert result.returncode == 0, result.stderr
+    assert f"all {len(session.actions)} recorded states match" in result.stdout
+
+
+def test_big_weights_are_referenced_by_path_and_sha256(tmp_path, monkeypatch):
+    import rnn_tui.session.format as fmt
+
+    monkeypatch.setattr(fmt, "MAX_EMBEDDED_BYTES", 10)
+    rec = scenario_record(load_scenario("memory-fade-gru"))
+    assert rec["weights"]["embedded"] is None
+    assert rec["weights"]["path"].endswith("memory-fade-gru.toml")
+    assert len(rec["weights"]["sha256"]) == 64
+    restored = fmt.restore_scenario(rec, "here")
+    assert restored.trained and restored.network.cell == "gru"
