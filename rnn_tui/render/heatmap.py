@@ -10,7 +10,7 @@ Colours come from a quantised `ColorScale` (a few cached styles). Without colour
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from typing import NamedTuple
 
@@ -83,6 +83,11 @@ class Heatmap:
     row_labels: a name printed left of each row. wrap: split the columns into bands
     when wider than the console. mono: force (True) or forbid (False) glyph shading;
     None asks the console.
+    mask: (rows, cols) booleans, True where nothing is drawn (a state not computed yet).
+    highlight: columns whose numbers are drawn in `highlight_style` (a selected unit).
+    cell_meta: (row, col) -> a dict put in the style meta of that cell's characters,
+    e.g. {"@click": "app.select_unit(3)"}, so a front end can tell which cell was
+    clicked; row is -1 where a line packs two matrix rows.
     """
 
     def __init__(
@@ -100,6 +105,10 @@ class Heatmap:
         mono: bool | None = None,
         value_style: Style | str | None = None,
         label_style: Style | str | None = None,
+        mask: np.ndarray | None = None,
+        highlight: Iterable[int] = (),
+        highlight_style: Style | str | None = "reverse",
+        cell_meta: Callable[[int, int], dict] | None = None,
     ) -> None:
         array = np.asarray(data, dtype=float)
         if array.ndim == 1:
@@ -115,9 +124,13 @@ class Heatmap:
         if gap is not None and not 0 <= gap < (cell_width or 2):
             raise ValueError(f"gap must be in [0, cell_width), not {gap}")
         if row_labels is not None and len(row_labels) != array.shape[0]:
-            raise ValueError(
-                f"row_labels has {len(row_labels)} names for {array.shape[0]} rows"
-            )
+            raise ValueError(f"row_labels has {len(row_labels)} names for {array.shape[0]} rows")
+        if mask is not None:
+            mask = np.asarray(mask, dtype=bool).reshape(array.shape)
+        self.mask = mask
+        self.highlight = frozenset(int(c) for c in highlight)
+        self.highlight_style = highlight_style
+        self.cell_meta = cell_meta
         self.data = array
         self.scale = scale if scale is not None else ColorScale.symmetric(array)
         self.cell_width = cell_width
@@ -194,15 +207,28 @@ class Heatmap:
             lines.append(list(_segments_color(top.tolist(), bottom.tolist(), self.scale)))
         return lines
 
-    def _value_line(self, row: np.ndarray, layout: _Layout) -> list[Segment]:
-        """The numbers of one band of one row, each centred under its cell."""
+    def _value_line(
+        self, row: np.ndarray, layout: _Layout, columns: range, masked: np.ndarray | None
+    ) -> list[Segment]:
+        """The numbers of one band of one row, each centred under its cell (blank where
+        masked; the highlighted columns in highlight_style)."""
         block = layout.cell_width - layout.gap
         room = block if layout.gap else max(1, layout.cell_width - 1)
-        parts = []
-        for value in row.tolist():
-            text = format_value(value, room).center(block)
-            parts.append(text + " " * layout.gap)
-        return [Segment("".join(parts).rstrip(), _style(self.value_style))]
+        style = _style(self.value_style)
+        if not self.highlight.intersection(columns) and masked is None:
+            parts = [format_value(v, room).center(block) + " " * layout.gap for v in row.tolist()]
+            return [Segment("".join(parts).rstrip(), style)]
+        marked = _style(self.highlight_style)
+        if style is not None and marked is not None:
+            marked = style + marked
+        out = []
+        for i, (col, value) in enumerate(zip(columns, row.tolist(), strict=True)):
+            blank = masked is not None and bool(masked[i])
+            text = " " * block if blank else format_value(value, room).center(block)
+            out.append(Segment(text, marked if col in self.highlight else style))
+            if layout.gap:
+                out.append(Segment(" " * layout.gap, style))
+        return out
 
     def _label(self, r: int | None) -> list[Segment]:
         width = self._label_width
@@ -211,11 +237,28 @@ class Heatmap:
         text = "" if r is None or self.row_labels is None else self.row_labels[r]
         return [Segment(text.ljust(width), _style(self.label_style))]
 
+    def _with_meta(
+        self, line: list[Segment], band: range, row: int, layout: _Layout
+    ) -> list[Segment]:
+        """Split a line of pixels at its cells' edges and put each cell's meta on it."""
+        assert self.cell_meta is not None
+        width = layout.cell_width
+        label = self._label_width
+        cuts = ([label] if label else []) + [label + width * (i + 1) for i in range(len(band))]
+        pieces = list(Segment.divide(line, cuts))
+        out = list(pieces[0]) if label else []
+        for col, piece in zip(band, pieces[1 if label else 0 :], strict=False):
+            meta = Style.from_meta(self.cell_meta(row, col))
+            out.extend(Segment(s.text, (s.style or Style()) + meta) for s in piece)
+        return out
+
     def lines(self, max_width: int, mono: bool = False) -> list[list[Segment]]:
         """The heatmap as lines of Segments, at most max_width characters wide
         (unless a single cell is wider)."""
         layout = self.layout(max_width)
         codes = self.scale.codes(self.data)  # (rows, cols)
+        if self.mask is not None:
+            codes[self.mask] = BLANK
         rows = codes.shape[0]
         height = max(1, layout.cell_height // 2) if mono else layout.cell_height
         out: list[list[Segment]] = []
@@ -225,6 +268,16 @@ class Heatmap:
             # the bands of a matrix), two half-rows a line, so a long vector takes half
             # as many lines as it has bands.
             width = max((len(band) for band in layout.bands), default=0) * layout.cell_width
+            if self.cell_meta is not None and (rows == 1 or layout.cell_height % 2 == 0 or mono):
+                # line by line, so each line knows its band (and row) for the meta
+                for b, band in enumerate(layout.bands):
+                    if b and rows > 1:
+                        out.append([])
+                    for r in range(rows):
+                        pixels = self._row_pixels(codes[r, band], height, layout)
+                        for line in self._pixel_lines(pixels, mono):
+                            out.append(self._with_meta(line, band, r, layout))
+                return out
             blocks = []
             for b, band in enumerate(layout.bands):
                 if b and rows > 1:
@@ -240,9 +293,13 @@ class Heatmap:
             for r in range(rows):
                 pixels = self._row_pixels(codes[r, band], height, layout)
                 for i, line in enumerate(self._pixel_lines(pixels, mono)):
-                    out.append(self._label(r if i == 0 else None) + line)
+                    line = self._label(r if i == 0 else None) + line
+                    if self.cell_meta is not None:
+                        line = self._with_meta(line, band, r, layout)
+                    out.append(line)
                 if self.values:
-                    values = self._value_line(self.data[r, band], layout)
+                    masked = None if self.mask is None else self.mask[r, band]
+                    values = self._value_line(self.data[r, band], layout, band, masked)
                     out.append(self._label(None) + values)
         return out
 

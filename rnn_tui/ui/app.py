@@ -2,32 +2,75 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from textual import events
+import numpy as np
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
+from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Footer, Label, Static
+from textual.timer import Timer
+from textual.widgets import Label, Static
+from textual.worker import get_current_worker
 
+from ..engine import MERGES, Network
+from .commands import RnnCommands
 from .help import KEY_NOTES, HelpScreen
+from .panes import (
+    equation_content,
+    history_content,
+    layers_content,
+    projection_content,
+    weights_content,
+)
+from .screens import EditScreen, OpenScreen
 from .view import DIRECTIONS, PANELS, Stage, View
-from .widgets import TALL_SCREEN, FigureView, StatusLine, TokenStripView
+from .widgets import PANES, TALL_SCREEN, FigureView, KeyFooter, StatusLine, TokenStripView, ViewBar
 
 STEP = Binding.Group("step")
 ENDS = Binding.Group("first/last")
 LAYER = Binding.Group("layer")
+SPEED = Binding.Group("speed")
+UNIT = Binding.Group("unit")
+VIEW = Binding.Group("view")
 
 UNTRAINED = "untrained (seeded) weights"
-WIDE_SCREEN = 100
-"""From this many columns on, the footer also shows the command palette key."""
+LEFT_PANES = ("step", "layers", "history")
+"""The views in the left column when every view is on screen (the others on the right)."""
+OPTIONAL_KEYS = frozenset({"1", "5", "n", "t", "i"})
+"""Keys the footer leaves out when two lines cannot hold them (the help lists them all)."""
+CELL_CYCLE = ("rnn", "lstm", "gru")
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+"""Playing speeds, steps per second."""
+WIDE = (150, 40)
+"""From this size on (columns, rows) every view is on screen at once; below, one at a time."""
+INFLUENCE_INLINE = 5e7
+"""Influence cheaper than this (multiply-adds, estimated) is computed at once; dearer
+ones in a background thread, so the first frame never waits for them."""
+INFLUENCE_MAX = 4e11
+"""Influence dearer than this is not computed at all (it would take minutes)."""
+INFLUENCE_STEPS = 2000
+"""Nor for sequences longer than this: the T × T matrix alone would be too big."""
+
+
+def influence_cost(network: Network, steps: int) -> float:
+    """Multiply-adds of the influence matrix: T backward passes over T steps, each with
+    H' cotangents through the (G·H × (H + in)) weights of every layer."""
+    blocks = network.spec.blocks * network.hidden_size
+    width = network.hidden_size + max(network.input_size, network.merged_size)
+    dirs = 2 if network.bidirectional else 1
+    per_step = network.merged_size * blocks * width * dirs * network.num_layers
+    return float(steps) * steps * per_step
 
 
 class RnnTuiApp(App[None], inherit_bindings=False):
-    """Shows x_t, s_t and o_t of one scenario as heatmaps; the keys move t, the layer
-    and the direction. It reads a precomputed trace and never recomputes the math.
+    """Shows x_t, s_t and o_t of one scenario as heatmaps, with the numbers behind any
+    unit, all layers, the history of a state and the weights; the keys move t, the
+    layer, the direction and the unit, and switch the merge, the cell and the input.
+    It reads a precomputed trace: the only arithmetic it does is for display.
 
     (App's own bindings are not inherited: its ctrl+q is hidden from the footer, ours
     is shown, last.)"""
@@ -40,65 +83,140 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         Binding("end", "last", "last step", group=ENDS),
         Binding("down", "layer(-1)", "layer down", group=LAYER, key_display="↓"),
         Binding("up", "layer(1)", "layer up", group=LAYER, key_display="↑"),
+        Binding("space", "play", "play", key_display="␣"),
+        Binding("minus", "speed(-1)", "slower", group=SPEED, key_display="-"),
+        Binding("plus", "speed(1)", "faster", group=SPEED, key_display="+"),
+        Binding("equals_sign", "speed(1)", "faster", show=False),
         Binding("d", "direction", "direction"),
+        Binding("m", "merge", "merge"),
+        Binding("left_square_bracket", "unit(-1)", "unit before", group=UNIT, key_display="["),
+        Binding("right_square_bracket", "unit(1)", "next unit", group=UNIT, key_display="]"),
+        Binding("shift+left", "unit(-1)", "unit before", show=False),
+        Binding("shift+right", "unit(1)", "next unit", show=False),
+        Binding("c", "cell", "cell"),
+        Binding("e", "edit", "edit"),
+        Binding("o", "open", "open"),
+        Binding("s", "screenshot", "screenshot"),
+        # shown when the footer has room (the view bar shows 1-5 anyway); all in the help
+        Binding("1", "show_pane('step')", "step view", group=VIEW),
+        Binding("2", "show_pane('numbers')", "numbers view", group=VIEW, show=False),
+        Binding("3", "show_pane('layers')", "layers view", group=VIEW, show=False),
+        Binding("4", "show_pane('history')", "history view", group=VIEW, show=False),
+        Binding("5", "show_pane('weights')", "weights view", group=VIEW),
+        Binding("tab", "next_pane", "next view", show=False),
+        Binding("n", "sequence", "sequence"),
+        Binding("t", "train", "train"),
+        Binding("i", "influence_numbers", "∂ numbers"),
         Binding("question_mark", "help", "help", key_display="?"),
         Binding("ctrl+q", "quit", "quit", priority=True),
     ]
     CSS_PATH = "app.tcss"
     TITLE = "rnn-tui"
+    COMMANDS = App.COMMANDS | {RnnCommands}
 
     view: reactive[View] = reactive(View, init=False, always_update=True)
-    """The step, layer and direction on screen."""
+    """The step, layer, direction and unit on screen."""
+    pane: reactive[str] = reactive("step", init=False)
+    """The view shown when they do not all fit: step, numbers, layers, history, weights."""
+    playing: reactive[bool] = reactive(False, init=False)
+    """Stepping by itself."""
+    speed: reactive[int] = reactive(2, init=False)
+    """Index into SPEEDS."""
 
     def __init__(
         self, scenario: Any, *, size: tuple[int, int] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
+        self.size_hint = size
+        self.screenshot_dir = Path.cwd()
+        """Where `s` saves its SVG screenshots."""
+        self.last_screenshot: Path | None = None
+        self._timer: Timer | None = None
+        self._training: Any = None
+        self._weights_key: tuple | None = None
+        self._mounted_once = False
+        self.training_status = ""
+        """What the last (or the running) training said."""
+        self._adopt(scenario)
+
+    def _adopt(self, scenario: Any) -> None:
+        """A newly opened scenario: its network is the origin of every cell / merge switch."""
+        net = scenario.network
+        self.origin = scenario
+        self.origin_key = (net.cell, net.merge)
+        self.networks: dict[tuple[str, str], tuple[Network, bool]] = {
+            self.origin_key: (net, bool(scenario.trained))
+        }
         self.scenario = scenario
         self.stage = Stage(scenario)
         self.trace = self.stage.trace
-        self.size_hint = size
+        self.influence: np.ndarray | None = None
         self.sub_title = scenario.title
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        scenario, stage, net = self.scenario, self.stage, self.stage.network
+        scenario, stage = self.scenario, self.stage
         with VerticalGroup(id="top"):
             with HorizontalGroup(id="title-bar"):
                 yield Label(scenario.title, id="title")
-                if not scenario.trained:
-                    yield Label(UNTRAINED, id="untrained")
-            if scenario.description:
-                yield Static(" ".join(scenario.description.split()), id="description")
+                yield Label(UNTRAINED, id="untrained")
+            yield Static(" ".join(scenario.description.split()), id="description")
             yield TokenStripView(self.trace.tokens, stage.steps, id="tokens")
-            cell = f"{net.cell} ({net.nonlinearity})" if net.cell == "rnn" else net.cell
-            extra = [("H = ", str(net.hidden_size))]
-            if net.output_size:
-                many = " (many-to-one)" if net.readout == "last" else ""
-                extra.append(("readout ", f"{net.readout}{many}"))
-            yield StatusLine(stage.steps, stage.num_layers, cell, extra, id="status")
-        with VerticalScroll(id="panels", can_focus=False):
-            yield FigureView(id="output")
-            with HorizontalGroup(id="directions"):
-                yield FigureView(id="state-forward")
-                yield FigureView(id="state-backward")
-            yield FigureView(id="state-merged")
-            yield FigureView(id="gates")
-            yield FigureView(id="input")
-        yield Footer()
+            yield StatusLine(stage.steps, stage.num_layers, "", id="status")
+            yield ViewBar(id="view-bar")
+        with Horizontal(id="body"):
+            # two columns when wide: the step panels, all layers and the history on the
+            # left, the numbers and the weights on the right; else one view at a time
+            with VerticalScroll(id="left", can_focus=False, classes="column"):
+                with VerticalGroup(id="step", classes="pane"):
+                    yield FigureView(id="output")
+                    with HorizontalGroup(id="directions"):
+                        yield FigureView(id="state-forward")
+                        yield FigureView(id="state-backward")
+                    yield FigureView(id="state-merged")
+                    yield FigureView(id="gates")
+                    yield FigureView(id="input")
+                yield FigureView(id="layers", classes="pane")
+                yield FigureView(id="history", classes="pane")
+            with VerticalScroll(id="right", can_focus=False, classes="column"):
+                yield FigureView(id="numbers", classes="pane")
+                with VerticalGroup(id="weights", classes="pane"):
+                    yield FigureView(id="weights-matrices")
+                    yield FigureView(id="projection")
+        yield KeyFooter(optional=OPTIONAL_KEYS)
 
     def on_mount(self) -> None:
+        self._mounted_once = True
+        self._scenario_changed()
         self.view = self.stage.clamp(View())
         self._on_resized()
 
     def on_resize(self, event: events.Resize) -> None:
         self._on_resized()
 
+    @property
+    def wide(self) -> bool:
+        """Is every view on screen at once?"""
+        return self.size.width >= WIDE[0] and self.size.height >= WIDE[1]
+
     def _on_resized(self) -> None:
         self.screen.set_class(self.size.height < TALL_SCREEN, "-short")
+        self.screen.set_class(self.wide, "-wide")
+        self._show_panes()
         self._set_density()
-        # ctrl+p still opens the palette; at 80 columns its footer key would hide ours.
-        self.query_one(Footer).show_command_palette = self.size.width >= WIDE_SCREEN
+
+    def _show_panes(self) -> None:
+        """All views in two columns when wide; else the one chosen, by itself."""
+        wide = self.wide
+        bar = self.query_one(ViewBar)
+        bar.display = not wide
+        bar.active = self.pane
+        for pane_id, _ in PANES:
+            self.query_one(f"#{pane_id}").display = wide or self.pane == pane_id
+        left = self.pane in LEFT_PANES
+        self.query_one("#left").display = wide or left
+        self.query_one("#right").display = wide or not left
+        self._update_panes(self.view)
 
     # ------------------------------------------------------------------ state
     def validate_view(self, view: View) -> View:
@@ -107,7 +225,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def watch_view(self, view: View) -> None:
         contents = self.stage.panels(view)
         for panel_id in PANELS:
-            widget = self.query_one(f"#{panel_id}", FigureView)
+            widget = self.panel(panel_id)
             content = contents[panel_id]
             widget.display = content is not None
             widget.content = content
@@ -115,13 +233,127 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.query_one(StatusLine).view = view
         self.screen.set_class(view.direction == "both", "-both")
         self._set_density()
+        self._update_panes(view)
+
+    def watch_pane(self) -> None:
+        self._show_panes()
+
+    def _visible(self, pane_id: str) -> bool:
+        return self.wide or self.pane == pane_id
+
+    def _update_panes(self, view: View) -> None:
+        """Fill the views beside the step panels; only those on screen (the others are
+        filled when shown), so a keypress costs what is visible."""
+        if not self._mounted_once:
+            return
+        stage = self.stage
+        if self._visible("numbers"):
+            self.panel("numbers").content = equation_content(stage, view)
+        if self._visible("layers"):
+            # when the step panels are on screen they draw the selected layer large
+            self.panel("layers").content = layers_content(stage, view, large=not self.wide)
+        if self._visible("history"):
+            rows = max(4, min(32, self.size.height - (18 if self.wide else 14)))
+            self.panel("history").content = history_content(stage, view, rows)
+        if self._visible("weights"):
+            self._update_weights(view)
+
+    def _update_weights(self, view: View) -> None:
+        """The weights change only with the layer, direction or unit (not with t):
+        their content is kept, so their drawing is cached, while t moves."""
+        key = (id(self.stage), view.layer, view.direction, view.unit)
+        if self._weights_key != key:
+            self.panel("weights-matrices").content = weights_content(self.stage, view)
+            self._weights_key = key
+        projection = projection_content(self.stage, view)
+        self.panel("projection").display = projection is not None
+        self.panel("projection").content = projection
 
     def _set_density(self) -> None:
-        """On a short screen, the busiest views (both directions, or gates) drop the
-        blank line between panels; the panel headers' background still sets them apart."""
-        busy = self.view.direction == "both" or self.panel("gates").display
-        self.screen.set_class(busy and self.size.height < TALL_SCREEN, "-dense")
+        """On a short screen the panels drop the blank line between them; the panel
+        headers' background still sets them apart."""
+        if not self._mounted_once:
+            return
+        self.screen.set_class(self.size.height < TALL_SCREEN, "-dense")
 
+    def _scenario_changed(self, message: str = "") -> None:
+        """A new scenario, network or input: redraw everything that depends on it."""
+        scenario, stage = self.scenario, self.stage
+        self.query_one("#title", Label).update(scenario.title)
+        self.query_one("#untrained", Label).display = not scenario.trained
+        description = self.query_one("#description", Static)
+        description.update(" ".join(scenario.description.split()))
+        description.set_class(not scenario.description, "-empty")
+        self.query_one(TokenStripView).set_sequence(self.trace.tokens, stage.steps)
+        self._configure_status()
+        self._start_influence()
+        self._weights_key = None
+        if message:
+            self.notify(message, timeout=6)
+
+    def _configure_status(self) -> None:
+        net, stage, scenario = self.stage.network, self.stage, self.scenario
+        cell = f"{net.cell} ({net.nonlinearity})" if net.cell == "rnn" else net.cell
+        extra = [("H = ", str(net.hidden_size))]
+        if net.bidirectional:
+            extra.append(("merge ", net.merge))
+        if net.output_size:
+            many = " (many-to-one)" if net.readout == "last" else ""
+            extra.append(("readout ", f"{net.readout}{many}"))
+        if len(scenario.sequences) > 1:
+            extra.append(("sequence ", scenario.sequence))
+        self.query_one(StatusLine).configure(stage.steps, stage.num_layers, cell, extra)
+        self._show_activity()
+
+    def _show_activity(self) -> None:
+        fields = []
+        if self.playing:
+            fields.append(("▶ ", f"{SPEEDS[self.speed]:g}/s"))
+        if self.training_status:
+            fields.append(("", self.training_status))
+        self.query_one(StatusLine).set_activity(fields)
+
+    def set_scenario(self, scenario: Any, message: str = "") -> None:
+        """Show `scenario` (the same one with another input or network, or a new one
+        after _adopt): new trace, scales, influence; the view kept where it still fits."""
+        self.scenario = scenario
+        self.stage = Stage(scenario)
+        self.trace = self.stage.trace
+        self.sub_title = scenario.title
+        self._scenario_changed(message)
+        self.view = self.stage.clamp(self.view)
+
+    # ------------------------------------------------------------------ influence
+    def _start_influence(self) -> None:
+        """‖∂s_t/∂x_k‖ for the new stage: at once when cheap, else in a thread; never
+        per keypress. Very long or very wide networks get a note instead."""
+        strip = self.query_one(TokenStripView)
+        self.influence = None
+        stage = self.stage
+        cost = influence_cost(stage.network, stage.steps)
+        if stage.steps > INFLUENCE_STEPS or cost > INFLUENCE_MAX:
+            strip.set_influence(None, f"influence not computed: T = {stage.steps}, "
+                                      f"H = {stage.hidden} would take minutes")  # fmt: skip
+            return
+        if cost <= INFLUENCE_INLINE:
+            self._influence_ready(stage, _influence(stage))
+            return
+        strip.set_influence(None, "influence ‖∂s_t/∂x_k‖: computing in the background…")
+        self._influence_worker(stage)
+
+    @work(thread=True, exclusive=True, group="influence")
+    def _influence_worker(self, stage: Stage) -> None:
+        values = _influence(stage)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._influence_ready, stage, values)
+
+    def _influence_ready(self, stage: Stage, values: np.ndarray) -> None:
+        if stage is not self.stage:
+            return  # computed for a scenario no longer shown
+        self.influence = values
+        self.query_one(TokenStripView).set_influence(values)
+
+    # ------------------------------------------------------------------ accessors
     @property
     def t(self) -> int:
         """The step shown, 1..T."""
@@ -137,12 +369,17 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """forward, backward or both."""
         return self.view.direction
 
+    @property
+    def unit(self) -> int:
+        """The selected unit, 1..H."""
+        return self.view.unit
+
     def panel(self, panel_id: str) -> FigureView:
         """One panel widget by id: output, gates, state-forward, state-backward,
-        state-merged, input."""
+        state-merged, input, numbers, layers, history, weights-matrices, projection."""
         return self.query_one(f"#{panel_id}", FigureView)
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ stepping
     def action_step(self, delta: int) -> None:
         """Move along the reading order (backward: t goes down)."""
         self.view = self.stage.step(self.view, delta)
@@ -166,7 +403,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             where = "top" if delta > 0 else "bottom"
             self.notify(f"Already at the {where} layer ({self.view.layer} of {layers}).", timeout=3)
             return
-        self.view = View(self.view.t, target, self.view.direction)
+        self.view = replace(self.view, layer=target)
 
     def action_direction(self) -> None:
         """forward -> backward -> both -> forward; a unidirectional network only says so."""
@@ -178,21 +415,302 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             )
             return
         following = DIRECTIONS[(DIRECTIONS.index(self.view.direction) + 1) % len(DIRECTIONS)]
-        self.view = View(self.view.t, self.view.layer, following)
+        self.view = replace(self.view, direction=following)
+
+    def action_unit(self, delta: int) -> None:
+        """The unit before or after the selected one (wrapping round)."""
+        hidden = self.stage.hidden
+        self.view = replace(self.view, unit=(self.view.unit - 1 + delta) % hidden + 1)
+
+    def action_select_unit(self, unit: int) -> None:
+        """Select a unit (1-based), e.g. by a click on its cell."""
+        self.view = replace(self.view, unit=unit)
+
+    def action_select_cell(self, t: int, unit: int) -> None:
+        """Select a step and a unit at once (a click in the history)."""
+        self.view = replace(self.view, t=t, unit=unit)
+
+    # ------------------------------------------------------------------ views
+    def action_show_pane(self, pane: str) -> None:
+        """Show one view (when they do not all fit), or scroll to it (when they do)."""
+        self.pane = pane
+        if self.wide:
+            column = "#left" if pane in LEFT_PANES else "#right"
+            self.query_one(column, VerticalScroll).scroll_to_widget(
+                self.query_one(f"#{pane}"), top=True, animate=False
+            )
+
+    def action_next_pane(self) -> None:
+        """The next view, round the bar."""
+        ids = [pane for pane, _ in PANES]
+        self.action_show_pane(ids[(ids.index(self.pane) + 1) % len(ids)])
+
+    # ------------------------------------------------------------------ playing
+    def action_play(self) -> None:
+        """Start or stop stepping by itself; from the end it starts again at the first step."""
+        if self.playing:
+            self.playing = False
+            return
+        if self.stage.is_last(self.view):
+            self.view = self.stage.first(self.view)
+        self.playing = True
+
+    def watch_playing(self, playing: bool) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if playing:
+            self._timer = self.set_interval(1 / SPEEDS[self.speed], self._tick)
+        self._show_activity()
+
+    def _tick(self) -> None:
+        if self.stage.is_last(self.view):
+            self.playing = False
+            self.notify("The end of the sequence: space plays it again.", timeout=3)
+            return
+        self.view = self.stage.step(self.view, 1)
+
+    def action_speed(self, delta: int) -> None:
+        """Play faster or slower (steps per second)."""
+        self.speed = min(max(self.speed + delta, 0), len(SPEEDS) - 1)
+        self.notify(f"Playing speed: {SPEEDS[self.speed]:g} steps a second.", timeout=2)
+
+    def watch_speed(self) -> None:
+        if self.playing:
+            self.watch_playing(True)
+        else:
+            self._show_activity()
+
+    # ------------------------------------------------------------------ networks
+    def action_merge(self) -> None:
+        """concat -> sum -> mean -> mul: how the two directions are combined."""
+        if not self.stage.bidirectional:
+            self.notify("This network is unidirectional: there is nothing to merge.", timeout=4)
+            return
+        mode = self.stage.network.merge
+        self.set_network(merge=MERGES[(MERGES.index(mode) + 1) % len(MERGES)])
+
+    def action_cell(self) -> None:
+        """rnn -> lstm -> gru on the same scenario (fresh seeded weights)."""
+        cell = self.stage.network.cell
+        self.set_network(cell=CELL_CYCLE[(CELL_CYCLE.index(cell) + 1) % len(CELL_CYCLE)])
+
+    def set_network(self, *, cell: str | None = None, merge: str | None = None) -> None:
+        """The same scenario with another cell or merge. Back at the scenario's own
+        settings its own weights return; otherwise weights of unchanged shape are kept
+        from the scenario and the rest are fresh seeded ones, and the screen says which."""
+        net = self.stage.network
+        cell, merge = cell or net.cell, merge or net.merge
+        key = (cell, merge)
+        if key == (net.cell, net.merge):
+            return
+        origin = self.origin.network
+        if key in self.networks:
+            network, trained = self.networks[key]
+            message = self._switch_message(net, cell, merge, kept=None)
+        else:
+            fresh = self.scenario.with_network(cell=cell, merge=merge).network
+            kept = []
+            if cell == origin.cell:  # a merge change: keep every weight whose shape fits
+                params = dict(fresh.params)
+                for name, value in origin.params.items():
+                    if name in params and params[name].shape == value.shape:
+                        params[name] = value
+                        kept.append(name)
+                fresh.set_params(params)
+            network, trained = fresh, False
+            self.networks[key] = (network, trained)
+            message = self._switch_message(net, cell, merge, kept=kept)
+        scenario = replace(self.scenario, network=network, trained=trained)
+        self.set_scenario(scenario, message)
+
+    def _switch_message(self, net: Network, cell: str, merge: str, kept: list[str] | None) -> str:
+        change = f"cell {net.cell} → {cell}" if cell != net.cell else f"merge {net.merge} → {merge}"
+        if (cell, merge) == self.origin_key:
+            return f"{change}: the scenario's own weights again."
+        if kept is None:
+            return f"{change}: the weights made when you first switched to it (untrained)."
+        if not kept:
+            return f"{change}: fresh seeded weights (untrained) for the whole network."
+        layers = self.stage.num_layers
+        fresh = [f"layer {k + 1}" for k in range(1, layers) if f"weight_ih_l{k}" not in kept]
+        if net.output_size and "readout.weight" not in kept:
+            fresh.append("the readout")
+        if not fresh:
+            return f"{change}: every weight kept (no shape changed), but untrained for {merge}."
+        return (
+            f"{change}: layer 1 keeps the scenario's weights; {' and '.join(fresh)} get fresh "
+            "seeded weights, since the merged width they read changed (untrained)."
+        )
+
+    # ------------------------------------------------------------------ inputs
+    def action_sequence(self) -> None:
+        """The scenario's next named input sequence."""
+        names = list(self.scenario.sequences)
+        if len(names) < 2:
+            self.notify("This scenario has a single input sequence (e edits it).", timeout=4)
+            return
+        current = names.index(self.scenario.sequence) if self.scenario.sequence in names else -1
+        self.select_sequence(names[(current + 1) % len(names)])
+
+    def select_sequence(self, name: str) -> None:
+        """Read the named input sequence."""
+        self.set_scenario(self.scenario.select(name), f"Input sequence: {name}.")
+
+    def action_edit(self) -> None:
+        """Type another input sentence (token scenarios only)."""
+        if self.scenario.vocab is None:
+            self.notify(
+                "This scenario's inputs are vectors, not words: edit its file, or open "
+                "another scenario (o).",
+                timeout=5,
+            )
+            return
+
+        def done(scenario: Any) -> None:
+            if scenario is not None:
+                self.set_scenario(scenario, f"Reading: {' '.join(scenario.tokens)}")
+
+        self.push_screen(EditScreen(self.scenario), done)
+
+    def action_open(self) -> None:
+        """Pick a scenario file; one that does not load keeps the current scenario."""
+
+        def done(scenario: Any) -> None:
+            if scenario is not None:
+                self.open_scenario(scenario)
+
+        self.push_screen(OpenScreen(Path.cwd(), self.scenario.path), done)
+
+    def open_scenario(self, scenario: Any) -> None:
+        """Show a newly loaded scenario from its first step."""
+        self.playing = False
+        if self._training is not None:
+            self._training.cancel()
+            self.training_status = ""
+        self._adopt(scenario)
+        self.set_scenario(scenario, f"Opened {scenario.name}: {scenario.title}")
+        self.view = self.stage.clamp(View())
+
+    def open_builtin(self, name: str) -> None:
+        """Open a built-in scenario by name."""
+        from ..scenario import ScenarioError, load_scenario
+
+        try:
+            self.open_scenario(load_scenario(name))
+        except ScenarioError as e:  # a broken built-in is a bug; say it, keep going
+            self.notify(str(e), severity="error", timeout=8)
+
+    # ------------------------------------------------------------------ training
+    def action_train(self) -> None:
+        """Fit the weights on the scenario's [train] examples in a thread; the heatmaps
+        switch to the new weights when it ends. Pressed again, it stops."""
+        if self._training is not None and self._training.is_running:
+            self._training.cancel()
+            self.training_status = "training stopped"
+            self._show_activity()
+            return
+        from ..scenario.training import training_examples
+
+        scenario = self.scenario
+        examples = training_examples(scenario) if scenario.examples else []
+        if not examples:
+            why = (
+                "this scenario has no [train] examples"
+                if not scenario.examples
+                else "its examples cannot be trained here (vector inputs or no labels)"
+            )
+            self.notify(
+                f"Nothing to train on: {why}. Add examples such as [train] examples = "
+                '[{ text = "what time is it ?", label = "ask_time" }] to its file.',
+                title="train",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        self.training_status = f"training on {len(examples)} examples…"
+        self._show_activity()
+        self._training = self._train_worker(scenario, examples)
+
+    @work(thread=True, exclusive=True, group="train")
+    def _train_worker(self, scenario: Any, examples: list) -> None:
+        from ..engine.train import Trainer
+        from ..scenario.training import train_config
+
+        worker = get_current_worker()
+        config = train_config(scenario)
+        copy = scenario.with_network()  # the same settings; then the scenario's own weights
+        copy.network.set_params(scenario.network.params)
+        trainer = Trainer(
+            copy.network, examples, vocab_size=len(scenario.vocab or []),
+            embedding=scenario.embedding, config=config,
+        )  # fmt: skip
+        stats = None
+        for stats in trainer.epochs():
+            if worker.is_cancelled:
+                return
+            self.call_from_thread(self._training_progress, stats, config.epochs)
+        embedding = trainer.state_dict().get("embedding.weight")
+        self.call_from_thread(self._training_done, scenario, copy.network, embedding, stats)
+
+    def _training_progress(self, stats: Any, epochs: int) -> None:
+        self.training_status = (
+            f"training {stats.epoch}/{epochs} · loss {stats.loss:.4f} · acc {stats.accuracy:.2f}"
+        )
+        self._show_activity()
+
+    def _training_done(self, scenario: Any, network: Network, embedding: Any, stats: Any) -> None:
+        if self.scenario.network is not scenario.network:
+            self.training_status = "training finished for another network: not applied"
+            self._show_activity()
+            return
+        trained = replace(self.scenario, network=network, trained=True)
+        if embedding is not None:
+            trained = replace(trained, embedding=embedding)
+        if trained.tokens is not None:
+            trained = trained.with_tokens(list(trained.tokens))  # re-encode: new embedding
+        key = (network.cell, network.merge)
+        self.networks[key] = (network, True)
+        if key == self.origin_key:
+            self.origin = replace(self.origin, network=network, trained=True,
+                                  embedding=trained.embedding)  # fmt: skip
+        self.training_status = (
+            f"trained: loss {stats.loss:.4f}, accuracy {stats.accuracy:.2f}" if stats else ""
+        )
+        self.set_scenario(trained, f"Training done; the heatmaps show the new weights "
+                                   f"({self.training_status}).")  # fmt: skip
+
+    # ------------------------------------------------------------------ the rest
+    def action_influence_numbers(self) -> None:
+        """Write the values of ‖∂s_t/∂x_k‖ into the influence strip, or stop."""
+        strip = self.query_one(TokenStripView)
+        strip.numbers = not strip.numbers
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save the screen as an SVG file (in screenshot_dir) and say where."""
+        try:
+            path = self.save_screenshot(filename, path or str(self.screenshot_dir))
+        except OSError as e:
+            self.notify(f"Could not save the screenshot: {e}", severity="error", timeout=6)
+            return
+        self.last_screenshot = Path(path)
+        self.notify(f"Screenshot saved to {Path(path).resolve()}", title="screenshot", timeout=6)
 
     def action_help(self) -> None:
         """Open the help screen."""
-        keys = [
-            (self.get_key_display(b), b.description, KEY_NOTES.get(b.action, ""))
-            for b in self.BINDINGS
-            if isinstance(b, Binding) and b.show
-        ]
-        keys.append(("^p", "command palette", "themes and the other commands"))
+        keys = []
+        for b in self.BINDINGS:
+            if not isinstance(b, Binding) or b.system or b.action == "help_quit":
+                continue
+            if not b.show and not b.action.startswith("show_pane"):
+                continue
+            keys.append((self.get_key_display(b), b.description, KEY_NOTES.get(b.action, "")))
+        keys.append(("^p", "command palette", "built-in scenarios, sequences, themes and more"))
         about = f"**{self.scenario.title}**"
         if self.scenario.description:
             about += "\n\n" + " ".join(self.scenario.description.split())
         if not self.scenario.trained:
-            about += f"\n\n*{UNTRAINED}: the outputs are arbitrary until trained.*"
+            about += f"\n\n*{UNTRAINED}: the outputs are arbitrary until trained (t).*"
         self.push_screen(HelpScreen(keys, about))
 
     def run(self, *args: Any, **kwargs: Any):  # type: ignore[override]
@@ -200,6 +718,13 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         if self.size_hint is not None and kwargs.get("headless"):
             kwargs.setdefault("size", self.size_hint)
         return super().run(*args, **kwargs)
+
+
+def _influence(stage: Stage) -> np.ndarray:
+    """The engine's ‖∂s_t/∂x_k‖ (T, T) for the stage's network and inputs."""
+    from ..engine.backward import influence
+
+    return influence(stage.network, stage.trace.inputs)
 
 
 def make_app(source: str | Path | None = None, *, size: tuple[int, int] | None = None) -> RnnTuiApp:

@@ -8,12 +8,19 @@ mapping from view to numbers can be tested on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from rich.console import RenderableType
+from rich.style import Style
+from rich.text import Text
 
 from ..engine import Network, Trace
+from ..render.bars import ProbabilityBars
+from ..render.figure import Figure
+from ..render.heatmap import Heatmap, Legend
 from ..render.notation import (
     gates_equation,
     initial_state_note,
@@ -37,11 +44,13 @@ gates, inside the cell, between x and s)."""
 
 @dataclass(frozen=True)
 class View:
-    """Where the user is: step t (1-based), layer (1 = bottom) and direction."""
+    """Where the user is: step t (1-based), layer (1 = bottom), direction, and the
+    selected unit (1-based) whose equation the numbers panel shows."""
 
     t: int = 1
     layer: int = 1
     direction: str = "forward"
+    unit: int = 1
 
     @property
     def reading(self) -> str:
@@ -49,10 +58,47 @@ class View:
         return "backward" if self.direction == "backward" else "forward"
 
 
+STYLE_NAMES = (
+    "title", "detail", "values", "note", "muted", "header", "label", "highlight",
+    "accent", "good", "bad", "bar",
+)  # fmt: skip
+"""The theme styles a front end hands to the contents (see `Look`)."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """How contents are drawn: theme styles by name (STYLE_NAMES), glyphs instead of
+    colours (mono), and whether the screen is tall enough for two-line cells."""
+
+    styles: Mapping[str, Style] = field(default_factory=dict)
+    mono: bool = False
+    tall: bool = True
+
+    def style(self, name: str) -> Style:
+        """A named style, or the null style when the front end gave none."""
+        return self.styles.get(name) or Style()
+
+
+def unit_click(hidden: int) -> Any:
+    """Cell meta that selects unit (column mod H) + 1 when clicked (for the app's
+    select_unit action); concat's second half maps onto the same units."""
+
+    def meta(row: int, col: int) -> dict:
+        return {"@click": f"app.select_unit({col % hidden + 1})"}
+
+    return meta
+
+
 @dataclass(frozen=True, eq=False)
 class PanelContent:
     """One panel: a title, the equation as detail, the data (a vector (n,), a matrix
-    (rows, n), or None with only notes), its colour scale and notes under it."""
+    (rows, n), or None with only notes), its colour scale and notes under it.
+    highlight: columns of the selected unit (their numbers are marked); units: the
+    hidden size when a click on a column selects a unit (None: not selectable);
+    bars: (labels, probabilities, predicted index) drawn as a bar chart under it;
+    slots: a line drawn before the notes (the outputs a many-to-one readout leaves
+    unused); prediction: the predicted label as a sentence, and caveat: a warning about
+    it, both left out on a short screen where the bars (one line) name the prediction."""
 
     title: str
     data: np.ndarray | None = None
@@ -61,11 +107,77 @@ class PanelContent:
     notes: tuple[str, ...] = ()
     row_labels: tuple[str, ...] | None = None
     muted: bool = False
+    highlight: tuple[int, ...] = ()
+    units: int | None = None
+    bars: tuple[tuple[str, ...], tuple[float, ...], int] | None = None
+    slots: Text | None = None
+    prediction: str = ""
+    caveat: str = ""
 
     @property
     def values(self) -> bool:
         """Write the numbers under the cells? Only for small vectors."""
         return self.data is not None and self.data.shape[-1] <= SMALL
+
+    def renderable(self, look: Look) -> RenderableType:
+        """The panel as a Figure: header, heatmap, legend, notes."""
+        style = look.style
+        heatmap = None
+        data = self.data
+        if data is not None:
+            # A matrix (gates) gets a line of numbers per row: only when there is room.
+            values = self.values and (look.tall or data.ndim == 1)
+            big = look.tall and data.ndim == 1  # small vectors two lines tall
+            heatmap = Heatmap(
+                data,
+                self.scale,
+                cell_width=None,
+                gap=None,
+                cell_height=(4 if big else 2) if values else None,
+                values=values,
+                wide_cells=self.values,
+                row_labels=self.row_labels,
+                mono=look.mono,
+                value_style=style("values"),
+                label_style=style("title"),
+                highlight=self.highlight,
+                highlight_style=style("highlight"),
+                cell_meta=unit_click(self.units) if self.units else None,
+            )
+        legend = Legend(self.scale, mono=look.mono) if self.scale is not None else None
+        note_style = style("muted" if self.muted else "note")
+        notes: list[RenderableType] = []
+        if self.slots is not None:
+            notes.append(self.slots)
+        notes.extend(Text(note, style=note_style) for note in self.notes)
+        if self.prediction and (look.tall or self.bars is None):
+            notes.append(Text(self.prediction, style=note_style))
+        if self.caveat and look.tall:
+            notes.append(Text(self.caveat, style=note_style))
+        if self.bars is not None:
+            labels, probabilities, best = self.bars
+            notes.append(
+                ProbabilityBars(
+                    labels,
+                    probabilities,
+                    best,
+                    compact=not look.tall,
+                    label_style=style("label"),
+                    bar_style=style("bar"),
+                    best_style=style("highlight"),
+                    value_style=style("values"),
+                )  # fmt: skip
+            )
+        return Figure(
+            self.title,
+            detail=self.detail,
+            heatmap=heatmap,
+            legend=legend,
+            notes=notes,
+            title_style=style("title"),
+            detail_style=style("detail"),
+            header_style=Style(bgcolor=style("header").bgcolor),
+        )
 
 
 def _bounded(nonlinearity: str, cell: str) -> tuple[float, float] | None:
@@ -122,7 +234,7 @@ class Stage:
 
     # ------------------------------------------------------------------ stepping
     def clamp(self, view: View) -> View:
-        """The view with t, layer and direction made valid for this network."""
+        """The view with t, layer, direction and unit made valid for this network."""
         direction = view.direction if view.direction in DIRECTIONS else "forward"
         if not self.bidirectional:
             direction = "forward"
@@ -130,7 +242,13 @@ class Stage:
             t=min(max(view.t, 1), self.steps),
             layer=min(max(view.layer, 1), self.num_layers),
             direction=direction,
+            unit=min(max(view.unit, 1), self.hidden),
         )
+
+    @property
+    def hidden(self) -> int:
+        """H, the number of units of each direction's state."""
+        return self.network.hidden_size
 
     def step(self, view: View, delta: int) -> View:
         """`delta` steps along the reading order (backward: t goes down)."""
@@ -206,8 +324,9 @@ class Stage:
         if start:
             detail += f",  {start}"
         return PanelContent(
-            title=title, data=run.h[t - 1], scale=self.scales[f"state{k}"], detail=detail
-        )
+            title=title, data=run.h[t - 1], scale=self.scales[f"state{k}"], detail=detail,
+            highlight=(view.unit - 1,), units=self.hidden,
+        )  # fmt: skip
 
     def merged_panel(self, view: View) -> PanelContent:
         """The two directions combined at t: what the next layer (or the readout) reads."""
@@ -215,9 +334,11 @@ class Stage:
         layer = self.trace.layers[k]
         reader = f"layer {view.layer + 1}" if view.layer < self.num_layers else "the readout"
         title = f"s{sub(t)}  merged ({self.network.merge}), read by {reader}"
+        j, H = view.unit - 1, self.hidden
+        marked = (j, H + j) if self.network.merge == "concat" else (j,)
         return PanelContent(
             title=title, data=layer.output[t - 1], scale=self.scales[f"merged{k}"],
-            detail=merge_equation(self.network.merge, t),
+            detail=merge_equation(self.network.merge, t), highlight=marked, units=H,
         )  # fmt: skip
 
     def gates_panel(self, view: View) -> PanelContent | None:
@@ -248,6 +369,8 @@ class Stage:
             scale=self.scales[f"gates{k}{direction[0]}"],
             detail=gates_equation(self.network.cell, view.t, direction),
             row_labels=tuple(names) if labelled else None,
+            highlight=(view.unit - 1,),
+            units=self.hidden,
         )
 
     def output_panel(self, view: View) -> PanelContent:
@@ -260,51 +383,81 @@ class Stage:
         )
         top = view.layer == self.num_layers
         if net.readout == "every":
-            notes = []
+            notes: list[str] = []
+            bars = None
             title = f"o{sub(t)}  output at t = {t}"
             if not top:
                 title += f", from layer {self.num_layers}"
+            prediction = ""
             if trace.labels and trace.probabilities is not None:
                 name = trace.prediction[t - 1] if isinstance(trace.prediction, list) else None
-                notes.append(self._prediction(trace.probabilities[t - 1], name, f"at t = {t}"))
+                prediction, bars = self._prediction(
+                    trace.probabilities[t - 1], name, f"at t = {t}"
+                )
             return PanelContent(
                 title=title,
                 data=trace.outputs[t - 1],
                 scale=self.scales["output"],
                 detail=detail,
                 notes=tuple(notes),
+                bars=bars,
+                prediction=prediction,
             )
         end = self.last(view).t
+        slots = self._unused_outputs()
         if not self.is_last(view):
             return PanelContent(
                 title="o  output (many-to-one)",
                 detail=detail,
-                notes=(
+                caveat=(
                     f"o exists only after the last step (t = {end}): "
-                    "it reads the final state alone.",
+                    "it reads the final state alone."
                 ),
                 muted=True,
+                slots=slots,
             )
-        notes = []
+        bars = None
+        prediction = caveat = ""
         if trace.labels and trace.probabilities is not None:
             name = trace.prediction if isinstance(trace.prediction, str) else None
-            notes.append(self._prediction(trace.probabilities[0], name))
+            prediction, bars = self._prediction(trace.probabilities[0], name)
             if not getattr(self.scenario, "trained", True):
-                notes.append("untrained (seeded) weights: this prediction is arbitrary")
+                caveat = "untrained (seeded) weights: this prediction is arbitrary"
         return PanelContent(
             title=f"o  output after the last step (t = {end})",
             data=trace.outputs[0],
             scale=self.scales["output"],
             detail=detail,
-            notes=tuple(notes),
+            bars=bars,
+            slots=slots,
+            prediction=prediction,
+            caveat=caveat,
         )
 
-    def _prediction(self, probabilities: np.ndarray, name: str | None, at: str = "") -> str:
-        """"prediction: greet (p = 0.41)   ask_time 0.30 · …": the trace's predicted
-        label (argmax of the row when the trace names none) and its probability."""
+    def _unused_outputs(self) -> Text:
+        """Many-to-one: "o₁ o₂ o₃ o₄ not used · o₅ → the prediction", the tutorial's
+        picture of a readout that reads only the final state."""
+        T = self.steps
+        text = Text()
+        if T > 1:
+            if T <= 8:
+                unused = " ".join(f"o{sub(t)}" for t in range(1, T))
+            else:
+                unused = f"o₁ … o{sub(T - 1)}"
+            text.append(unused, Style(dim=True, strike=True))
+            text.append(" not used · ", Style(dim=True))
+        final = f"o{sub(T)}" if not self.bidirectional else f"o (→s{sub(T)}, ←s₁)"
+        text.append(final, Style(bold=True))
+        text.append(" → the prediction", Style(dim=True))
+        return text
+
+    def _prediction(
+        self, probabilities: np.ndarray, name: str | None, at: str = ""
+    ) -> tuple[str, tuple[tuple[str, ...], tuple[float, ...], int]]:
+        """ "prediction: greet (p = 0.41)" and the bars of every label: the trace's
+        predicted label (argmax of the row when the trace names none), its probability."""
         labels = self.trace.labels or []
         best = labels.index(name) if name in labels else int(np.argmax(probabilities))
-        pairs = zip(labels, probabilities.tolist(), strict=True)
-        rest = " · ".join(f"{label} {p:.2f}" for label, p in pairs)
         where = f" {at}" if at else ""
-        return f"prediction{where}: {labels[best]} (p = {probabilities[best]:.2f})    {rest}"
+        note = f"prediction{where}: {labels[best]} (p = {probabilities[best]:.2f})"
+        return note, (tuple(labels), tuple(float(p) for p in probabilities), best)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..render.figure import Figure
-from ..render.heatmap import Heatmap, Legend
+from ..render.notation import sub
 from ..render.tokens import TokenStrip
-from .view import PanelContent, View
+from .view import STYLE_NAMES, Look, View
 
 TALL_SCREEN = 34
 """From this many rows on, small vectors are drawn two lines tall."""
@@ -21,24 +27,21 @@ ESSENTIAL_FIELDS = 4
 
 
 class FigureView(Widget):
-    """One panel: a titled heatmap with legend, values and notes (see render.figure).
+    """One panel: any content with a `renderable(look)` method (a titled heatmap, an
+    equation, the layers, the history, the weights), drawn through Rich.
 
     Uses the Line API: the strips are rendered once per content and width, cached,
     and `render_line` only looks them up, so stepping through time costs one render
-    of each panel, not one widget per cell.
+    of each panel, not one widget per cell. Colours come from the theme through the
+    component classes, so every built-in theme works.
     """
 
-    COMPONENT_CLASSES = {
-        "figure-view--header",
-        "figure-view--title",
-        "figure-view--detail",
-        "figure-view--values",
-        "figure-view--note",
-        "figure-view--muted",
-    }
+    COMPONENT_CLASSES = {f"figure-view--{name}" for name in STYLE_NAMES}
     DEFAULT_CSS = """
     FigureView {
         height: auto;
+        link-style: none;
+        link-background-hover: $boost;
         padding: 0 1;
         & > .figure-view--header { background: $boost; }
         & > .figure-view--title { color: $text-primary; text-style: bold; }
@@ -46,15 +49,22 @@ class FigureView(Widget):
         & > .figure-view--values { color: $foreground; }
         & > .figure-view--note { color: $text-accent; }
         & > .figure-view--muted { color: $text-muted; text-style: italic; }
+        & > .figure-view--label { color: $text-secondary; }
+        & > .figure-view--highlight { color: $text; background: $accent-muted; text-style: bold; }
+        & > .figure-view--accent { color: $text-accent; text-style: bold; }
+        & > .figure-view--good { color: $text-success; }
+        & > .figure-view--bad { color: $text-error; background: $error-muted; text-style: bold; }
+        & > .figure-view--bar { color: $primary; }
     }
     """
 
-    content: reactive[PanelContent | None] = reactive(None, layout=True, always_update=True)
-    """What the panel shows; None draws nothing."""
+    content: reactive[Any] = reactive(None, layout=True, always_update=True)
+    """What the panel shows (PanelContent or any content with renderable(look)); None
+    draws nothing."""
 
     def __init__(
         self,
-        content: PanelContent | None = None,
+        content: Any = None,
         *,
         name: str | None = None,
         id: str | None = None,
@@ -68,45 +78,17 @@ class FigureView(Widget):
     @property
     def data(self):
         """The array drawn (a vector or a matrix), or None."""
-        return None if self.content is None else self.content.data
+        return getattr(self.content, "data", None)
 
     def watch_content(self) -> None:
         self._cache_key = None
 
-    def _figure(self, content: PanelContent, tall: bool) -> Figure:
-        mono = self.app.no_color
-        style = self.get_component_rich_style
-        heatmap = None
-        data = content.data
-        if data is not None:
-            # A matrix (gates) gets a line of numbers per row: only when there is room.
-            values = content.values and (tall or data.ndim == 1)
-            big = tall and data.ndim == 1  # small vectors two lines tall
-            heatmap = Heatmap(
-                data,
-                content.scale,
-                cell_width=None,
-                gap=None,
-                cell_height=(4 if big else 2) if values else None,
-                values=values,
-                wide_cells=content.values,
-                row_labels=content.row_labels,
-                mono=mono,
-                value_style=style("figure-view--values"),
-                label_style=style("figure-view--title"),
-            )
-        legend = Legend(content.scale, mono=mono) if content.scale is not None else None
-        note_style = style("figure-view--muted" if content.muted else "figure-view--note")
-        return Figure(
-            content.title,
-            detail=content.detail,
-            heatmap=heatmap,
-            legend=legend,
-            notes=[Text(note, style=note_style) for note in content.notes],
-            title_style=style("figure-view--title"),
-            detail_style=style("figure-view--detail"),
-            header_style=Style(bgcolor=style("figure-view--header").bgcolor),
-        )
+    def look(self) -> Look:
+        """The theme's styles for the contents, and whether to draw without colour."""
+        styles = {
+            name: self.get_component_rich_style(f"figure-view--{name}") for name in STYLE_NAMES
+        }
+        return Look(styles, self.app.no_color, self.app.size.height >= TALL_SCREEN)
 
     def strips(self, width: int) -> list[Strip]:
         """The panel rendered at `width`, cached until the content, size or theme change."""
@@ -120,11 +102,16 @@ class FigureView(Widget):
             console = self.app.console
             options = console.options.update(width=width, height=None, highlight=False)
             lines = console.render_lines(
-                self._figure(content, tall), options, style=base, pad=True, new_lines=False
+                content.renderable(self.look()), options, style=base, pad=True, new_lines=False
             )
             self._strips = [Strip(line, width) for line in lines]
             self._cache_key = key
         return self._strips
+
+    @property
+    def text(self) -> str:
+        """What the panel shows, as plain text (for tests and the tmux check)."""
+        return "\n".join(strip.text for strip in self.strips(self.size.width))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
@@ -141,7 +128,8 @@ class FigureView(Widget):
 
 
 class TokenStripView(Widget):
-    """The input sequence in reading order with the current step highlighted."""
+    """The input sequence in reading order with the current step highlighted, and under
+    it the influence strip: how strongly each input still affects the current state."""
 
     COMPONENT_CLASSES = {
         "token-strip--current",
@@ -152,7 +140,7 @@ class TokenStripView(Widget):
     }
     DEFAULT_CSS = """
     TokenStripView {
-        height: 2;
+        height: auto;
         padding: 0 1;
         & > .token-strip--current { background: $accent; color: $text; text-style: bold; }
         & > .token-strip--read { color: $foreground; }
@@ -164,6 +152,8 @@ class TokenStripView(Widget):
 
     view: reactive[View] = reactive(View, layout=True)
     """The step, layer and direction shown."""
+    numbers: reactive[bool] = reactive(False)
+    """Write the influence values in their slots."""
 
     def __init__(
         self,
@@ -177,6 +167,19 @@ class TokenStripView(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.tokens = tokens
         self.steps = steps
+        self.influence: np.ndarray | None = None
+        self.influence_note = ""
+
+    def set_sequence(self, tokens: list[str] | None, steps: int) -> None:
+        """Show another input sequence (its influence comes later, or not at all)."""
+        self.tokens, self.steps = tokens, steps
+        self.influence, self.influence_note = None, ""
+        self.refresh(layout=True)
+
+    def set_influence(self, influence: np.ndarray | None, note: str = "") -> None:
+        """influence: (T, T) ‖∂s_t/∂x_k‖, or None with a note saying why there is none."""
+        self.influence, self.influence_note = influence, note
+        self.refresh(layout=True)
 
     @property
     def current(self) -> int:
@@ -193,26 +196,43 @@ class TokenStripView(Widget):
         """The steps in the order shown, left to right."""
         return self.strip().order
 
+    @property
+    def row(self) -> np.ndarray | None:
+        """The influence values under the words: ‖∂s_t/∂x_k‖ for the current t, (T,)."""
+        if self.influence is None:
+            return None
+        return self.influence[self.view.t - 1]
+
     def strip(self) -> TokenStrip:
         style = self.get_component_rich_style
+        t = self.view.t
         return TokenStrip(
             self.tokens,
             self.steps,
-            self.view.t,
+            t,
             self.view.direction,
             current_style=style("token-strip--current"),
             read_style=style("token-strip--read"),
             unread_style=style("token-strip--unread"),
             index_style=style("token-strip--index"),
             label_style=style("token-strip--arrow"),
+            influence=self.row,
+            influence_numbers=self.numbers,
+            influence_caption=f"‖∂s{sub(t)}/∂xₖ‖ (i: numbers)",
+            influence_note=self.influence_note,
+            mono=self.app.no_color,
         )
 
     def render(self) -> TokenStrip:
         return self.strip()
 
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 3 if self.influence is not None or self.influence_note else 2
+
 
 class StatusLine(Widget):
-    """t, layer, direction and the cell: always visible, one line."""
+    """t, layer, direction and the cell: always visible, one line; then whatever else
+    fits (H, readout, sequence, playing, training)."""
 
     COMPONENT_CLASSES = {"status-line--key", "status-line--value", "status-line--sep"}
     DEFAULT_CSS = """
@@ -245,6 +265,17 @@ class StatusLine(Widget):
         self.num_layers = layers
         self.cell = cell
         self.extra = extra or []
+        self.first: list[tuple[str, str]] = []  # shown before the extras (playing, training)
+
+    def configure(self, steps: int, layers: int, cell: str, extra: list[tuple[str, str]]) -> None:
+        """New scenario or network: the fixed fields."""
+        self.steps, self.num_layers, self.cell, self.extra = steps, layers, cell, extra
+        self.refresh()
+
+    def set_activity(self, fields: list[tuple[str, str]]) -> None:
+        """What is going on (playing, training), shown right after the essentials."""
+        self.first = fields
+        self.refresh()
 
     @property
     def plain(self) -> str:
@@ -261,6 +292,7 @@ class StatusLine(Widget):
             ("layer ", f"{v.layer} / {self.num_layers}"),
             ("direction ", v.direction),
             ("cell ", self.cell),
+            *self.first,
             *self.extra,
         ]
         room = self.content_size.width or 10_000
@@ -271,3 +303,191 @@ class StatusLine(Widget):
                 break  # the extras go whole or not at all
             text.append_text(part)
         return text
+
+
+PANES = (
+    ("step", "step"),
+    ("numbers", "numbers"),
+    ("layers", "layers"),
+    ("history", "history"),
+    ("weights", "weights"),
+)
+"""The views, in the order of their number keys: (id, name on the bar)."""
+
+
+class ViewBar(Widget):
+    """One line of tabs, `1 step │ 2 numbers │ …`, the view shown highlighted; a click
+    on a name shows it. (One line, where Textual's Tabs take two.)"""
+
+    COMPONENT_CLASSES = {"view-bar--active", "view-bar--key", "view-bar--name"}
+    DEFAULT_CSS = """
+    ViewBar {
+        height: 1;
+        link-style: none;
+        link-style-hover: bold;
+        padding: 0 1;
+        background: $panel;
+        & > .view-bar--active { background: $primary; color: $text; text-style: bold; }
+        & > .view-bar--key { color: $text-accent; text-style: bold; }
+        & > .view-bar--name { color: $text-muted; }
+    }
+    """
+
+    active: reactive[str] = reactive("step")
+    """The id of the view shown."""
+
+    def render(self) -> Text:
+        key = self.get_component_rich_style("view-bar--key")
+        name = self.get_component_rich_style("view-bar--name")
+        active = self.get_component_rich_style("view-bar--active")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, (pane, label) in enumerate(PANES, start=1):
+            click = Style.from_meta({"@click": f"app.show_pane('{pane}')"})
+            on = pane == self.active
+            text.append(f" {i} ", (active if on else key) + click)
+            text.append(f"{label} ", (active if on else name) + click)
+            text.append(" ")
+        return text
+
+
+@dataclass(frozen=True)
+class FooterItem:
+    """One entry of the footer: its keys (the first is pressed on a click), how they are
+    shown, and what they do."""
+
+    keys: tuple[str, ...]
+    display: str
+    description: str
+
+
+class KeyFooter(Widget):
+    """The footer: every shown binding of the app, wrapped onto as many lines as the
+    width needs (Textual's Footer is one line, which 80 columns cannot hold here).
+    Drawn with the theme's footer colours; a click on an entry presses its key."""
+
+    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description"}
+    MAX_LINES = 2
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: auto;
+        padding: 0 1 0 0;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    def __init__(
+        self,
+        *,
+        optional: frozenset[str] = frozenset(),
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """optional: keys of bindings left out, last first, when MAX_LINES lines cannot
+        hold every entry."""
+        super().__init__(name=name, id=id, classes=classes)
+        self.optional = optional
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Any) -> None:
+        self.refresh(layout=True)
+
+    def items(self) -> list[FooterItem]:
+        """The entries, in the order of the app's bindings; bindings of one group
+        (← →, home end) share an entry."""
+        out: list[FooterItem] = []
+        group: Any = None
+        for active in self.screen.active_bindings.values():
+            binding: Binding = active.binding
+            if not binding.show:
+                continue
+            shown = self.app.get_key_display(binding)
+            if binding.group is not None and binding.group is group and out:
+                last = out[-1]
+                out[-1] = FooterItem(last.keys + (binding.key,), f"{last.display} {shown}",
+                                     last.description)  # fmt: skip
+                continue
+            group = binding.group
+            description = binding.group.description if binding.group else binding.description
+            out.append(FooterItem((binding.key,), shown, description))
+        return out
+
+    def _lines(self, width: int) -> list[list[FooterItem]]:
+        items = self.items()
+        lines = self._wrap(items, width)
+        optional = [item for item in items if set(item.keys) & self.optional]
+        while len(lines) > self.MAX_LINES and optional:
+            items.remove(optional.pop())
+            lines = self._wrap(items, width)
+        return lines
+
+    def _wrap(self, items: list[FooterItem], width: int) -> list[list[FooterItem]]:
+        lines: list[list[FooterItem]] = [[]]
+        used = 0
+        for item in items:
+            size = self._item_width(item)
+            if lines[-1] and used + size > width:
+                lines.append([])
+                used = 0
+            lines[-1].append(item)
+            used += size
+        return lines
+
+    @staticmethod
+    def _item_width(item: FooterItem) -> int:
+        return cell_len(item.display) + 2 + cell_len(item.description) + 1
+
+    def layout_items(self) -> list[tuple[FooterItem, int, int, int]]:
+        """(item, line, first column, last column + 1) of each entry, as drawn."""
+        out = []
+        for y, line in enumerate(self._lines(self.content_size.width or 80)):
+            x = 0
+            for item in line:
+                size = self._item_width(item)
+                out.append((item, y, x, x + size - 1))
+                x += size
+        return out
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-footer--key")
+        description = self.get_component_rich_style("key-footer--description")
+        text = Text(no_wrap=True, overflow="crop", end="")
+        for y, line in enumerate(self._lines(self.content_size.width or 80)):
+            if y:
+                text.append("\n")
+            for item in line:
+                shown = item.display.split(" ")
+                if len(shown) != len(item.keys):
+                    shown = [item.display]
+                text.append(" ", key_style)
+                for i, (key, part) in enumerate(zip(item.keys, shown, strict=False)):
+                    meta = Style.from_meta({"key": key})
+                    text.append(("" if not i else " ") + part, key_style + meta)
+                text.append(" ", key_style)
+                text.append(item.description, description + Style.from_meta({"key": item.keys[0]}))
+                text.append(" ")
+        return text
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def on_click(self, event: events.Click) -> None:
+        key = event.style.meta.get("key")
+        if key:
+            self.app.simulate_key(key)

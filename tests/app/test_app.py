@@ -6,17 +6,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from rnn_tui.scenario import BUILTIN_DEFAULT, load_scenario
 from rnn_tui.ui import RnnTuiApp, make_app
 from rnn_tui.ui.help import HelpScreen
-from rnn_tui.ui.widgets import FigureView, StatusLine, TokenStripView
+from rnn_tui.ui.widgets import FigureView, KeyFooter, StatusLine, TokenStripView
 
 DATA = Path(__file__).parent / "data"
 SIZES = [(120, 40), (80, 24)]
-ALL_KEYS = {"left", "right", "home", "end", "up", "down", "d", "question_mark", "ctrl+q"}
+ALL_KEYS = {
+    "left", "right", "home", "end", "up", "down", "space", "minus", "plus", "d", "m",
+    "left_square_bracket", "right_square_bracket", "c", "e", "o", "s", "question_mark", "ctrl+q",
+}  # fmt: skip
 
 
 def status(app: RnnTuiApp) -> str:
@@ -86,7 +87,7 @@ async def test_untrained_weights_are_said_so_visibly(size):
         assert "untrained (seeded) weights" in str(label.render())
         assert label.region.right <= size[0] and label.region.height == 1
         # and next to the prediction, which such weights make arbitrary
-        assert any("arbitrary" in note for note in app.panel("output").content.notes)
+        assert "arbitrary" in app.panel("output").content.caveat
 
 
 async def test_trained_weights_are_not_called_untrained():
@@ -94,7 +95,7 @@ async def test_trained_weights_are_not_called_untrained():
     assert app.scenario.trained
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert not app.query("#untrained")
+        assert not app.query_one("#untrained").display
 
 
 # --------------------------------------------------------------------------- time
@@ -142,15 +143,18 @@ async def test_many_to_one_output_exists_only_after_the_last_step(size):
         for t in range(1, 5):
             assert app.t == t
             assert output.data is None
-            assert any("only after the last step (t = 5)" in n for n in output.content.notes)
+            assert "only after the last step (t = 5)" in output.content.caveat
             await pilot.press("right")
         assert app.t == 5
         np.testing.assert_array_equal(output.data, trace.outputs[0])
         name = trace.prediction
         p = trace.probabilities[0][trace.labels.index(name)]
-        assert any(f"prediction: {name} (p = {p:.2f})" in n for n in output.content.notes)
+        assert f"prediction: {name} (p = {p:.2f})" == output.content.prediction
         await pilot.pause()
-        assert f"prediction: {name} (p = {p:.2f})" in strip_text(output)
+        if size[1] >= 34:
+            assert f"prediction: {name} (p = {p:.2f})" in strip_text(output)
+        else:  # one line of bars names it
+            assert f"{name} " in strip_text(output) and f"{p:.2f} ◀" in strip_text(output)
 
 
 async def test_bidirectional_many_to_one_output_waits_for_the_end_of_the_reading():
@@ -356,17 +360,31 @@ async def test_ctrl_q_quits_from_the_help_screen():
 
 
 # --------------------------------------------------------------------------- layout
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [*SIZES, (160, 48)])
 async def test_footer_shows_every_key_inside_the_screen(size):
     app = make_app("bidirectional")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        footer = app.query_one(Footer)
-        keys = {key.key: key for key in footer.query(FooterKey)}
-        assert ALL_KEYS <= set(keys)
-        for name in ALL_KEYS:
-            region = keys[name].region
-            assert region.width > 0 and region.right <= size[0], name
+        footer = app.query_one(KeyFooter)
+        placed = footer.layout_items()
+        keys = {key for item, *_ in placed for key in item.keys}
+        assert ALL_KEYS <= keys
+        if size[0] >= 120:
+            assert {"n", "t", "i", "1", "5"} <= keys  # the optional ones, where there is room
+        assert footer.region.height <= KeyFooter.MAX_LINES
+        assert footer.region.bottom == size[1]
+        for item, line, _start, end in placed:
+            assert line < KeyFooter.MAX_LINES and end <= size[0], item
+
+
+async def test_a_click_on_a_footer_key_presses_it():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        item, line, start, _ = next(p for p in footer.layout_items() if "right" in p[0].keys)
+        await pilot.click(KeyFooter, offset=(start + 3, line))
+        assert app.t == 2
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -385,11 +403,12 @@ async def test_nothing_essential_is_cut_off(size, scenario):
         # the essential part of the status line fits on the screen
         essential = status(app).split(" │ cell")[0]
         assert len(essential) + 2 <= width
-        # every panel is fully on screen without scrolling
-        for panel in app.query(FigureView):
+        # every step panel is fully on screen without scrolling, above the footer
+        footer_top = app.query_one(KeyFooter).region.y
+        for panel in app.query_one("#step").query(FigureView):
             if panel.display:
                 assert panel.region.height > 0, panel.id
-                assert panel.region.bottom <= height - 1, panel.id  # above the footer
+                assert panel.region.bottom <= footer_top, panel.id
                 assert panel.region.right <= width, panel.id
 
 

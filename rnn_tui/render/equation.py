@@ -1,0 +1,262 @@
+"""The numbers behind one cell: an equation with every term written out.
+
+`UnitEquation` is plain data (made by the app from a trace and the weights); the
+`EquationPanel` renderable lays it out as the tutorial writes it: for an RNN, the input
+part (read from the precomputed projection X·W_ihᵀ + b_ih), the recurrent product
+W_hh·s_{t-1} (the only product done per step), the bias, the pre-activation, the
+activation and the result; for LSTM and GRU, one row per gate and then how the gates
+combine. Every result is checked against the trace and marked ✓ (or ✗ and the trace's
+value when they differ beyond rounding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+CHECK = "✓"
+CROSS = "✗"
+
+
+def num(value: float, decimals: int = 3) -> str:
+    """A value at display precision: "0.418", "-0.223"; no "-0.000"."""
+    text = f"{value:.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def factor(value: float) -> str:
+    """A value as a factor of a product: negatives in parentheses, "(-0.300)"."""
+    text = num(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def agrees(value: float, reference: float, tolerance: float = 1e-5) -> bool:
+    """Equal up to float32 rounding (relative to the size of the numbers)."""
+    return abs(value - reference) <= tolerance * max(1.0, abs(reference))
+
+
+@dataclass(frozen=True)
+class Product:
+    """A dot product written out: Σ_i weights[i]·values[i] over the shown `indices`
+    (1-based), of `count` terms in all (the others summed into the total)."""
+
+    name: str  # "W_hh[2,:]·s₂"
+    weights: tuple[float, ...]
+    values: tuple[float, ...]
+    indices: tuple[int, ...]
+    total: float
+    count: int
+    rest_zero: bool = False  # the terms not shown are all zero (a one-hot input)
+
+    def terms(self) -> str:
+        """ "0.120×0.360 + (-0.300)×0.340 + … (64 terms)"."""
+        shown = [f"{factor(w)}×{factor(v)}" for w, v in zip(self.weights, self.values, strict=True)]
+        text = " + ".join(shown) if shown else "0"
+        hidden = self.count - len(shown)
+        if hidden and self.rest_zero:
+            text += f"  (the other {hidden} terms are × 0)"
+        elif hidden:
+            text += f" + … ({self.count} terms, the largest shown)"
+        return text
+
+
+@dataclass(frozen=True)
+class GateRow:
+    """One pre-activation and its activation. name: "s" for an RNN, else the gate;
+    x_part: (W_ih x_t + b_ih)[row], from the trace's projection; h_part: (W_hh s_{t-1})[row];
+    b_hh: b_hh[row]; pre: the pre-activation; value: act(pre); trace: the trace's value;
+    reset: for GRU's n, the r that scales (h_part + b_hh)."""
+
+    name: str
+    act: str
+    x_part: float
+    h_part: float
+    b_hh: float
+    pre: float
+    value: float
+    trace: float | None = None
+    reset: float | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A line combining earlier values: "c₃[2] = f·c₂ + i·g = 0.53×0.12 + … = -0.102"."""
+
+    text: str
+    value: float
+    trace: float | None = None
+
+
+@dataclass(frozen=True)
+class UnitEquation:
+    """Everything about one unit of one state at one step.
+
+    symbol: "→s₃[2]"; heading: where it is (unit, layer, direction, t); cell: rnn, lstm
+    or gru; x_symbol, prev_symbol: the input and the previous state ("x₃", "s₂" or "s₀ = 0");
+    rows: the pre-activations; products: dot products written out; steps: how the gates
+    combine (LSTM c and h, GRU h); result: the unit's value; trace: the trace's value.
+    """
+
+    symbol: str
+    heading: str
+    cell: str
+    x_symbol: str
+    prev_symbol: str
+    rows: tuple[GateRow, ...]
+    products: tuple[Product, ...] = ()
+    steps: tuple[Step, ...] = ()
+    result: float = 0.0
+    trace: float = 0.0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def exact(self) -> bool:
+        """Does every value computed here agree with the trace?"""
+        checks = [(r.value, r.trace) for r in self.rows if r.trace is not None]
+        checks += [(s.value, s.trace) for s in self.steps if s.trace is not None]
+        checks.append((self.result, self.trace))
+        return all(agrees(v, ref) for v, ref in checks)
+
+
+@dataclass(frozen=True)
+class EquationStyles:
+    """Styles of the panel's parts (a front end fills them from its theme)."""
+
+    title: Style = Style(bold=True)
+    symbol: Style = Style(bold=True)
+    label: Style = Style()
+    value: Style = Style(bold=True)
+    note: Style = Style(italic=True)
+    muted: Style = Style(dim=True)
+    good: Style = Style()
+    bad: Style = Style(bold=True, reverse=True)
+
+
+class EquationPanel:
+    """One or more UnitEquations (both directions), then extra lines (the merge, the
+    readout), with the heading on top."""
+
+    def __init__(
+        self,
+        equations: Sequence[UnitEquation],
+        *,
+        extra: Sequence[Step] = (),
+        title: str = "",
+        notes: Sequence[str] = (),
+        styles: EquationStyles | None = None,
+    ) -> None:
+        self.equations = list(equations)
+        self.extra = list(extra)
+        self.title = title
+        self.notes = list(notes)
+        self.styles = styles or EquationStyles()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(20, options.max_width)
+
+    def _check(self, value: float, trace: float | None) -> Text:
+        st = self.styles
+        if trace is None:
+            return Text("")
+        if agrees(value, trace):
+            return Text.assemble("  trace: ", (num(trace), st.value), (f" {CHECK}", st.good))
+        return Text.assemble("  ", (f"{CROSS} trace: {num(trace)}", st.bad))
+
+    def _line(self, label: str, value: float, width: int, note: str = "") -> Text:
+        st = self.styles
+        text = Text.assemble(
+            ("  " + label.ljust(width), st.label), " = ", (num(value).rjust(7), st.value)
+        )
+        if note:
+            text.append("   " + note, st.note)
+        return text
+
+    def _rnn(self, eq: UnitEquation) -> list[Text | Table]:
+        (row,) = eq.rows
+        j = eq.symbol.split("[", 1)[1].rstrip("]") if "[" in eq.symbol else ""
+        labels = [
+            f"W_ih[{j}]·{eq.x_symbol} + b_ih[{j}]",
+            f"W_hh[{j}]·{eq.prev_symbol.split(' ')[0]}",
+            f"b_hh[{j}]",
+            "pre-activation a",
+            f"{eq.symbol} = {row.act}(a)",
+        ]
+        width = max(len(label) for label in labels)
+        x_product = next((p for p in eq.products if p.name.startswith("W_ih")), None)
+        h_product = next((p for p in eq.products if p.name.startswith("W_hh")), None)
+        out: list[Text | Table] = [
+            self._line(labels[0], row.x_part, width, "precomputed for every t: X·W_ihᵀ + b_ih")
+        ]
+        if x_product is not None:
+            out.append(Text("      = " + x_product.terms() + " + b_ih", self.styles.muted))
+        out.append(self._line(labels[1], row.h_part, width, "the only product done per step"))
+        if h_product is not None:
+            prev = eq.prev_symbol
+            terms = h_product.terms() if "= 0" not in prev else f"0, since {prev}"
+            out.append(Text("      = " + terms, self.styles.muted))
+        out.append(self._line(labels[2], row.b_hh, width))
+        out.append(
+            self._line(
+                labels[3],
+                row.pre,
+                width,
+                f"= {num(row.x_part)} + {factor(row.h_part)} + {factor(row.b_hh)}",
+            )  # fmt: skip
+        )
+        result = self._line(labels[4], eq.result, width, f"= {row.act}({num(row.pre)})")
+        result.append_text(self._check(eq.result, eq.trace))
+        out.append(result)
+        return out
+
+    def _gated(self, eq: UnitEquation) -> list[Text | Table]:
+        st = self.styles
+        table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
+        prev = eq.prev_symbol.split(" ")[0]
+        for header in ("", "", f"W_ih·{eq.x_symbol}+b_ih", f"W_hh·{prev}", "b_hh", "pre-act"):
+            table.add_column(header, justify="right", header_style=st.label)
+        table.add_column("value", justify="right", header_style=st.label)
+        table.add_column("", justify="left")
+        for row in eq.rows:
+            h_part = factor(row.h_part)
+            if row.reset is not None:  # GRU n: r scales the recurrent part and its bias
+                h_part = f"r×({num(row.h_part)}+{factor(row.b_hh)})"
+            table.add_row(
+                Text(row.name, st.symbol), row.act, num(row.x_part), h_part,
+                "" if row.reset is not None else num(row.b_hh), num(row.pre),
+                Text(num(row.value), st.value),
+                self._check(row.value, row.trace) if row.trace is not None else "",
+            )  # fmt: skip
+        out: list[Text | Table] = [table]
+        for step in eq.steps:
+            text = Text.assemble("  ", (step.text, st.label), " = ", (num(step.value), st.value))
+            text.append_text(self._check(step.value, step.trace))
+            out.append(text)
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        st = self.styles
+        parts: list[Text | Table] = []
+        if self.title:
+            parts.append(Text(self.title, st.title))
+        for eq in self.equations:
+            parts.append(Text.assemble((eq.symbol, st.symbol), "  ", (eq.heading, st.muted)))
+            parts.extend(self._rnn(eq) if eq.cell == "rnn" else self._gated(eq))
+            for note in eq.notes:
+                parts.append(Text("  " + note, st.note))
+        for step in self.extra:
+            text = Text.assemble(("  " + step.text, st.label), " = ", (num(step.value), st.value))
+            text.append_text(self._check(step.value, step.trace))
+            parts.append(text)
+        for note in self.notes:
+            parts.append(Text(note, st.note))
+        for part in parts:
+            if isinstance(part, Text):
+                part.no_wrap = False
+                part.overflow = "fold"
+        yield Group(*parts)

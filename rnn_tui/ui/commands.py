@@ -1,0 +1,68 @@
+"""The command palette's rnn-tui commands (ctrl+p): every action, the built-in
+scenarios, the input sequences, the views, the merge modes and the cells."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from .app import RnnTuiApp
+
+
+def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
+    """(name, help, callback) of every command, for the current scenario."""
+    from ..engine import CELLS, MERGES
+    from ..scenario import builtin_names
+    from .widgets import PANES
+
+    run = app.call_after_refresh
+    yield "Play / pause", "step through time by itself (space; + and - set the speed)", \
+        partial(run, app.action_play)  # fmt: skip
+    yield "Train on the examples", "fit the weights on [train] examples in the background (t)", \
+        partial(run, app.action_train)  # fmt: skip
+    yield "Edit the input sentence", "type another sentence (e)", partial(run, app.action_edit)
+    yield "Open a scenario file", "pick a .toml file (o)", partial(run, app.action_open)
+    yield "Next input sequence", "the scenario's next named sequence (n)", \
+        partial(run, app.action_sequence)  # fmt: skip
+    for name in app.scenario.sequences:
+        yield f"Input sequence: {name}", "read this named sequence of the scenario", \
+            partial(run, app.select_sequence, name)  # fmt: skip
+    for name in builtin_names():
+        yield f"Open built-in scenario: {name}", "a scenario shipped with rnn-tui", \
+            partial(run, app.open_builtin, name)  # fmt: skip
+    for pane, label in PANES:
+        yield f"View: {label}", "show this view (or press its number)", \
+            partial(run, app.action_show_pane, pane)  # fmt: skip
+    if app.stage.bidirectional:
+        for mode in MERGES:
+            yield f"Merge: {mode}", "how the two directions are combined (m cycles)", \
+                partial(run, app.set_network, merge=mode)  # fmt: skip
+    for cell in CELLS:
+        yield f"Cell: {cell}", "the same scenario with another cell, fresh seeded weights (c)", \
+            partial(run, app.set_network, cell=cell)  # fmt: skip
+    yield "Influence numbers", "write ‖∂s_t/∂x_k‖ in the influence strip (i)", \
+        partial(run, app.action_influence_numbers)  # fmt: skip
+    yield "Save a screenshot", "an SVG of the screen (s)", partial(run, app.action_screenshot)
+    yield "Help", "what each panel shows, the keys, the tutorial's questions (?)", \
+        partial(run, app.action_help)  # fmt: skip
+
+
+class RnnCommands(Provider):
+    """rnn-tui's commands for the command palette."""
+
+    async def discover(self) -> Hits:
+        app: RnnTuiApp = self.app  # type: ignore[assignment]
+        for name, help_text, callback in commands(app):
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app: RnnTuiApp = self.app  # type: ignore[assignment]
+        matcher = self.matcher(query)
+        for name, help_text, callback in commands(app):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,585 @@
+"""The views beside the step-by-step panels: the numbers behind a cell, all layers,
+the history of a state, and the weights with the vectorised input projection.
+
+Each `*_content(stage, view)` reads a Stage (a scenario's trace and colour scales) and
+returns a frozen content object whose `renderable(look)` draws it; the app's widget
+caches the drawn lines until the content, the width or the theme change. Work per
+keypress is bounded by what fits on the screen (windows of units and of time), never
+by T × H. Nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.text import Text
+
+from ..render.equation import EquationPanel, EquationStyles, Step, UnitEquation
+from ..render.heatmap import Heatmap, Legend
+from ..render.layout import Beside
+from ..render.notation import state_symbol, sub, sup
+from ..render.palette import ColorScale
+from .numbers import merge_steps, readout_step, unit_equation
+from .view import SMALL, Look, Stage, View
+
+MAX_ROWS = 16
+"""Units shown at once in the history and the weights (a window around the selected one)."""
+
+
+def window(size: int, focus: int, count: int) -> range:
+    """`count` consecutive indices of range(size) around `focus` (all when they fit)."""
+    count = max(1, min(count, size))
+    start = min(max(0, focus - count // 2), size - count)
+    return range(start, start + count)
+
+
+def _header(title: str, look: Look, detail: str = "") -> Text:
+    text = Text(title, look.style("title"))
+    if detail:
+        text.append("   " + detail, look.style("detail"))
+    return text
+
+
+def _note(text: str, look: Look, name: str = "note") -> Text:
+    return Text(text, look.style(name))
+
+
+# --------------------------------------------------------------------------- numbers
+@dataclass(frozen=True, eq=False)
+class EquationContent:
+    """The equation of the selected unit (both directions when both are shown), the
+    merge and the readout where they apply."""
+
+    equations: tuple[UnitEquation, ...]
+    extra: tuple[Step, ...] = ()
+    title: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def exact(self) -> bool:
+        """Does every number computed for the panel agree with the trace?"""
+        return all(eq.exact for eq in self.equations)
+
+    def renderable(self, look: Look) -> RenderableType:
+        styles = EquationStyles(
+            title=look.style("title"),
+            symbol=look.style("title"),
+            label=look.style("label"),
+            value=look.style("values"),
+            note=look.style("detail"),
+            muted=look.style("muted"),
+            good=look.style("good"),
+            bad=look.style("bad"),
+        )
+        return EquationPanel(
+            self.equations, extra=self.extra, title=self.title, notes=self.notes, styles=styles
+        )
+
+
+def equation_content(stage: Stage, view: View) -> EquationContent:
+    """The numbers behind unit view.unit of the selected layer at view.t."""
+    view = stage.clamp(view)
+    net, trace, k = stage.network, stage.trace, view.layer - 1
+    shown = ("forward", "backward") if view.direction == "both" else (view.direction,)
+    equations = tuple(
+        unit_equation(net, trace, k, direction, view.t, view.unit) for direction in shown
+    )
+    extra: list[Step] = []
+    if view.direction == "both":
+        extra += merge_steps(net, trace, k, view.t, view.unit)
+    top = view.layer == stage.num_layers
+    output_now = net.readout == "every" or stage.is_last(view)
+    if top and output_now and trace.outputs is not None and net.merged_size >= view.unit:
+        extra += readout_step(net, trace, view.t, view.unit, trace.labels)
+    title = f"The numbers behind unit {view.unit} of {stage.hidden} at t = {view.t}"
+    notes = ["[ and ] (or a click on a cell) select another unit; every value is the trace's."]
+    return EquationContent(equations, tuple(extra), title, tuple(notes))
+
+
+# --------------------------------------------------------------------------- layers
+@dataclass(frozen=True)
+class Vector:
+    """One named vector of the overview, with its colour scale."""
+
+    name: str
+    data: np.ndarray
+    scale: ColorScale
+    hidden: bool = True  # a state whose columns are hidden units (marked when selected)
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One row of the overview: x, a layer (its directions and merge), or o."""
+
+    label: str
+    vectors: tuple[Vector, ...]
+    selected: bool = False
+    link: str = ""  # the line under it: what reads it
+    large: bool = True  # drawn large when selected
+
+
+@dataclass(frozen=True, eq=False)
+class LayersContent:
+    """Every layer at t, top to bottom as in the tutorial's stacked figure (o above
+    the layers above x); the selected layer drawn large with its numbers."""
+
+    title: str
+    rows: tuple[LayerRow, ...]
+    units: int = 0
+    highlight: int = 0
+    notes: tuple[str, ...] = ()
+
+    def _heatmap(self, vector: Vector, look: Look, big: bool) -> Heatmap:
+        n = vector.data.shape[-1]
+        small = n <= SMALL
+        merged = n == 2 * self.units
+        marked = (self.highlight, self.units + self.highlight) if merged else (self.highlight,)
+        return Heatmap(
+            vector.data, vector.scale,
+            cell_width=None if big else (2 if n <= 32 else 1),
+            gap=None if big else 0,
+            cell_height=2,
+            values=big and small,
+            wide_cells=big and small,
+            mono=look.mono,
+            value_style=look.style("values"),
+            highlight=marked if vector.hidden else (),
+            highlight_style=look.style("highlight"),
+        )  # fmt: skip
+
+    def renderable(self, look: Look) -> RenderableType:
+        parts: list[RenderableType] = [_header(self.title, look)]
+        label_width = max(len(row.label) for row in self.rows) + 2
+        for row in self.rows:
+            mark = "▶ " if row.selected else "  "
+            label = Text(mark + row.label.ljust(label_width), look.style("title"))
+            if row.selected and row.large:
+                parts.append(label)
+                parts.append(
+                    Beside(
+                        [
+                            Group(Text(vector.name, look.style("label")),
+                                  self._heatmap(vector, look, big=True))
+                            for vector in row.vectors
+                        ],
+                        gap=3,
+                    )
+                )  # fmt: skip
+            else:
+                pieces: list[RenderableType] = [label]
+                for vector in row.vectors:
+                    pieces.append(
+                        Beside([Text(vector.name, look.style("label")),
+                                self._heatmap(vector, look, big=False)], gap=1)
+                    )  # fmt: skip
+                parts.append(Beside(pieces, gap=2))
+            if row.link:
+                parts.append(Text("    " + row.link, look.style("muted")))
+        parts.extend(_note(note, look, "detail") for note in self.notes)
+        return Group(*parts)
+
+
+def layers_content(stage: Stage, view: View, *, large: bool = True) -> LayersContent:
+    """All layers at view.t: o on top, then layer L … layer 1, then x; the selected
+    layer drawn large (with its numbers) unless `large` is False."""
+    view = stage.clamp(view)
+    trace, net, t = stage.trace, stage.network, view.t
+    rows: list[LayerRow] = []
+    if trace.outputs is not None:
+        if net.readout == "every":
+            o = Vector(f"o{sub(t)}", trace.outputs[t - 1], stage.scales["output"], False)
+            rows.append(LayerRow("output", (o,), link=f"↑ W_oh reads layer {stage.num_layers}"))
+        elif stage.is_last(view):
+            o = Vector("o", trace.outputs[0], stage.scales["output"], False)
+            rows.append(LayerRow("output", (o,), link="↑ W_oh reads the final state only"))
+        else:
+            rows.append(LayerRow("output", (), link="o comes after the last step (many-to-one)"))
+    for k in range(stage.num_layers - 1, -1, -1):
+        layer = trace.layers[k]
+        vectors = [Vector(state_symbol(t, "forward" if stage.bidirectional else None),
+                          layer.forward.h[t - 1], stage.scales[f"state{k}"])]  # fmt: skip
+        if layer.backward is not None:
+            vectors.append(
+                Vector(
+                    state_symbol(t, "backward"), layer.backward.h[t - 1], stage.scales[f"state{k}"]
+                )
+            )
+            vectors.append(
+                Vector(f"⇒ s{sub(t)} {net.merge}", layer.output[t - 1], stage.scales[f"merged{k}"])
+            )
+        below = f"layer {k}'s merged state s{sub(t)}⁽{sup(k)}⁾" if k else f"x{sub(t)}"
+        if k and not stage.bidirectional:
+            below = f"layer {k}'s state s{sub(t)}⁽{sup(k)}⁾"
+        rows.append(
+            LayerRow(
+                f"layer {k + 1}",
+                tuple(vectors),
+                selected=k == view.layer - 1,
+                link=f"↑ reads {below}",
+                large=large,
+            )
+        )
+    tokens = trace.tokens
+    word = f" “{tokens[t - 1]}”" if tokens else ""
+    x = Vector(f"x{sub(t)}{word}", trace.inputs[t - 1], stage.scales["input0"], False)
+    rows.append(LayerRow("input", (x,)))
+    title = f"All {stage.num_layers} layers at t = {t}: each layer reads the one below"
+    notes = ("↑ ↓ select a layer (▶)" + ("; it is drawn large." if large else "."),)
+    return LayersContent(
+        title, tuple(rows), units=stage.hidden, highlight=view.unit - 1, notes=notes
+    )
+
+
+# --------------------------------------------------------------------------- history
+def _cell_click(unit0: int, t0: int):
+    """Cell meta of a (unit × time) window starting at unit0, t0 (0-based): a click
+    selects that step and unit."""
+
+    def meta(row: int, col: int) -> dict:
+        return {"@click": f"app.select_cell({t0 + col + 1},{unit0 + row + 1})"}
+
+    return meta
+
+
+@dataclass(frozen=True)
+class HistoryBlock:
+    """The states of one direction (or the cell state): states (T, H) by time."""
+
+    name: str
+    states: np.ndarray
+    scale: ColorScale
+    filled: str  # "forward": t' <= t drawn; "backward": t' >= t; "all"
+
+
+@dataclass(frozen=True, eq=False)
+class HistoryContent:
+    """s_1 … s_T of the selected layer as a unit × time heatmap (time runs left to
+    right, as in the token strip), the current t marked, the unread steps blank."""
+
+    title: str
+    blocks: tuple[HistoryBlock, ...]
+    t: int
+    unit: int
+    max_rows: int = MAX_ROWS
+    notes: tuple[str, ...] = ()
+    cell_width: int = 0  # 0: chosen from the width
+
+    def _block(self, block: HistoryBlock, look: Look, width: int) -> list[RenderableType]:
+        T, H = block.states.shape
+        rows = window(H, self.unit - 1, self.max_rows)
+        label_width = len(f"▶u{rows[-1] + 1}") + 1
+        room = max(1, width - label_width)
+        cell = self.cell_width or next((c for c in (4, 3, 2) if T * c <= room), 1)
+        cols = window(T, self.t - 1, room // cell)
+        data = block.states[cols.start : cols.stop, rows.start : rows.stop].T  # (units, time)
+        times = np.arange(cols.start + 1, cols.stop + 1)
+        mask = None
+        if block.filled == "forward":
+            mask = np.broadcast_to(times > self.t, data.shape)
+        elif block.filled == "backward":
+            mask = np.broadcast_to(times < self.t, data.shape)
+        labels = [("▶" if r == self.unit - 1 else " ") + f"u{r + 1}" for r in rows]
+        heatmap = Heatmap(
+            data, block.scale, cell_width=cell, gap=1 if cell >= 3 else 0, cell_height=2,
+            row_labels=labels, mono=look.mono, label_style=look.style("label"), mask=mask,
+            cell_meta=_cell_click(rows.start, cols.start),
+        )  # fmt: skip
+        # the time axis: the current t always, others where they fit
+        axis = [" "] * (label_width + len(cols) * cell)
+        taken = [False] * len(axis)
+
+        def place(t: int, force: bool = False) -> None:
+            text = str(t)
+            at = label_width + (t - 1 - cols.start) * cell
+            span = range(at, min(at + len(text) + 1, len(axis)))
+            if not force and any(taken[i] for i in span):
+                return
+            for i, ch in zip(span, text, strict=False):
+                axis[i] = ch
+            for i in span:
+                taken[i] = True
+
+        place(self.t, force=True)
+        for t in range(cols.start + 1, cols.stop + 1):
+            place(t)
+        axis_text = Text("t" + "".join(axis)[1:], look.style("muted"))
+        at = label_width + (self.t - 1 - cols.start) * cell
+        axis_text.stylize(look.style("highlight"), at, at + len(str(self.t)))
+        marker = Text(" " * at + "▼ now", look.style("accent"))
+        title = Text(block.name, look.style("label"))
+        if len(cols) < T or len(rows) < H:
+            shown = f"steps {cols.start + 1}–{cols.stop} of {T}, units {rows.start + 1}–{rows.stop}"
+            title.append(f"   {shown} of {H}", look.style("muted"))
+        return [title, axis_text, marker, heatmap]
+
+    def renderable(self, look: Look) -> RenderableType:
+        return _HistoryDrawing(self, look)
+
+
+class _HistoryDrawing:
+    """A HistoryContent drawn at the console's width (the window of steps depends on it)."""
+
+    def __init__(self, content: HistoryContent, look: Look) -> None:
+        self.content = content
+        self.look = look
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        content, look = self.content, self.look
+        parts: list[RenderableType] = [_header(content.title, look)]
+        if content.blocks:
+            parts.append(Legend(content.blocks[0].scale, mono=look.mono))
+        for block in content.blocks:
+            parts.extend(content._block(block, look, options.max_width))
+        parts.extend(_note(note, look, "detail") for note in content.notes)
+        yield Group(*parts)
+
+
+def history_content(stage: Stage, view: View, max_rows: int = MAX_ROWS) -> HistoryContent:
+    """The states s_1..s_T of the selected layer (each direction shown) as a heatmap."""
+    view = stage.clamp(view)
+    k = view.layer - 1
+    layer = stage.trace.layers[k]
+    scale = stage.scales[f"state{k}"]
+    blocks = []
+    shown = ("forward", "backward") if view.direction == "both" else (view.direction,)
+    for direction in shown:
+        run = layer.forward if direction == "forward" else layer.backward
+        assert run is not None
+        arrow = direction if stage.bidirectional else None
+        name = f"{state_symbol('ₜ', arrow)}"
+        if stage.num_layers > 1:
+            name += f" of layer {view.layer}"
+        if stage.bidirectional:
+            name += f", {direction}"
+        filled = "all" if view.direction == "both" else direction
+        blocks.append(HistoryBlock(name, run.h, scale, filled))
+    reading = "from the end of the sentence" if view.direction == "backward" else "from t = 1"
+    title = f"History: s₁ … s{sub(stage.steps)} (time →, units ↓), filled {reading}"
+    if view.direction == "both":
+        title = f"History: s₁ … s{sub(stage.steps)} (time →, units ↓), both directions complete"
+    notes = ("A click on a cell selects that step and unit.",)
+    return HistoryContent(title, tuple(blocks), view.t, view.unit, max_rows, notes)
+
+
+# --------------------------------------------------------------------------- weights
+@dataclass(frozen=True)
+class Matrix:
+    """A named weight matrix (rows, cols) or vector (cols,), its block names (gates)."""
+
+    name: str
+    data: np.ndarray
+    blocks: tuple[str, ...] = ()
+    row_names: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class WeightsContent:
+    """The weights of the selected layer (each direction), drawn once: the same objects
+    at every step. blocks of rows per gate for LSTM / GRU; a window of rows around the
+    selected unit for big layers."""
+
+    title: str
+    groups: tuple[tuple[str, tuple[Matrix, ...]], ...]
+    unit: int
+    hidden: int
+    notes: tuple[str, ...] = ()
+    max_rows: int = MAX_ROWS
+
+    def _matrix(self, m: Matrix, look: Look, scale: ColorScale) -> list[RenderableType]:
+        data = m.data if m.data.ndim == 2 else m.data[None, :]
+        rows_all, cols_all = data.shape
+        title = Text(m.name, look.style("label"))
+        shape = f"{rows_all} × {cols_all}" if m.data.ndim == 2 else f"{cols_all}"
+        title.append(f"  {shape}", look.style("muted"))
+        out: list[RenderableType] = [title]
+        blocks = m.blocks or ("",)
+        per = rows_all // len(blocks) if m.data.ndim == 2 else 1
+        cols = range(min(cols_all, 64))
+        cell = 2 if cols_all <= 32 else 1
+        cut = []
+        for b, gate in enumerate(blocks):
+            if m.data.ndim == 1:
+                block = data
+                rows = range(1)
+            else:
+                block = data[b * per : (b + 1) * per]
+                rows = window(per, self.unit - 1, max(8, self.max_rows // len(blocks)))
+            part = block[rows.start : rows.stop, : cols.stop]
+            if m.data.ndim == 2 and not m.blocks and part.shape[0] <= 8:
+                # a few rows: one line each, named, the selected unit's row marked
+                names = m.row_names or tuple(str(r + 1) for r in range(rows_all))
+                labels = [("▶" if r == self.unit - 1 else " ") + names[r] for r in rows]
+                out.append(
+                    Heatmap(part, scale, cell_width=cell, gap=0, cell_height=2,
+                            row_labels=labels, mono=look.mono, label_style=look.style("muted"))
+                )  # fmt: skip
+            else:
+                heatmap = Heatmap(part, scale, cell_width=cell, gap=0, cell_height=1,
+                                  mono=look.mono)  # fmt: skip
+                out.append(Beside([Text(gate.ljust(2), look.style("muted")), heatmap], gap=0)
+                           if gate else heatmap)  # fmt: skip
+            if len(rows) < block.shape[0]:
+                cut.append(f"{gate or 'rows'} {rows.start + 1}–{rows.stop} of {block.shape[0]}")
+        if cols.stop < cols_all:
+            cut.append(f"columns 1–{cols.stop} of {cols_all}")
+        if cut:
+            out.append(_note("shown: " + ", ".join(cut), look, "muted"))
+        return out
+
+    def renderable(self, look: Look) -> RenderableType:
+        parts: list[RenderableType] = [_header(self.title, look)]
+        for heading, matrices in self.groups:
+            values = [m.data for m in matrices]
+            scale = ColorScale.symmetric(np.concatenate([v.ravel() for v in values]))
+            parts.append(
+                Beside([Text(heading, look.style("accent")), Legend(scale, mono=look.mono)])
+            )
+            columns = [Group(*self._matrix(m, look, scale)) for m in matrices if m.data.ndim == 2]
+            vectors = [Group(*self._matrix(m, look, scale)) for m in matrices if m.data.ndim == 1]
+            parts.append(Beside(columns, gap=4))
+            if vectors:
+                parts.append(Beside(vectors, gap=4))
+        parts.extend(_note(note, look, "detail") for note in self.notes)
+        return Group(*parts)
+
+
+def weights_content(stage: Stage, view: View) -> WeightsContent:
+    """W_ih, W_hh, b_ih, b_hh of the selected layer (each direction shown), and the
+    readout at the top layer: one copy each, used by every step."""
+    view = stage.clamp(view)
+    net, k = stage.network, view.layer - 1
+    gates = net.spec.gate_names
+    shown = ("forward", "backward") if stage.bidirectional else ("forward",)
+    if view.direction in ("forward", "backward") and stage.bidirectional:
+        shown = (view.direction,)
+    groups: list[tuple[str, tuple[Matrix, ...]]] = []
+    for direction in shown:
+        w_ih, w_hh, b_ih, b_hh = net.weights(k, direction)
+        reads = "x_t" if k == 0 else f"s⁽{sup(k)}⁾_t"
+        mark = "'" if direction == "backward" else ""
+        heading = f"layer {view.layer}" if stage.num_layers > 1 else ""
+        if stage.bidirectional:
+            heading = f"{heading} {direction}: its own W{mark}".strip()
+        groups.append(
+            (
+                heading or "the cell",
+                (
+                    Matrix(f"W{mark}_ih (reads {reads})", w_ih, gates),
+                    Matrix(f"W{mark}_hh (reads s_t-1)", w_hh, gates),
+                    Matrix(f"b{mark}_ih", b_ih),
+                    Matrix(f"b{mark}_hh", b_hh),
+                ),
+            )  # fmt: skip
+        )
+    if view.layer == stage.num_layers and net.output_size:
+        groups.append(
+            (
+                "readout",
+                (
+                    Matrix(
+                        "W_oh (reads the top layer's s)",
+                        net.params["readout.weight"],
+                        row_names=tuple(stage.trace.labels) if stage.trace.labels else None,
+                    ),
+                    Matrix("b_o", net.params["readout.bias"]),
+                ),
+            )
+        )
+    T = stage.steps
+    steps = " ".join(str(t) for t in range(1, min(T, 12) + 1)) + (" …" if T > 12 else "")
+    title = f"Weights: one copy each, used by every step t = {steps}"
+    notes = [
+        "The same matrices at every t (the tutorial's question in 3.4): nothing here "
+        "changes as you step; only x_t and s_t-1 do.",
+    ]
+    if stage.bidirectional:
+        notes.append(
+            "Forward and backward have separate weights (W and W'): not the same numbers (3.6)."
+        )
+    if gates:
+        notes.append(f"Rows come in blocks, one per gate: {' '.join(gates)} (PyTorch's order).")
+    return WeightsContent(title, tuple(groups), view.unit, stage.hidden, tuple(notes))
+
+
+# --------------------------------------------------------------------------- vectorised
+@dataclass(frozen=True, eq=False)
+class ProjectionContent:
+    """Why no matrix product per step: P = X·W_ihᵀ + b_ih for all t at once (the rows
+    around t, the current one marked) beside the per-step recurrent part at t."""
+
+    title: str
+    projection: np.ndarray  # (T, G*H)
+    recurrent: np.ndarray  # (G*H,) W_hh s_prev + b_hh at t
+    t: int
+    unit: int
+    recurrent_name: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    max_rows: int = 8
+
+    def renderable(self, look: Look) -> RenderableType:
+        T, width = self.projection.shape
+        rows = window(T, self.t - 1, self.max_rows)
+        cols = window(width, self.unit - 1, 64)
+        shown = self.projection[rows.start : rows.stop]
+        scale = ColorScale.symmetric(np.concatenate([shown.ravel(), self.recurrent.ravel()]))
+        labels = [("▶" if r == self.t - 1 else " ") + f"t={r + 1}" for r in rows]
+        cell = 2 if len(cols) <= 32 else 1
+        projection = Heatmap(
+            self.projection[rows.start : rows.stop, cols.start : cols.stop], scale,
+            cell_width=cell, gap=0, cell_height=2, row_labels=labels, mono=look.mono,
+            label_style=look.style("muted"),
+        )  # fmt: skip
+        label_width = max(len(label) for label in labels) + 1
+        recurrent = Heatmap(
+            self.recurrent[cols.start : cols.stop], scale, cell_width=cell, gap=0,
+            cell_height=2, row_labels=[f"t={self.t}"], mono=look.mono,
+            label_style=look.style("muted"),
+        )  # fmt: skip
+        pad = Text(" " * max(0, label_width - len(f"t={self.t}") - 1))
+        left = Group(
+            Text("P = X·W_ihᵀ + b_ih, every t in one product", look.style("label")),
+            projection,
+        )
+        right = Group(
+            Text(f"per step: {self.recurrent_name}", look.style("label")),
+            Beside([pad, recurrent], gap=0),
+        )
+        parts: list[RenderableType] = [
+            Beside([_header(self.title, look), Legend(scale, mono=look.mono)], gap=3),
+            Beside([left, right], gap=4),
+        ]
+        if cols.stop - cols.start < width:
+            parts.append(_note(f"columns {cols.start + 1}–{cols.stop} of {width}", look, "muted"))
+        parts.extend(_note(note, look, "detail") for note in self.notes)
+        return Group(*parts)
+
+
+def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
+    """The vectorised input projection of the selected layer and direction, and the
+    recurrent product at view.t (display arithmetic: one matrix-vector product)."""
+    view = stage.clamp(view)
+    k, t = view.layer - 1, view.t
+    direction = "backward" if view.direction == "backward" else "forward"
+    layer = stage.trace.layers[k]
+    run = layer.forward if direction == "forward" else layer.backward
+    if run is None or run.projection is None:
+        return None
+    _, w_hh, _, b_hh = stage.network.weights(k, direction)
+    prev_t = t - 1 if direction == "forward" else t + 1
+    if 1 <= prev_t <= stage.steps:
+        s_prev = run.h[prev_t - 1]
+        name = f"W_hh s{sub(prev_t)} + b_hh"
+    else:
+        s_prev = np.zeros(stage.hidden, dtype=run.h.dtype)
+        name = f"W_hh s{sub(prev_t)} + b_hh, s{sub(prev_t)} = 0"
+    recurrent = w_hh @ s_prev + b_hh  # the per-step part, for display
+    arrow = direction if stage.bidirectional else None
+    title = "Why no matrix product per step? (3.5)"
+    notes = (
+        f"X·W_ihᵀ does not depend on the state, so it is one product for all {stage.steps} steps "
+        f"before the loop; step {t} reads its row and adds only the recurrent part: "
+        f"{state_symbol(t, arrow)} = act(P[{t}] + {name.split(',')[0]}).",
+    )
+    return ProjectionContent(title, run.projection, recurrent, t, view.unit, name, notes)

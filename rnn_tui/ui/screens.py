@@ -1,0 +1,182 @@
+"""Modal screens: edit the input sentence, open a scenario file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DirectoryTree, Input, Label, Static
+
+from ..scenario import ScenarioError, load_scenario
+
+MODAL_CSS = """
+{name} {{
+    align: center middle;
+    & > Vertical {{
+        width: 90%;
+        max-width: 100;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        border-title-color: $text-primary;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        background: $surface;
+        padding: 0 1;
+    }}
+    .hint {{ color: $text-muted; height: auto; }}
+    .error {{ color: $text-error; background: $error-muted; height: auto; padding: 0 1; }}
+    .error.-empty {{ display: none; }}
+    Horizontal {{ height: auto; align-horizontal: right; }}
+    Button {{ margin: 0 0 0 1; min-width: 10; }}
+}}
+"""
+
+
+class EditScreen(ModalScreen[Any]):
+    """Edit the input sentence: words separated by spaces. Dismisses with the scenario
+    reading the new sentence, or None; an unknown word is said here, in red, and the
+    screen stays open."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    DEFAULT_CSS = MODAL_CSS.format(name="EditScreen")
+
+    def __init__(self, scenario: Any) -> None:
+        super().__init__()
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        scenario = self.scenario
+        words = scenario.vocab or []
+        known = ", ".join(words[:60]) + (" …" if len(words) > 60 else "")
+        unknown = (
+            f"Words outside it become {scenario.unknown}."
+            if scenario.unknown
+            else "Words outside it are refused (this scenario has no unknown token)."
+        )
+        with Vertical() as box:
+            box.border_title = "Edit the input sentence"
+            box.border_subtitle = "enter reads it · escape cancels"
+            yield Label("Words separated by spaces; each word is one time step.", classes="hint")
+            yield Input(" ".join(scenario.tokens or []), id="sentence")
+            yield Static("", id="edit-error", classes="error -empty")
+            yield Static(f"Vocabulary ({len(words)}): {known}. {unknown}", classes="hint")
+            with Horizontal():
+                yield Button("Read it", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#sentence", Input).focus()
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#edit-error", Static)
+        error.update(message)
+        error.set_class(not message, "-empty")
+
+    def read(self, text: str) -> Any:
+        """The scenario reading `text`, or None after saying what is wrong."""
+        tokens = text.split()
+        if not tokens:
+            self._error("The sentence is empty: type at least one word.")
+            return None
+        try:
+            return self.scenario.with_tokens(tokens)
+        except ValueError as e:
+            self._error(f"{e}. Known words are listed below.")
+            return None
+
+    @on(Input.Submitted, "#sentence")
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        scenario = self.read(self.query_one("#sentence", Input).value)
+        if scenario is not None:
+            self.dismiss(scenario)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ScenarioTree(DirectoryTree):
+    """A directory tree showing only folders and .toml files (hidden ones left out)."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p for p in paths
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix == ".toml")
+        ]  # fmt: skip
+
+
+class OpenScreen(ModalScreen[Any]):
+    """Pick a scenario file in a tree of .toml files, or type its path. Dismisses with
+    the loaded Scenario, or None; a file that does not load keeps the screen open and
+    shows every problem the loader found."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="OpenScreen")
+        + """
+    OpenScreen ScenarioTree { height: 14; background: $surface; }
+    """
+    )
+
+    def __init__(self, root: Path | str = ".", current: Path | None = None) -> None:
+        super().__init__()
+        self.root = Path(root)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Open a scenario"
+            box.border_subtitle = "enter opens · escape cancels · built-ins: ctrl+p"
+            yield Label(f"Scenario files (.toml) under {self.root.resolve()}", classes="hint")
+            yield ScenarioTree(self.root, id="tree")
+            yield Label("or a path (or a built-in name):", classes="hint")
+            yield Input(str(self.current or ""), placeholder="scenarios/intent.toml", id="path")
+            yield Static("", id="open-error", classes="error -empty")
+            with Horizontal():
+                yield Button("Open", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#open-error", Static)
+        error.update(message)
+        error.set_class(not message, "-empty")
+
+    def load(self, source: str | Path) -> Any:
+        """The scenario at `source`, or None after showing what is wrong with it."""
+        if not str(source).strip():
+            self._error("Choose a file in the tree or type a path.")
+            return None
+        try:
+            return load_scenario(source)
+        except ScenarioError as e:
+            self._error(f"Could not open it; the current scenario stays.\n{e}")
+            return None
+
+    @on(DirectoryTree.FileSelected)
+    def file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#path", Input).value = str(event.path)
+        scenario = self.load(event.path)
+        if scenario is not None:
+            self.dismiss(scenario)
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        scenario = self.load(self.query_one("#path", Input).value.strip())
+        if scenario is not None:
+            self.dismiss(scenario)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
