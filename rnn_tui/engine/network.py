@@ -77,6 +77,14 @@ def init_state_dict(
     return out
 
 
+def _sigmoid_(a: np.ndarray) -> None:
+    """σ in place: σ(x) = (1 + tanh(x/2)) / 2, one transcendental call, no overflow."""
+    a *= 0.5
+    np.tanh(a, out=a)
+    a *= 0.5
+    a += 0.5
+
+
 class Network:
     """RNN, LSTM or GRU; any depth; uni- or bidirectional; optional linear readout.
 
@@ -282,17 +290,126 @@ class Network:
                 gates[name][t] = value
         return DirectionTrace(h=h_all, c=c_all, gates=gates, projection=projection)
 
+    def _run_layer(self, x: np.ndarray, layer: int):
+        """The vectorised run of one layer, both directions in one loop.
+        x: (T, [B,] in) -> (forward, backward or None) DirectionTraces.
+
+        The input projections (with every bias that does not multiply a gate folded in)
+        are one matrix product per direction; each step then does one batched product
+        for both directions (step s is t = s forward and t = T-1-s backward), and the
+        nonlinearities in place on preallocated buffers."""
+        dirs, H, cell = self.directions, self.hidden_size, self.cell
+        D, T, batch = len(dirs), x.shape[0], x.shape[1:-1]
+        G = self.spec.blocks * H
+        projections, folded, w_stack, b_hn = [], [], [], []
+        # LSTM rows run i, f, o, g inside the loop: one σ over three gates, one tanh
+        blocks = [0, 1, 3, 2] if cell == "lstm" else list(range(self.spec.blocks))
+        order = np.concatenate([np.arange(b * H, (b + 1) * H) for b in blocks])
+        for d in dirs:
+            w_ih, _, b_ih, b_hh = self.weights(layer, d)
+            projection = x @ w_ih.T + b_ih  # all t in one product
+            bias = b_hh.copy()
+            if cell == "gru":  # b_hn sits inside r ⊙ (W_hn s + b_hn): it cannot be folded
+                b_hn.append(bias[2 * H :].copy())
+                bias[2 * H :] = 0
+            projections.append(projection)
+            folded.append((projection + bias)[..., order])
+            w_stack.append(self._w_hh_t[self._hh_name(layer, d)][:, order])
+        # xs[s, d]: what direction d adds at step s (backward reads from the end)
+        xs = np.empty((T, D, *batch, G), dtype=self.dtype)
+        xs[:, 0] = folded[0]
+        if D == 2:
+            xs[:, 1] = folded[1][::-1]
+        w = np.stack(w_stack)  # (D, H, G)
+        rows = int(np.prod(batch, dtype=np.int64)) if batch else 1
+        h = np.zeros((D, rows, H), dtype=self.dtype)
+        hs = np.empty((T, D, rows, H), dtype=self.dtype)
+        z = np.empty((D, rows, G), dtype=self.dtype)
+        gs = np.empty((T, D, rows, G), dtype=self.dtype) if cell != "rnn" else None
+        cs = np.empty((T, D, rows, H), dtype=self.dtype) if cell == "lstm" else None
+        xs = xs.reshape(T, D, rows, G)
+        act = {"tanh": np.tanh, "relu": None, "sigmoid": None}[self.nonlinearity]
+        if cell == "lstm":
+            c = np.zeros((D, rows, H), dtype=self.dtype)
+            tmp = np.empty((D, rows, H), dtype=self.dtype)
+        if cell == "gru":
+            bn = np.stack(b_hn)[:, None, :]  # (D, 1, H)
+            tmp = np.empty((D, rows, H), dtype=self.dtype)
+        for step in range(T):
+            np.matmul(h, w, out=z)  # W_hh s for both directions at once
+            if cell == "rnn":
+                z += xs[step]
+                if act is not None:
+                    act(z, out=z)
+                elif self.nonlinearity == "relu":
+                    np.maximum(z, 0, out=z)
+                else:
+                    _sigmoid_(z)
+                h, z = z, h  # the new state is z; reuse the old state's buffer
+            elif cell == "lstm":
+                z += xs[step]
+                _sigmoid_(z[..., : 3 * H])  # i, f, o
+                np.tanh(z[..., 3 * H :], out=z[..., 3 * H :])  # g
+                c *= z[..., H : 2 * H]  # f ⊙ c_{t-1}
+                np.multiply(z[..., :H], z[..., 3 * H :], out=tmp)  # i ⊙ g
+                c += tmp  # c_t
+                np.tanh(c, out=tmp)
+                np.multiply(z[..., 2 * H : 3 * H], tmp, out=h)  # s_t = o ⊙ tanh(c_t)
+                cs[step] = c  # type: ignore[index]
+            else:  # gru
+                z[..., : 2 * H] += xs[step][..., : 2 * H]
+                _sigmoid_(z[..., : 2 * H])  # r, z
+                n = z[..., 2 * H :]
+                n += bn  # W_hn s + b_hn
+                n *= z[..., :H]  # r ⊙ (...)
+                n += xs[step][..., 2 * H :]  # + W_in x + b_in
+                np.tanh(n, out=n)
+                np.subtract(h, n, out=tmp)
+                tmp *= z[..., H : 2 * H]
+                np.add(n, tmp, out=h)  # s_t = n + z ⊙ (s_{t-1} - n)
+            hs[step] = h
+            if gs is not None:
+                gs[step] = z
+        return tuple(
+            self._direction_trace(projections[i], hs, gs, cs, i, batch, blocks) for i in range(D)
+        ) + ((None,) if D == 1 else ())
+
+    def _direction_trace(
+        self, projection, hs, gs, cs, index: int, batch, blocks: list[int]
+    ) -> DirectionTrace:
+        """Unpack direction `index` of the step-ordered buffers into time order."""
+        T, H = hs.shape[0], self.hidden_size
+        order = slice(None) if index == 0 else slice(None, None, -1)
+
+        def timed(a: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(a[order, index]).reshape(T, *batch, a.shape[-1])
+
+        gates = {}
+        if gs is not None:
+            g = timed(gs)
+            at = {block: k for k, block in enumerate(blocks)}  # PyTorch block -> loop position
+            gates = {
+                name: g[..., at[b] * H : (at[b] + 1) * H]
+                for b, name in enumerate(self.spec.gate_names)
+            }
+        return DirectionTrace(
+            h=timed(hs), c=None if cs is None else timed(cs), gates=gates, projection=projection
+        )
+
     def _run(self, inputs: np.ndarray, vectorised: bool, batched: bool = False) -> Trace:
         x = self._inputs(inputs, batched)
         layers = []
         layer_in = x
         for k in range(self.num_layers):
-            fwd = self._run_direction(layer_in, k, "forward", vectorised)
-            bwd = (
-                self._run_direction(layer_in, k, "backward", vectorised)
-                if self.bidirectional
-                else None
-            )
+            if vectorised:
+                fwd, bwd = self._run_layer(layer_in, k)
+            else:
+                fwd = self._run_direction(layer_in, k, "forward", vectorised)
+                bwd = (
+                    self._run_direction(layer_in, k, "backward", vectorised)
+                    if self.bidirectional
+                    else None
+                )
             out = fwd.h if bwd is None else merge_states(fwd.h, bwd.h, self.merge)
             layers.append(LayerTrace(input=layer_in, forward=fwd, backward=bwd, output=out))
             layer_in = out
