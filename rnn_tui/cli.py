@@ -1,4 +1,8 @@
-"""The command line: `rnn-tui [SCENARIO]` opens the app; subcommands script the rest."""
+"""The command line: `rnn-tui [SCENARIO]` opens the app; subcommands script the rest.
+
+Every message goes through the catalogue (`rnn_tui.i18n`); help texts are marked
+with N_ where they are declared and translated once the language is known.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +12,77 @@ import sys
 import click
 
 from . import __version__
+from .i18n import LANGUAGES, N_, _, set_language
 from .scenario import BUILTIN_DEFAULT, ScenarioError, builtin_names, load_scenario
+
+# click's own words, so that they are in the catalogue too (see _translate_click)
+CLICK_MESSAGES = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."), N_("Missing argument"), N_("Missing option"),
+    N_("No such option {name!r}."), N_("No such command {name!r}."),
+    N_("Invalid value for {param_hint}: {message}"), N_("Show the version and exit."),
+    N_("Show this message and exit."), N_("Aborted!"), N_("Missing command."),
+    N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
+    N_("{name} {filename!r} does not exist."), N_("default: {default}"),
+)  # fmt: skip
 
 
 class _DefaultToOpen(click.Group):
-    """`rnn-tui X` means `rnn-tui open X` unless X is a subcommand."""
+    """`rnn-tui X` means `rnn-tui open X` unless X is a subcommand (after --lang)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        head, rest = _split_lang(args)
         passthrough = {"--help", "-h", "--version"}
-        if not args or (args[0] not in self.commands and args[0] not in passthrough):
-            args = ["open", *args]
-        return super().parse_args(ctx, args)
+        if not rest or (rest[0] not in self.commands and rest[0] not in passthrough):
+            rest = ["open", *rest]
+        return super().parse_args(ctx, head + rest)
 
 
-@click.group(cls=_DefaultToOpen, context_settings={"help_option_names": ["-h", "--help"]})
+def _split_lang(args: list[str]) -> tuple[list[str], list[str]]:
+    """Leading --lang options, and the rest."""
+    head: list[str] = []
+    rest = list(args)
+    while rest:
+        if rest[0] == "--lang" and len(rest) > 1:
+            head, rest = head + rest[:2], rest[2:]
+        elif rest[0].startswith("--lang="):
+            head, rest = head + rest[:1], rest[1:]
+        else:
+            break
+    return head, rest
+
+
+def _language_of(args: list[str]) -> str | None:
+    head, _rest = _split_lang(args)
+    value = None
+    for i, arg in enumerate(head):
+        value = head[i + 1] if arg == "--lang" else arg.partition("=")[2] if "=" in arg else value
+    return value if value in LANGUAGES else None
+
+
+@click.group(
+    cls=_DefaultToOpen,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "Step through a recurrent neural network one timestep at a time.\n\n"
+        "With no command, opens the app on SCENARIO (a file or a built-in name; "
+        "default: the intent scenario)."
+    ),
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help=N_("Language of the interface: en or zh. Default: from LANG / LC_ALL, else en."),
+)
 @click.version_option(__version__, prog_name="rnn-tui")
-def cli() -> None:
-    """Step through a recurrent neural network one timestep at a time.
-
-    With no command, opens the app on SCENARIO (a file or a built-in name;
-    default: the intent scenario)."""
+def cli(lang: str | None) -> None:
+    """The command group (the language was set before parsing, in main)."""
 
 
-@cli.command("open")
+@cli.command("open", help=N_("Open the app on SCENARIO (default: the built-in intent scenario)."))
 @click.argument("scenario", required=False)
 def open_app(scenario: str | None) -> None:
-    """Open the app on SCENARIO (default: the built-in intent scenario)."""
     load_scenario(scenario)  # fail here, with a message, before the terminal switches modes
     from .ui import make_app
 
@@ -42,16 +91,17 @@ def open_app(scenario: str | None) -> None:
     sys.exit(app.return_code or 0)
 
 
-@cli.command("list")
+@cli.command("list", help=N_("The built-in scenarios, one line each."))
 def list_builtins() -> None:
-    """The built-in scenarios, one line each."""
     names = builtin_names()
     width = max(len(n) for n in names)
     for name in names:
         try:
             s = load_scenario(name)
         except ScenarioError as e:  # a broken built-in is a bug, but list the rest
-            click.echo(f"{name:<{width}}  (broken: {e.problems[0].message})")
+            click.echo(
+                f"{name:<{width}}  " + _("(broken: {reason})").format(reason=e.problems[0].message)
+            )
             continue
         net = s.network
         shape = (
@@ -61,36 +111,30 @@ def list_builtins() -> None:
         click.echo(f"{name:<{width}} {marker} {shape:<16}  {s.title}")
 
 
-@cli.command()
+@cli.command(help=N_("Check scenario files; exit 0 when all are valid, 2 otherwise."))
 @click.argument("files", nargs=-1, required=True)
 def validate(files: tuple[str, ...]) -> None:
-    """Check scenario files; exit 0 when all are valid, 2 otherwise."""
     bad = 0
     for file in files:
         try:
             s = load_scenario(file)
         except ScenarioError as e:
             bad += 1
-            for problem in e.problems:
-                click.echo(f"error: {problem}", err=True)
+            _echo_problems(e)
             continue
-        click.echo(f"ok: {file}: {s.title}")
+        click.echo(_("ok: {file}: {title}").format(file=file, title=s.title))
     if bad:
-        click.echo(f"{bad} of {len(files)} file(s) invalid", err=True)
+        click.echo(
+            _("{bad} of {count} file(s) invalid").format(bad=bad, count=len(files)), err=True
+        )
         sys.exit(2)
 
 
-@cli.command()
+@cli.command(help=N_("The whole computation of SCENARIO as JSON on stdout."))
 @click.argument("scenario")
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    default=True,
-    help="JSON on stdout (the default and only format).",
-)
+@click.option("--json", "as_json", is_flag=True, default=True,
+              help=N_("JSON on stdout (the default and only format)."))  # fmt: skip
 def trace(scenario: str, as_json: bool) -> None:
-    """The whole computation of SCENARIO as JSON on stdout."""
     from .engine import trace_to_dict
 
     s = load_scenario(scenario)
@@ -101,7 +145,7 @@ def trace(scenario: str, as_json: bool) -> None:
     sys.stdout.write("\n")
 
 
-@cli.command()
+@cli.command(help=N_("Fit SCENARIO's weights on its [train] examples (BPTT, Adam), with progress."))
 @click.argument("scenario")
 @click.option(
     "-o",
@@ -109,30 +153,26 @@ def trace(scenario: str, as_json: bool) -> None:
     "out",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Where the weights go (.npz). Default: SCENARIO's name with .npz, beside it.",
+    help=N_("Where the weights go (.npz). Default: SCENARIO's name with .npz, beside it."),
 )
 @click.option(
-    "--epochs", type=click.IntRange(1, 100_000), default=None, help="Default: [train] epochs."
+    "--epochs", type=click.IntRange(1, 100_000), default=None, help=N_("Default: [train] epochs.")
 )
 @click.option(
     "--lr",
     type=click.FloatRange(0, 10, min_open=True),
     default=None,
-    help="Adam's learning rate. Default: [train] lr.",
+    help=N_("Adam's learning rate. Default: [train] lr."),
 )
 @click.option(
-    "--seed", type=click.IntRange(0), default=None, help="Batch-order seed. Default: [train] seed."
+    "--seed",
+    type=click.IntRange(0),
+    default=None,
+    help=N_("Batch-order seed. Default: [train] seed."),
 )
-@click.option("--update", is_flag=True, help="Point the scenario's [weights] at the new file.")
-def train(
-    scenario: str,
-    out: str | None,
-    epochs: int | None,
-    lr: float | None,
-    seed: int | None,
-    update: bool,
-) -> None:
-    """Fit SCENARIO's weights on its [train] examples (BPTT, Adam), with progress."""
+@click.option("--update", is_flag=True, help=N_("Point the scenario's [weights] at the new file."))
+def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
+          seed: int | None, update: bool) -> None:  # fmt: skip
     from pathlib import Path
 
     from rich.console import Console
@@ -146,9 +186,12 @@ def train(
     examples = training_examples(s)
     if not examples:
         raise click.ClickException(
-            f"{s.path}: train.examples: nothing to train on; add examples such as "
-            '[train] examples = [{ text = "what time is it ?", label = "ask_time" }] '
-            "(training also needs token inputs and output.labels)"
+            f"{s.path}: train.examples: "
+            + _(
+                "nothing to train on; add examples such as [train] examples = "
+                '[{ text = "what time is it ?", label = "ask_time" }] '
+                "(training also needs token inputs and output.labels)"
+            )
         )
     config = train_config(s, epochs=epochs, lr=lr, seed=seed)
     assert s.path is not None
@@ -156,58 +199,66 @@ def train(
     trainer = Trainer(s.network, examples, vocab_size=len(s.vocab or []), embedding=s.embedding,
                       config=config)  # fmt: skip
     console = Console(stderr=True)
-    console.print(
-        f"training [bold]{s.name}[/] ({s.network.cell}, {len(examples)} examples, "
-        f"{config.epochs} epochs, lr {config.lr}, seed {config.seed})"
-    )
+    heading = _("training {name} ({cell}, {count} examples, {epochs} epochs, lr {lr}, seed {seed})")
+    console.print(heading.format(
+        name=s.name, cell=s.network.cell, count=len(examples), epochs=config.epochs,
+        lr=config.lr, seed=config.seed,
+    ))  # fmt: skip
     columns = (
-        TextColumn("[progress.description]{task.description}"), BarColumn(),
-        MofNCompleteColumn(), TextColumn("loss {task.fields[loss]:.4f}"),
-        TextColumn("accuracy {task.fields[accuracy]:6.1%}"),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn(_("loss") + " {task.fields[loss]:.4f}"),
+        TextColumn(_("accuracy") + " {task.fields[accuracy]:6.1%}"),
     )  # fmt: skip
     with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("epochs", total=config.epochs, loss=float("nan"), accuracy=0.0)
+        task = progress.add_task(_("epochs"), total=config.epochs, loss=float("nan"), accuracy=0.0)
         for stats in trainer.epochs():
             progress.update(task, advance=1, loss=stats.loss, accuracy=stats.accuracy)
-    accuracy = trainer.accuracy(examples)
-    report = f"training accuracy {accuracy:.1%} on {len(examples)} examples"
+    report = _("training accuracy {accuracy:.1%} on {count} examples").format(
+        accuracy=trainer.accuracy(examples), count=len(examples)
+    )
     heldout = training_examples(s, "heldout")
     if heldout:
-        report += f"; held-out accuracy {trainer.accuracy(heldout):.1%} on {len(heldout)}"
+        report += _("; held-out accuracy {accuracy:.1%} on {count}").format(
+            accuracy=trainer.accuracy(heldout), count=len(heldout)
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_npz(target, trainer.state_dict())
     except OSError as e:
-        raise click.ClickException(f"{target}: cannot write: {e.strerror}") from None
+        raise click.ClickException(
+            _("{path}: cannot write: {reason}").format(path=target, reason=e.strerror)
+        ) from None
     click.echo(report)
-    click.echo(f"weights written to {target}")
+    click.echo(_("weights written to {path}").format(path=target))
+    relative = relative_to(target, s.path.parent)
     if update:
         try:
-            text = point_weights_at(s.text, relative_to(target, s.path.parent))
+            text = point_weights_at(s.text, relative)
         except ValueError as e:
-            raise click.ClickException(f"{s.path}: weights: cannot update: {e}") from None
+            raise click.ClickException(
+                f"{s.path}: weights: " + _("cannot update: {reason}").format(reason=e)
+            ) from None
         s.path.write_text(text, encoding="utf-8")
-        click.echo(f"{s.path} now reads its weights from {target}")
-    else:
         click.echo(
-            f'use them: in {s.path}, [weights] file = "{relative_to(target, s.path.parent)}"'
-            " (or run again with --update)"
+            _("{scenario} now reads its weights from {path}").format(scenario=s.path, path=target)
         )
+    else:
+        hint = _('use them: in {scenario}, [weights] file = "{path}" (or run again with --update)')
+        click.echo(hint.format(scenario=s.path, path=relative))
 
 
-@cli.command()
+@cli.command(help=N_("Replay a recorded SESSION; with --check, verify it: exit 0 when every state "
+                     "matches, 1 naming the first line that differs."))  # fmt: skip
 @click.argument("session", type=click.Path(dir_okay=False))
-@click.option("--check", is_flag=True, help="Recompute every state without a screen.")
+@click.option("--check", is_flag=True, help=N_("Recompute every state without a screen."))
 def replay(session: str, check: bool) -> None:
-    """Replay a recorded SESSION; with --check, verify it: exit 0 when every state
-    matches, 1 naming the first line that differs."""
     from pathlib import Path
 
     from .session import SessionError, check_session, read_session
 
     if not check:
         raise click.ClickException(
-            "replaying in the app is not built yet; `rnn-tui replay SESSION --check` verifies it"
+            _("replaying in the app is not built yet; `rnn-tui replay SESSION --check` verifies it")
         )
     try:
         recorded = read_session(Path(session))
@@ -216,50 +267,83 @@ def replay(session: str, check: bool) -> None:
         raise click.ClickException(str(e)) from None
     if result.failed_line is not None:
         click.echo(f"{session}: line {result.failed_line}: {result.reason}", err=True)
-        click.echo(f"{result.checked} action(s) matched before it", err=True)
+        click.echo(_("{count} action(s) matched before it").format(count=result.checked), err=True)
         sys.exit(1)
-    click.echo(f"{session}: all {result.checked} recorded states match")
+    click.echo(
+        _("{session}: all {count} recorded states match").format(
+            session=session, count=result.checked
+        )
+    )
     if recorded.ends_mid_line:
-        click.echo(f"{session}: the file ends mid-line (a recording cut short); "
-                   "its whole lines were checked")  # fmt: skip
+        click.echo(_("{session}: the file ends mid-line (a recording cut short); its whole lines "
+                     "were checked").format(session=session))  # fmt: skip
 
 
-@cli.command()
+@cli.command(help=N_("Write a commented starter scenario NAME.toml to edit."))
 @click.argument("name")
 @click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="rnn", show_default=True)
 @click.option("--layers", type=click.IntRange(1, 16), default=1, show_default=True)
-@click.option("--bidirectional", is_flag=True, help="Add a backward direction.")
+@click.option("--bidirectional", is_flag=True, help=N_("Add a backward direction."))
 @click.option("--hidden", type=click.IntRange(1, 4096), default=8, show_default=True)
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--force", is_flag=True, help=N_("Overwrite an existing file."))
 def new(name: str, cell: str, layers: int, bidirectional: bool, hidden: int, force: bool) -> None:
-    """Write a commented starter scenario NAME.toml to edit."""
     from pathlib import Path
 
     from .scenario.starter import starter_text
 
     path = Path(name if name.endswith(".toml") else f"{name}.toml")
     if path.exists() and not force:
-        raise click.ClickException(f"{path} exists; choose another name or pass --force")
+        raise click.ClickException(
+            _("{path} exists; choose another name or pass --force").format(path=path)
+        )
     text = starter_text(
         path.name, cell=cell, layers=layers, bidirectional=bidirectional, hidden=hidden
     )
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as e:
-        raise click.ClickException(f"{path}: cannot write: {e.strerror}") from None
-    click.echo(f"wrote {path}: open it with `rnn-tui {path}`")
+        raise click.ClickException(
+            _("{path}: cannot write: {reason}").format(path=path, reason=e.strerror)
+        ) from None
+    click.echo(_("wrote {path}: open it with `rnn-tui {path}`").format(path=path))
+
+
+def _echo_problems(error: ScenarioError) -> None:
+    for problem in error.problems:
+        click.echo(_("error: {problem}").format(problem=problem), err=True)
+
+
+def _translate_click(group: click.Group) -> None:
+    """Help texts in the active language, and click's own words from our catalogue."""
+    for module in (click.core, click.exceptions, click.formatting, click.decorators, click.types):
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]  # click looks its words up through `_`
+
+    def visit(command: click.Command) -> None:
+        if command.help:
+            command.help = _(command.help)
+        for param in command.params:
+            if isinstance(param, click.Option) and param.help:
+                param.help = _(param.help)
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                visit(sub)
+
+    visit(group)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every user-caused error becomes a message and exit status 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    set_language(_language_of(args))  # before anything is said
+    _translate_click(cli)
     try:
-        cli.main(args=argv, prog_name="rnn-tui", standalone_mode=False)
+        cli.main(args=args, prog_name="rnn-tui", standalone_mode=False)
     except ScenarioError as e:
-        for problem in e.problems:
-            click.echo(f"error: {problem}", err=True)
+        _echo_problems(e)
         sys.exit(2)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo(_("Aborted!"), err=True)
         sys.exit(1)
     except click.ClickException as e:
         e.show()

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Network, Trace, init_state_dict, parameter_shapes, softmax
+from ..i18n import _
 from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
 from .weights import MAX_ARRAY_ELEMENTS, WeightsError, read_weights
 
@@ -106,7 +107,7 @@ class Scenario:
         """Tokens -> input vectors (T, input_size). Tokens outside the vocabulary become
         the `unknown` token, or raise ValueError naming the first one."""
         if self.vocab is None:
-            raise ValueError("this scenario's inputs are vectors, not tokens")
+            raise ValueError(_("this scenario's inputs are vectors, not tokens"))
         index = []
         for tok in tokens:
             if tok in self.vocab:
@@ -114,7 +115,7 @@ class Scenario:
             elif self.unknown is not None:
                 index.append(self.vocab.index(self.unknown))
             else:
-                raise ValueError(f'"{tok}" is not in the vocabulary')
+                raise ValueError(_('"{token}" is not in the vocabulary').format(token=tok))
         if self.encoding == "embedding":
             assert self.embedding is not None
             return self.embedding[index]
@@ -123,7 +124,7 @@ class Scenario:
     def with_tokens(self, tokens: list[str]) -> Scenario:
         """A copy reading another sentence (ValueError for unknown tokens without `unknown`)."""
         if not tokens:
-            raise ValueError("the sentence is empty")
+            raise ValueError(_("the sentence is empty"))
         return replace(self, tokens=list(tokens), inputs=self.encode(tokens))
 
     def select(self, name: str) -> Scenario:
@@ -171,7 +172,13 @@ def resolve(source: str | Path | None) -> Path:
         return builtin
     names = ", ".join(builtin_names())
     raise ScenarioError(
-        [Problem(str(source), "", f"no such file or built-in scenario (built-ins: {names})")]
+        [
+            Problem(
+                str(source),
+                "",
+                _("no such file or built-in scenario (built-ins: {names})").format(names=names),
+            )
+        ]
     )
 
 
@@ -185,15 +192,19 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
 
     try:
         if not path.is_file():
-            raise fail("file not found" if not path.exists() else "not a file")
+            raise fail(_("file not found") if not path.exists() else _("not a file"))
         size = path.stat().st_size
         if size > MAX_TOML_BYTES:
-            raise fail(f"file is {size:,} bytes; scenarios are limited to {MAX_TOML_BYTES:,}")
+            raise fail(
+                _("file is {size:,} bytes; scenarios are limited to {limit:,}").format(
+                    size=size, limit=MAX_TOML_BYTES
+                )
+            )
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise fail("not UTF-8 text") from None
+        raise fail(_("not UTF-8 text")) from None
     except OSError as e:
-        raise fail(f"cannot read: {e.strerror}") from None
+        raise fail(_("cannot read: {reason}").format(reason=e.strerror)) from None
     return parse_scenario(text, path=path)
 
 
@@ -204,7 +215,9 @@ def parse_scenario(text: str, *, path: Path | None = None, name: str | None = No
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         detail = str(e).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-        raise ScenarioError([Problem(label, "", f"not valid TOML: {detail}")]) from None
+        raise ScenarioError(
+            [Problem(label, "", _("not valid TOML: {detail}").format(detail=detail))]
+        ) from None
     scenario = _Builder(label, path, data).build()
     scenario.text = text
     scenario.name = name or (path.stem if path is not None else "scenario")
@@ -219,7 +232,7 @@ def _found(value: Any) -> str:
 
 def _did_you_mean(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return _(' (did you mean "{name}"?)').format(name=close[0]) if close else ""
 
 
 def _add_keep_gate_bias(
@@ -255,64 +268,97 @@ class _Builder:
         for key, value in self.data.items():
             if key in SECTIONS:
                 if not isinstance(value, dict):
-                    self.problem(key, f"expected a table [{key}], found {_found(value)}")
+                    self.problem(
+                        key,
+                        _("expected a table [{key}], found {found}").format(
+                            key=key, found=_found(value)
+                        ),
+                    )
                     continue
                 for sub, v in value.items():
                     spec = SCHEMA[key].get(sub)
                     if spec is None:
                         hint = _did_you_mean(sub, list(SCHEMA[key]))
-                        self.problem(f"{key}.{sub}", f"unknown key{hint}")
+                        self.problem(f"{key}.{sub}", _("unknown key") + hint)
                     elif self._typed(f"{key}.{sub}", spec, v):
                         values[key][sub] = v
             elif key in SCHEMA[""]:
                 if self._typed(key, SCHEMA[""][key], value):
                     values[""][key] = value
             else:
-                self.problem(key, f"unknown key{_did_you_mean(key, top_keys)}")
+                self.problem(key, _("unknown key") + _did_you_mean(key, top_keys))
         reported = {p.field for p in self.problems}
         for section in ("model", "input"):
             if section not in self.data:
-                self.problem(section, "missing table")
+                self.problem(section, _("missing table"))
         for section, keys in SCHEMA.items():
             for key, spec in keys.items():
                 where = f"{section}.{key}" if section else key
                 present = section == "" or section in self.data
                 if spec.required and key not in values[section] and present:
                     if where not in reported:
-                        self.problem(where, f"missing; expected {KIND_NAMES[spec.kind]}")
+                        self.problem(
+                            where,
+                            _("missing; expected {kind}").format(kind=_(KIND_NAMES[spec.kind])),
+                        )
                 values[section].setdefault(key, spec.default)
         self.stop_if_any()
         return values
 
     def _typed(self, where: str, spec: Key, value: Any) -> bool:
         if not kind_matches(spec.kind, value):
-            self.problem(where, f"expected {KIND_NAMES[spec.kind]}, found {_found(value)}")
+            self.problem(
+                where,
+                _("expected {kind}, found {found}").format(
+                    kind=_(KIND_NAMES[spec.kind]), found=_found(value)
+                ),
+            )
             return False
         if spec.choices and value not in spec.choices:
             options = ", ".join(f'"{c}"' for c in spec.choices)
-            self.problem(where, f"expected one of {options}, found {_found(value)}")
+            self.problem(
+                where,
+                _("expected one of {options}, found {found}").format(
+                    options=options, found=_found(value)
+                ),
+            )
             return False
         if spec.minimum is not None and value < spec.minimum:
-            self.problem(where, f"expected an integer >= {spec.minimum}, found {value}")
+            self.problem(
+                where,
+                _("expected an integer >= {minimum}, found {found}").format(
+                    minimum=spec.minimum, found=value
+                ),
+            )
             return False
         if spec.maximum is not None and value > spec.maximum:
-            self.problem(where, f"expected an integer <= {spec.maximum}, found {value}")
+            self.problem(
+                where,
+                _("expected an integer <= {maximum}, found {found}").format(
+                    maximum=spec.maximum, found=value
+                ),
+            )
             return False
         return True
 
     # -- inputs
     def _vectors(self, where: str, rows: list, width: int | None) -> np.ndarray | None:
         if not rows or not rows[0]:
-            self.problem(where, "expected at least one non-empty row")
+            self.problem(where, _("expected at least one non-empty row"))
             return None
         width = width or len(rows[0])
         ok = True
         for i, row in enumerate(rows):
             if len(row) != width:
-                self.problem(f"{where}[{i}]", f"expected {width} numbers, found {len(row)}")
+                self.problem(
+                    f"{where}[{i}]",
+                    _("expected {width} numbers, found {found}").format(
+                        width=width, found=len(row)
+                    ),
+                )
                 ok = False
             elif not all(math.isfinite(x) for x in row):
-                self.problem(f"{where}[{i}]", "NaN or infinity is not an input")
+                self.problem(f"{where}[{i}]", _("NaN or infinity is not an input"))
                 ok = False
         return np.array(rows, dtype=np.float64) if ok else None
 
@@ -321,37 +367,43 @@ class _Builder:
         inp, model = v["input"], v["model"]
         tokens, vectors = inp["tokens"], inp["vectors"]
         if (tokens is None) == (vectors is None):
-            self.problem("input", "give exactly one of tokens or vectors")
+            self.problem("input", _("give exactly one of tokens or vectors"))
             return None
         extra = inp["sequences"] or {}
         if DEFAULT_SEQUENCE in extra:
-            self.problem(f"input.sequences.{DEFAULT_SEQUENCE}", "this name is the main sequence's")
+            self.problem(
+                f"input.sequences.{DEFAULT_SEQUENCE}", _("this name is the main sequence's")
+            )
         if vectors is not None:
             main = self._vectors("input.vectors", vectors, None)
             width = len(vectors[0]) if vectors and vectors[0] else None
             sequences: dict[str, Any] = {DEFAULT_SEQUENCE: main}
             for name, seq in extra.items():
                 if not kind_matches("matrix", seq):
-                    self.problem(f"input.sequences.{name}", "expected vectors, like input.vectors")
+                    self.problem(
+                        f"input.sequences.{name}", _("expected vectors, like input.vectors")
+                    )
                 else:
                     sequences[name] = self._vectors(f"input.sequences.{name}", seq, width)
             if model["input_size"] is not None and width and model["input_size"] != width:
                 self.problem(
                     "model.input_size",
-                    f"is {model['input_size']} but input.vectors rows have {width} numbers",
+                    _("is {size} but input.vectors rows have {width} numbers").format(
+                        size=model["input_size"], width=width
+                    ),
                 )
             return {"sequences": sequences, "vocab": None, "encoding": None, "input_size": width}
 
         sequences = {DEFAULT_SEQUENCE: tokens}
         for name, seq in extra.items():
             if not kind_matches("str_list", seq):
-                self.problem(f"input.sequences.{name}", "expected tokens, like input.tokens")
+                self.problem(f"input.sequences.{name}", _("expected tokens, like input.tokens"))
             else:
                 sequences[name] = seq
         for name, seq in sequences.items():
             if not seq:
                 where = "input.tokens" if name == DEFAULT_SEQUENCE else f"input.sequences.{name}"
-                self.problem(where, "expected at least one token")
+                self.problem(where, _("expected at least one token"))
         examples = (v["train"]["examples"] or []) + (v["train"]["heldout"] or [])
         unknown, vocab = inp["unknown"], inp["vocab"]
         if vocab is None:
@@ -363,27 +415,34 @@ class _Builder:
         else:
             dupes = sorted({w for w in vocab if vocab.count(w) > 1})
             if dupes:
-                self.problem("input.vocab", f"repeats {', '.join(dupes)}")
+                self.problem("input.vocab", _("repeats {tokens}").format(tokens=", ".join(dupes)))
             if unknown is not None and unknown not in vocab:
-                self.problem("input.unknown", f'"{unknown}" is not in input.vocab')
+                self.problem(
+                    "input.unknown", _('"{token}" is not in input.vocab').format(token=unknown)
+                )
             elif unknown is None:
                 for name, seq in sequences.items():
                     base = "input.tokens" if name == DEFAULT_SEQUENCE else f"input.sequences.{name}"
                     for i, tok in enumerate(seq):
                         if tok not in vocab:
-                            self.problem(f"{base}[{i}]", f'"{tok}" is not in input.vocab')
+                            self.problem(
+                                f"{base}[{i}]",
+                                _('"{token}" is not in input.vocab').format(token=tok),
+                            )
         encoding = inp["encoding"]
         size = model["input_size"]
         if encoding == "one-hot":
             if size is not None and size != len(vocab):
                 self.problem(
                     "model.input_size",
-                    f"is {size} but one-hot over a vocabulary of {len(vocab)} tokens needs "
-                    f"{len(vocab)} (leave it out to infer it)",
+                    _(
+                        "is {size} but one-hot over a vocabulary of {count} tokens needs "
+                        "{count} (leave it out to infer it)"
+                    ).format(size=size, count=len(vocab)),
                 )
             size = len(vocab)
         elif size is None:
-            self.problem("model.input_size", 'required with encoding = "embedding"')
+            self.problem("model.input_size", _('required with encoding = "embedding"'))
         return {"sequences": sequences, "vocab": vocab, "encoding": encoding, "input_size": size}
 
     # -- weights
@@ -391,7 +450,10 @@ class _Builder:
         sources = [k for k in ("seed", "file", "values") if w[k] is not None]
         if len(sources) != 1:
             found = ", ".join(sources) if sources else "none"
-            self.problem("weights", f"give exactly one of seed, file or values (found {found})")
+            self.problem(
+                "weights",
+                _("give exactly one of seed, file or values (found {found})").format(found=found),
+            )
             return None, "failed"
         if w["seed"] is not None:
             return None, "seed"
@@ -403,7 +465,7 @@ class _Builder:
                 except (ValueError, TypeError):
                     self.problem(
                         f"weights.values.{name}",
-                        "expected a number or nested lists of numbers, rows of equal length",
+                        _("expected a number or nested lists of numbers, rows of equal length"),
                     )
                     continue
                 arrays[name] = array
@@ -412,7 +474,10 @@ class _Builder:
         base = self.path.parent if self.path is not None else Path.cwd()
         file = (base / name).resolve()
         if not file.is_file():
-            self.problem("weights.file", f'"{name}" not found (looked for {file})')
+            self.problem(
+                "weights.file",
+                _('"{name}" not found (looked for {path})').format(name=name, path=file),
+            )
             return None, "failed"
         try:
             arrays = read_weights(file)
@@ -426,9 +491,14 @@ class _Builder:
         prefix, rename = w["prefix"], w["rename"] or {}
         for src, dst in rename.items():
             if not isinstance(dst, str):
-                self.problem(f"weights.rename.{src}", f"expected a string, found {_found(dst)}")
+                self.problem(
+                    f"weights.rename.{src}",
+                    _("expected {kind}, found {found}").format(
+                        kind=_(KIND_NAMES["str"]), found=_found(dst)
+                    ),
+                )
             elif src not in arrays:
-                self.problem(f"weights.rename.{src}", "no such key in the file")
+                self.problem(f"weights.rename.{src}", _("no such key in the file"))
         out = {}
         for key, array in arrays.items():
             if key in rename:
@@ -441,51 +511,67 @@ class _Builder:
     def check_arrays(self, arrays: dict, shapes: dict, where: str) -> None:
         for name, shape in shapes.items():
             if name not in arrays:
-                self.problem(f"{where}.{name}", f"missing; expected an array of shape {shape}")
+                self.problem(
+                    f"{where}.{name}",
+                    _("missing; expected an array of shape {shape}").format(shape=shape),
+                )
                 continue
             array = arrays[name]
             if array.shape != shape:
-                self.problem(f"{where}.{name}", f"expected shape {shape}, found {array.shape}")
+                self.problem(
+                    f"{where}.{name}",
+                    _("expected shape {shape}, found {found}").format(
+                        shape=shape, found=array.shape
+                    ),
+                )
             elif not (
                 np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)
             ):
-                self.problem(f"{where}.{name}", f"expected numbers, found dtype {array.dtype}")
+                self.problem(
+                    f"{where}.{name}",
+                    _("expected numbers, found dtype {dtype}").format(dtype=array.dtype),
+                )
             elif not np.all(np.isfinite(array)):
-                self.problem(f"{where}.{name}", "contains NaN or infinity")
+                self.problem(f"{where}.{name}", _("contains NaN or infinity"))
         for name in arrays:
             if name not in shapes:
                 hint = _did_you_mean(name, list(shapes))
-                self.problem(f"{where}.{name}", f"not a parameter of this model{hint}")
+                self.problem(f"{where}.{name}", _("not a parameter of this model") + hint)
 
     def check_example(
         self, where: str, e: dict, v: dict, inputs: dict | None, labels: list[str] | None
     ) -> None:
         extra = set(e) - {"text", "label"}
         if extra:
-            self.problem(where, f"unknown key {sorted(extra)[0]}")
+            self.problem(where, _("unknown key {key}").format(key=sorted(extra)[0]))
         words = e["text"].split()
         if not words:
-            self.problem(f"{where}.text", "expected at least one token")
+            self.problem(f"{where}.text", _("expected at least one token"))
         if inputs is not None and inputs["vocab"] is not None and v["input"]["unknown"] is None:
             for word in words:
                 if word not in inputs["vocab"]:
-                    self.problem(f"{where}.text", f'"{word}" is not in input.vocab')
+                    self.problem(
+                        f"{where}.text", _('"{token}" is not in input.vocab').format(token=word)
+                    )
                     break
         if inputs is not None and inputs["vocab"] is None:
-            self.problem(where, "training examples need token inputs, not vectors")
+            self.problem(where, _("training examples need token inputs, not vectors"))
         if labels is None:
-            self.problem(where, "training needs output.labels")
+            self.problem(where, _("training needs output.labels"))
             return
         wanted = e["label"].split() if v["model"]["readout"] == "every" else [e["label"]]
         if v["model"]["readout"] == "every" and len(wanted) != len(words):
             self.problem(
                 f"{where}.label",
-                f"readout every needs one label per token: {len(words)} tokens, "
-                f"{len(wanted)} labels",
+                _(
+                    "readout every needs one label per token: {tokens} tokens, {labels} labels"
+                ).format(tokens=len(words), labels=len(wanted)),
             )
         for label in wanted:
             if label not in labels:
-                self.problem(f"{where}.label", f'"{label}" is not in output.labels')
+                self.problem(
+                    f"{where}.label", _('"{label}" is not in output.labels').format(label=label)
+                )
                 break
 
     # -- everything
@@ -496,11 +582,16 @@ class _Builder:
         labels = out["labels"]
         if labels is not None:
             if out["size"] is not None and out["size"] != len(labels):
-                self.problem("output.size", f"is {out['size']} but output.labels has {len(labels)}")
+                self.problem(
+                    "output.size",
+                    _("is {size} but output.labels has {count}").format(
+                        size=out["size"], count=len(labels)
+                    ),
+                )
             if len(set(labels)) != len(labels):
-                self.problem("output.labels", "repeats a label")
+                self.problem("output.labels", _("repeats a label"))
             if not labels:
-                self.problem("output.labels", "expected at least one label")
+                self.problem("output.labels", _("expected at least one label"))
         for group in ("examples", "heldout"):
             for i, e in enumerate(v["train"][group] or []):
                 self.check_example(f"train.{group}[{i}]", e, v, inputs, labels)
@@ -524,11 +615,17 @@ class _Builder:
         longest = max(len(seq) for seq in inputs["sequences"].values())
         if total > MAX_ARRAY_ELEMENTS:
             self.problem(
-                "model", f"needs {total:,} parameters; the limit is {MAX_ARRAY_ELEMENTS:,}"
+                "model",
+                _("needs {count:,} parameters; the limit is {limit:,}").format(
+                    count=total, limit=MAX_ARRAY_ELEMENTS
+                ),
             )
         elif longest * max(arch["input_size"], model["hidden_size"]) > MAX_ARRAY_ELEMENTS:
             self.problem(
-                "input", f"{longest:,} steps of this width exceed {MAX_ARRAY_ELEMENTS:,} values"
+                "input",
+                _("{steps:,} steps of this width exceed {limit:,} values").format(
+                    steps=longest, limit=MAX_ARRAY_ELEMENTS
+                ),
             )
         self.stop_if_any()
         if arrays is None:
@@ -536,9 +633,9 @@ class _Builder:
             if w["forget_bias"] is not None:
                 _add_keep_gate_bias(arrays, model["cell"], model["hidden_size"], w["forget_bias"])
         elif w["forget_bias"] is not None:
-            self.problem("weights.forget_bias", "applies only to seeded weights (seed = ...)")
+            self.problem("weights.forget_bias", _("applies only to seeded weights (seed = ...)"))
         if w["forget_bias"] is not None and model["cell"] == "rnn":
-            self.problem("weights.forget_bias", 'needs a gated cell: cell = "lstm" or "gru"')
+            self.problem("weights.forget_bias", _('needs a gated cell: cell = "lstm" or "gru"'))
         self.check_arrays(
             arrays, shapes, "weights.values" if source == "inline" else "weights.file"
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import CELLS, MERGES, NONLINEARITIES, READOUTS
+from ..i18n import N_
 
 ENCODINGS = ("one-hot", "embedding")
 DTYPES = ("float64", "float32")
@@ -147,15 +148,15 @@ SCHEMA: dict[str, dict[str, Key]] = {
 SECTIONS = tuple(name for name in SCHEMA if name)
 
 KIND_NAMES = {
-    "str": "a string",
-    "int": "an integer",
-    "number": "a number",
-    "bool": "true or false",
-    "str_list": "a list of strings",
-    "matrix": "a list of lists of numbers",
-    "table": "a table",
-    "examples": "a list of tables with text and label",
-    "sequences": "a table of name -> tokens or vectors",
+    "str": N_("a string"),
+    "int": N_("an integer"),
+    "number": N_("a number"),
+    "bool": N_("true or false"),
+    "str_list": N_("a list of strings"),
+    "matrix": N_("a list of lists of numbers"),
+    "table": N_("a table"),
+    "examples": N_("a list of tables with text and label"),
+    "sequences": N_("a table of name -> tokens or vectors"),
 }
 
 

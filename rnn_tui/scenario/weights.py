@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..i18n import _
+
 MAX_ARRAY_ELEMENTS = 64 * 1024 * 1024  # 512 MB of float64: far beyond a model meant to be read
 MAX_TOTAL_ELEMENTS = 4 * MAX_ARRAY_ELEMENTS
 SAFETENSORS_DTYPES = {
@@ -35,11 +37,16 @@ def _check_size(key: str, shape: tuple[int, ...], budget: list[int]) -> None:
     count = int(np.prod(shape, dtype=np.int64)) if shape else 1
     if count > MAX_ARRAY_ELEMENTS:
         raise WeightsError(
-            f"declares shape {shape} ({count:,} values); the limit is {MAX_ARRAY_ELEMENTS:,}", key
+            _("declares shape {shape} ({count:,} values); the limit is {limit:,}").format(
+                shape=shape, count=count, limit=MAX_ARRAY_ELEMENTS
+            ),
+            key,
         )
     budget[0] += count
     if budget[0] > MAX_TOTAL_ELEMENTS:
-        raise WeightsError(f"the file holds more than {MAX_TOTAL_ELEMENTS:,} values in all")
+        raise WeightsError(
+            _("the file holds more than {limit:,} values in all").format(limit=MAX_TOTAL_ELEMENTS)
+        )
 
 
 def read_npz(path: Path) -> dict[str, np.ndarray]:
@@ -50,12 +57,14 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise WeightsError("is not a readable .npz (not a zip archive)") from None
+        raise WeightsError(_("is not a readable .npz (not a zip archive)")) from None
     with archive:
         for info in archive.infolist():
             key = info.filename.removesuffix(".npy")
             if not info.filename.endswith(".npy"):
-                raise WeightsError(f"holds {info.filename!r}, which is not a .npy array")
+                raise WeightsError(
+                    _("holds {name}, which is not a .npy array").format(name=repr(info.filename))
+                )
             try:
                 with archive.open(info) as member:
                     version = np.lib.format.read_magic(member)
@@ -66,13 +75,15 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
                     )
                     shape, fortran, dtype = header(member)
                     if dtype.hasobject:
-                        raise WeightsError("holds Python objects (pickle); refused", key)
+                        raise WeightsError(_("holds Python objects (pickle); refused"), key)
                     _check_size(key, shape, budget)
                     expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
                     if info.file_size > expected + 4096:  # header is at most a few KB
                         raise WeightsError(
-                            f"inflates to {info.file_size:,} bytes, more than its "
-                            f"{expected:,} declared; refused",
+                            _(
+                                "inflates to {size:,} bytes, more than its {declared:,} "
+                                "declared; refused"
+                            ).format(size=info.file_size, declared=expected),
                             key,
                         )
                 with archive.open(info) as member:  # read_array reads the header again
@@ -80,7 +91,9 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
             except WeightsError:
                 raise
             except (ValueError, OSError, EOFError, zipfile.BadZipFile, struct.error) as e:
-                raise WeightsError(f"is not a readable .npy array ({e})", key) from None
+                raise WeightsError(
+                    _("is not a readable .npy array ({reason})").format(reason=e), key
+                ) from None
             arrays[key] = array
     return arrays
 
@@ -92,31 +105,39 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
         with open(path, "rb") as f:
             raw = f.read(8)
             if len(raw) != 8:
-                raise WeightsError("is not a .safetensors file (too short)")
+                raise WeightsError(_("is not a .safetensors file (too short)"))
             (length,) = struct.unpack("<Q", raw)
             if length > 100 * 1024 * 1024:
-                raise WeightsError(f"declares a {length:,}-byte header; refused")
+                raise WeightsError(
+                    _("declares a {size:,}-byte header; refused").format(size=length)
+                )
             header = json.loads(f.read(length))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise WeightsError(f"is not a readable .safetensors file ({e})") from None
+        raise WeightsError(
+            _("is not a readable .safetensors file ({reason})").format(reason=e)
+        ) from None
     if not isinstance(header, dict):
-        raise WeightsError("is not a readable .safetensors file (header is not an object)")
+        raise WeightsError(_("is not a readable .safetensors file (header is not an object)"))
     budget = [0]
     for key, entry in header.items():
         if key == "__metadata__":
             continue
         if not isinstance(entry, dict) or entry.get("dtype") not in SAFETENSORS_DTYPES:
             dtype = entry.get("dtype") if isinstance(entry, dict) else None
-            raise WeightsError(f"has dtype {dtype}, which numpy cannot hold", key)
+            raise WeightsError(
+                _("has dtype {dtype}, which numpy cannot hold").format(dtype=dtype), key
+            )
         _check_size(key, tuple(entry.get("shape", ())), budget)
     try:
         from safetensors.numpy import load_file
     except ImportError:  # pragma: no cover - a declared dependency
-        raise WeightsError("needs the safetensors package (pip install safetensors)") from None
+        raise WeightsError(_("needs the safetensors package (pip install safetensors)")) from None
     try:
         return dict(load_file(str(path)))
     except Exception as e:  # the package raises its own error types for corrupt files
-        raise WeightsError(f"is not a readable .safetensors file ({e})") from None
+        raise WeightsError(
+            _("is not a readable .safetensors file ({reason})").format(reason=e)
+        ) from None
 
 
 def read_weights(path: Path) -> dict[str, np.ndarray]:
@@ -125,7 +146,7 @@ def read_weights(path: Path) -> dict[str, np.ndarray]:
         return read_safetensors(path)
     if path.suffix == ".npz":
         return read_npz(path)
-    raise WeightsError("is neither .npz nor .safetensors")
+    raise WeightsError(_("is neither .npz nor .safetensors"))
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
