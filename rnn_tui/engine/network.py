@@ -397,6 +397,12 @@ class Network:
         )
 
     def _run(self, inputs: np.ndarray, vectorised: bool, batched: bool = False) -> Trace:
+        # Huge weights may overflow to inf (and inf - inf to NaN): that is a result to show,
+        # not a warning to print over the screen.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._run_unchecked(inputs, vectorised, batched)
+
+    def _run_unchecked(self, inputs: np.ndarray, vectorised: bool, batched: bool) -> Trace:
         x = self._inputs(inputs, batched)
         layers = []
         layer_in = x

@@ -81,10 +81,14 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
 
 def restore_scenario(record: dict[str, Any], where: str) -> Scenario:
     """The scenario a record describes, with exactly its recorded weights."""
+    if not isinstance(record, dict) or not isinstance(record.get("weights"), dict):
+        raise SessionError(f"{where}: scenario entry is malformed")
     try:
-        path = Path(record["path"]) if record.get("path") else None
+        path = Path(record["path"]) if isinstance(record.get("path"), str) else None
         weights = record["weights"]
         text = record["text"]
+        if not isinstance(text, str):
+            raise TypeError("text")
         if path is not None and not path.exists():
             path = None  # the text alone rebuilds it when the weights are embedded
         scenario = parse_scenario(text, path=path, name=record.get("name") or "session")
@@ -94,7 +98,7 @@ def restore_scenario(record: dict[str, Any], where: str) -> Scenario:
         raise SessionError(f"{where}: scenario entry is malformed") from None
     if weights.get("embedded"):
         try:
-            arrays = _npz_from_base64(weights["embedded"])
+            arrays = _npz_from_base64(str(weights["embedded"]))
         except (ValueError, WeightsError) as e:
             raise SessionError(f"{where}: embedded weights are unreadable ({e})") from None
         embedding = arrays.pop("embedding.weight", None)
@@ -107,7 +111,7 @@ def restore_scenario(record: dict[str, Any], where: str) -> Scenario:
     if weights_digest(scenario_weights(scenario)) != weights.get("sha256"):
         raise SessionError(f"{where}: the weights differ from the recorded ones (sha256)")
     sequence = record.get("sequence")
-    if sequence in scenario.sequences:
+    if isinstance(sequence, str) and sequence in scenario.sequences:
         scenario = scenario.select(sequence)
     return scenario
 

@@ -15,6 +15,8 @@ def apply_change(scenario: Scenario, change: dict | None, where: str) -> Scenari
     {"scenario": record} (a file opened, or weights trained)."""
     if not change:
         return scenario
+    if not isinstance(change, dict):
+        raise SessionError(f"{where}: change is not an object")
     try:
         if "scenario" in change:
             return restore_scenario(change["scenario"], where)

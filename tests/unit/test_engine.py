@@ -619,3 +619,18 @@ def test_bad_output_size_direction_cell_and_non_finite_values_are_refused():
         Network("rnn", 2, 3, state_dict=sd)
     with pytest.raises(ValueError, match="inputs contain NaN or infinity"):
         net.trace(np.array([[0.0, np.inf]]))
+
+
+def test_overflow_is_a_value_not_a_crash_or_a_warning():
+    net = Network("rnn", 2, 2, num_layers=2, nonlinearity="relu", output_size=1, seed=0)
+    params = {k: np.full_like(v, 1e200) for k, v in net.params.items()}
+    net.set_params(params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning would fail here
+        trace = net.trace(np.ones((3, 2)))
+    assert np.isinf(trace.layers[1].output).any()
+    gru = Network("gru", 2, 2, seed=0)
+    gru.set_params({k: np.full_like(v, 1e308) for k, v in gru.params.items()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert gru.trace(np.ones((3, 2))).layers[0].forward.h.shape == (3, 2)

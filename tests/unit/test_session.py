@@ -206,3 +206,68 @@ def test_big_weights_are_referenced_by_path_and_sha256(tmp_path, monkeypatch):
     assert len(rec["weights"]["sha256"]) == 64
     restored = fmt.restore_scenario(rec, "here")
     assert restored.trained and restored.network.cell == "gru"
+
+
+# ---------------------------------------------------------------- fuzzing the reader
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FUZZ_BASE: dict[str, bytes] = {}
+
+
+def _base_session(tmp_dir: Path) -> bytes:
+    if "text" not in _FUZZ_BASE:
+        path = tmp_dir / "base.jsonl"
+        record(path, "bidirectional")
+        _FUZZ_BASE["text"] = path.read_bytes()
+    return _FUZZ_BASE["text"]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_fuzz_the_session_reader_and_checker(tmp_path, data):
+    base = _base_session(tmp_path)
+    start = data.draw(st.integers(0, len(base)))
+    end = data.draw(st.integers(start, min(len(base), start + 40)))
+    junk = data.draw(st.binary(max_size=30))
+    path = tmp_path / "fuzzed.jsonl"
+    path.write_bytes(base[:start] + junk + base[end:])
+    try:
+        result = check_session(read_session(path))
+    except SessionError as e:
+        assert str(e).startswith(str(path))  # a message naming the file, never a traceback
+    else:
+        assert result.checked >= 0
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        [],
+        "text",
+        {"weights": 3},
+        {"weights": {}, "text": 5},
+        {"weights": {"embedded": 7}, "text": "x"},
+    ],
+)
+def test_malformed_header_scenario_entries_are_messages(tmp_path, scenario):
+    path = tmp_path / "s.jsonl"
+    path.write_text(
+        json.dumps({"format": "rnn-tui-session", "version": 1, "scenario": scenario}) + "\n"
+    )
+    with pytest.raises(SessionError, match="line 1"):
+        check_session(read_session(path))
+
+
+def test_a_change_that_is_not_an_object_is_a_message(tmp_path):
+    path = tmp_path / "s.jsonl"
+    record(path)
+    lines = path.read_text().splitlines()
+    data = json.loads(lines[1])
+    data["change"] = ["cell", "lstm"]
+    lines[1] = json.dumps(data)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SessionError, match="line 2: change is not an object"):
+        check_session(read_session(path))
