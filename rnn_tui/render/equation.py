@@ -223,7 +223,7 @@ class EquationPanel:
         table.add_column("value", justify="right", header_style=st.label)
         table.add_column("", justify="left")
         for row in eq.rows:
-            h_part = factor(row.h_part)
+            h_part = num(row.h_part)
             if row.reset is not None:  # GRU n: r scales the recurrent part and its bias
                 h_part = f"r×({num(row.h_part)}+{factor(row.b_hh)})"
             table.add_row(
@@ -233,6 +233,13 @@ class EquationPanel:
                 self._check(row.value, row.trace) if row.trace is not None else "",
             )  # fmt: skip
         out: list[Text | Table] = [table]
+        for row in eq.rows:
+            if row.reset is not None:
+                how = (
+                    f"{row.name} = tanh(W_in·{eq.x_symbol}+b_in + r·(W_hn·{prev}+b_hn)) = "
+                    f"tanh({num(row.x_part)} + {factor(row.reset)}×{factor(row.h_part + row.b_hh)})"
+                )
+                out.append(Text.assemble("  ", (how, st.label), " = ", (num(row.value), st.value)))
         for step in eq.steps:
             text = Text.assemble("  ", (step.text, st.label), " = ", (num(step.value), st.value))
             text.append_text(self._check(step.value, step.trace))

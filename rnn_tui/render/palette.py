@@ -11,6 +11,7 @@ sequential one (viridis) for values in [0, 1] such as probabilities and gates.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -90,6 +91,34 @@ def _interpolate(stops: tuple[str, ...], levels: int) -> tuple[Color, ...]:
     return tuple(colors)
 
 
+CONTRAST = 40.0
+"""Colours closer than this (RGB distance) to the background are moved away from it."""
+
+
+def _rgb_distance(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)))
+
+
+@lru_cache(maxsize=256)
+def _against(colors: tuple[Color, ...], background: Color) -> tuple[Color, ...]:
+    """The colours, those too close to `background` darkened (on a light background) or
+    lightened (on a dark one) until they stand out from it."""
+    bg = tuple(background.get_truecolor())
+    light = (0.299 * bg[0] + 0.587 * bg[1] + 0.114 * bg[2]) > 127
+    target = (0, 0, 0) if light else (255, 255, 255)
+    out = []
+    for color in colors:
+        rgb = tuple(color.get_truecolor())
+        if _rgb_distance(rgb, bg) < CONTRAST:
+            for _ in range(10):  # 10 % of the way at a time: the hue stays recognisable
+                rgb = tuple(int(round(c + (t - c) * 0.1)) for c, t in zip(rgb, target, strict=True))
+                if _rgb_distance(rgb, bg) >= CONTRAST:
+                    break
+            color = Color.from_rgb(*rgb)
+        out.append(color)
+    return tuple(out)
+
+
 @lru_cache(maxsize=4096)
 def cell_style(fg: Color | None, bg: Color | None) -> Style:
     """The cached Style of one half-block cell (foreground = upper, background = lower)."""
@@ -138,6 +167,15 @@ class ColorScale:
 
     def __hash__(self) -> int:
         return hash((self.vmin, self.vmax, self.palette, self.levels))
+
+    def against(self, background: Color | None) -> ColorScale:
+        """This scale with the colours that would vanish into `background` (a near-white
+        zero on a white theme) moved away from it; itself when background is None."""
+        if background is None or background.is_default:
+            return self
+        scale = copy.copy(self)
+        scale.colors = _against(self.colors, background)
+        return scale
 
     @classmethod
     def symmetric(cls, values: float | np.ndarray, *, levels: int = 21) -> ColorScale:

@@ -122,7 +122,8 @@ class TokenStrip:
         return "read" if done else "unread"
 
     def _slot(self, t: int) -> int:
-        return max(cell_len(self.word(t)), len(f"t={t}")) + 2
+        numbers = 4 if self.influence_numbers and self.influence is not None else 0
+        return max(cell_len(self.word(t)), len(f"t={t}"), numbers) + 2
 
     @property
     def _prefix(self) -> str:

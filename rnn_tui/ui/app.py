@@ -35,12 +35,11 @@ ENDS = Binding.Group("first/last")
 LAYER = Binding.Group("layer")
 SPEED = Binding.Group("speed")
 UNIT = Binding.Group("unit")
-VIEW = Binding.Group("view")
 
 UNTRAINED = "untrained (seeded) weights"
 LEFT_PANES = ("step", "layers", "history")
 """The views in the left column when every view is on screen (the others on the right)."""
-OPTIONAL_KEYS = frozenset({"1", "5", "n", "t", "i"})
+OPTIONAL_KEYS = frozenset({"1", "n", "t", "i"})
 """Keys the footer leaves out when two lines cannot hold them (the help lists them all)."""
 CELL_CYCLE = ("rnn", "lstm", "gru")
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
@@ -98,12 +97,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         Binding("o", "open", "open"),
         Binding("s", "screenshot", "screenshot"),
         # shown when the footer has room (the view bar shows 1-5 anyway); all in the help
-        Binding("1", "show_pane('step')", "step view", group=VIEW),
-        Binding("2", "show_pane('numbers')", "numbers view", group=VIEW, show=False),
-        Binding("3", "show_pane('layers')", "layers view", group=VIEW, show=False),
-        Binding("4", "show_pane('history')", "history view", group=VIEW, show=False),
-        Binding("5", "show_pane('weights')", "weights view", group=VIEW),
-        Binding("tab", "next_pane", "next view", show=False),
+        Binding("1", "show_pane('step')", "views", key_display="1-5"),
+        Binding("2", "show_pane('numbers')", "numbers view", show=False),
+        Binding("3", "show_pane('layers')", "layers view", show=False),
+        Binding("4", "show_pane('history')", "history view", show=False),
+        Binding("5", "show_pane('weights')", "weights view", show=False),
         Binding("n", "sequence", "sequence"),
         Binding("t", "train", "train"),
         Binding("i", "influence_numbers", "∂ numbers"),
@@ -181,8 +179,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             with VerticalScroll(id="right", can_focus=False, classes="column"):
                 yield FigureView(id="numbers", classes="pane")
                 with VerticalGroup(id="weights", classes="pane"):
-                    yield FigureView(id="weights-matrices")
                     yield FigureView(id="projection")
+                    yield FigureView(id="weights-matrices")
         yield KeyFooter(optional=OPTIONAL_KEYS)
 
     def on_mount(self) -> None:
@@ -440,11 +438,6 @@ class RnnTuiApp(App[None], inherit_bindings=False):
                 self.query_one(f"#{pane}"), top=True, animate=False
             )
 
-    def action_next_pane(self) -> None:
-        """The next view, round the bar."""
-        ids = [pane for pane, _ in PANES]
-        self.action_show_pane(ids[(ids.index(self.pane) + 1) % len(ids)])
-
     # ------------------------------------------------------------------ playing
     def action_play(self) -> None:
         """Start or stop stepping by itself; from the end it starts again at the first step."""
@@ -497,23 +490,24 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     def set_network(self, *, cell: str | None = None, merge: str | None = None) -> None:
         """The same scenario with another cell or merge. Back at the scenario's own
-        settings its own weights return; otherwise weights of unchanged shape are kept
-        from the scenario and the rest are fresh seeded ones, and the screen says which."""
+        settings its own weights return; a merge change keeps every weight whose shape
+        still fits (layer 1 always; all of them between sum, mean and mul), so the merge
+        is the only thing that differs; the rest are fresh seeded weights. The screen
+        says which. Each (cell, merge) keeps its weights for the session."""
         net = self.stage.network
         cell, merge = cell or net.cell, merge or net.merge
         key = (cell, merge)
         if key == (net.cell, net.merge):
             return
-        origin = self.origin.network
         if key in self.networks:
             network, trained = self.networks[key]
             message = self._switch_message(net, cell, merge, kept=None)
         else:
             fresh = self.scenario.with_network(cell=cell, merge=merge).network
             kept = []
-            if cell == origin.cell:  # a merge change: keep every weight whose shape fits
+            if cell == net.cell:  # a merge change: keep every weight whose shape still fits
                 params = dict(fresh.params)
-                for name, value in origin.params.items():
+                for name, value in net.params.items():
                     if name in params and params[name].shape == value.shape:
                         params[name] = value
                         kept.append(name)
@@ -539,7 +533,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         if not fresh:
             return f"{change}: every weight kept (no shape changed), but untrained for {merge}."
         return (
-            f"{change}: layer 1 keeps the scenario's weights; {' and '.join(fresh)} get fresh "
+            f"{change}: layer 1 keeps its weights; {' and '.join(fresh)} get fresh "
             "seeded weights, since the merged width they read changed (untrained)."
         )
 
@@ -704,7 +698,9 @@ class RnnTuiApp(App[None], inherit_bindings=False):
                 continue
             if not b.show and not b.action.startswith("show_pane"):
                 continue
-            keys.append((self.get_key_display(b), b.description, KEY_NOTES.get(b.action, "")))
+            shown = b.key if b.action.startswith("show_pane") else self.get_key_display(b)
+            what = b.description if b.key != "1" else "step view"
+            keys.append((shown, what, KEY_NOTES.get(b.action, "")))
         keys.append(("^p", "command palette", "built-in scenarios, sequences, themes and more"))
         about = f"**{self.scenario.title}**"
         if self.scenario.description:

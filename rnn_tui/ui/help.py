@@ -15,7 +15,25 @@ KEY_NOTES = {
     "last": "the last step of the reading order, where a many-to-one output appears",
     "layer(1)": "one layer up the stack (layer 1 is the bottom one)",
     "layer(-1)": "one layer down the stack",
+    "play": "step by itself, one step at a time; again to stop",
+    "speed(1)": "play faster (up to 32 steps a second)",
+    "speed(-1)": "play slower (down to one step every 2 seconds)",
     "direction": "forward → backward → both (bidirectional networks only)",
+    "merge": "concat → sum → mean → mul: how the two directions are combined",
+    "unit(1)": "select the next unit (also shift+→, or a click on a cell)",
+    "unit(-1)": "select the unit before (also shift+←)",
+    "cell": "rnn → lstm → gru on the same scenario, with fresh seeded weights",
+    "edit": "type another input sentence (unknown words are refused, or become the unknown token)",
+    "open": "open a scenario file; the built-in ones are in the command palette",
+    "screenshot": "save the screen as an SVG file (the message says where)",
+    "show_pane('step')": "the step view: o, s and x at t",
+    "show_pane('numbers')": "the numbers behind the selected unit",
+    "show_pane('layers')": "all layers at t",
+    "show_pane('history')": "s₁ … s_T of the selected layer",
+    "show_pane('weights')": "the weights and the vectorised input projection",
+    "sequence": "the scenario's next named input sequence",
+    "train": "fit the weights on the scenario's examples, in the background; again stops",
+    "influence_numbers": "write ‖∂s_t/∂x_k‖ into the influence strip",
     "help": "this screen",
     "quit": "leave rnn-tui",
 }
@@ -31,20 +49,73 @@ right in the token strip; layer 1 is the bottom layer.
 - **token strip**: the sentence in reading order, the current word highlighted. Going
   *backward* the strip runs from the end of the sentence, since that is the order in
   which the backward direction reads it.
-- **status line**: the step `t = 3 / 5`, the layer, the direction and the cell.
-- **x_t**: the input vector at step t (an embedding or one-hot row of the word).
-  Above layer 1 this is the output of the layer below at the same t.
-- **s_t**: the hidden state, with its equation: s_t = tanh(W_ih x_t + W_hh s_t-1 + b).
-  The same weights serve every step. The backward direction has its own weights (W′)
-  and reads s_t+1. With *both* directions shown, the merged state is what the next
-  layer (or the readout) reads.
-- **o_t**: the output. A readout at every step shows o_t; a many-to-one readout (the
-  intent example) has a single o, after the last step, and names its prediction.
-- **gates** (LSTM, GRU): one row per gate at step t, and the LSTM cell state c_t.
-- **colours**: blue is negative, near-white zero, red positive; the legend on each
-  panel gives its range, fixed for the whole sentence so colours compare across steps.
-  States of a σ RNN (0 to 1) go dark purple to yellow. Vectors of up to 16 units show
-  their numbers under the cells.
+- **influence strip** (∂, under the words): how strongly each input x_k still affects
+  the current state, ‖∂s_t/∂x_k‖ (the top layer's merged state, from the engine's
+  backward pass), relative to the largest: bright is strong, dark is faint, · is none
+  (a word not read yet). `i` writes the numbers in.
+- **status line**: the step `t = 3 / 5`, the layer, the direction, the cell, and what
+  is going on (playing, training).
+
+## The views (1 to 5; all at once on a screen of 150 × 40 or more)
+
+1. **step**: the selected layer at t, large.
+   - **x_t**: the input vector at step t (an embedding or one-hot row of the word).
+     Above layer 1 this is the merged state of the layer below at the same t.
+   - **s_t**: the hidden state, with its equation s_t = tanh(W_ih x_t + W_hh s_t-1 + b).
+     The backward direction has its own weights (W′) and reads s_t+1. With *both*
+     directions shown, the merged state is what the next layer (or the readout) reads.
+   - **gates** (LSTM, GRU): one row per gate at step t, and the LSTM cell state c_t.
+   - **o_t**: the output and, with labels, a bar chart of the softmax. A many-to-one
+     readout (the intent example) has a single o, after the last step: o₁ … o_T-1 are
+     shown struck out, unused, and the prediction is named.
+2. **numbers**: the computation of the selected unit (`[` `]`, or a click on a cell) at t,
+   with the actual values: the input term read from the precomputed projection, each
+   product of the recurrent term, the bias, the pre-activation, the activation and the
+   result, checked against the trace (✓). For LSTM and GRU one row per gate and how
+   they combine; with both directions, the merge of that unit; at the top, the output.
+3. **layers**: every layer at t, o on top and x at the bottom; each layer reads the
+   merged state of the one below. The selected layer (↑ ↓) is marked ▶.
+4. **history**: s₁ … s_T of the selected layer as a unit × time heatmap, now marked ▼.
+   The steps not read yet are blank: forward it fills from t = 1, backward from the end.
+5. **weights**: W_ih, W_hh, the biases and the readout W_oh, drawn once (one block of
+   rows per gate for LSTM and GRU), and the input projection P = X·W_ihᵀ + b_ih for
+   every t beside the recurrent part W_hh s_t-1 + b_hh of the current step.
+
+**Colours**: blue is negative, near-white zero, red positive (ColorBrewer RdBu, safe
+for colour-blind eyes); the legend on each panel gives its range, fixed for the whole
+sentence so colours compare across steps. Probabilities, gates of a σ and the
+influence go dark purple to yellow (viridis). Vectors of up to 16 units show their
+numbers under the cells. Without colour (NO_COLOR) shades ░▒▓█ stand for the values.
+"""
+
+QUESTIONS_HELP = """\
+## The tutorial's questions (思考), answered on screen
+
+- **3.4 上式三个权重矩阵 W 每个时间步是同一份数据吗？ Are the three W the same at every
+  step?** Yes. Press `5`: W_ih (W^sx), W_hh and W_oh are drawn once, "used by every
+  step"; step with ← → and nothing in that view changes except the marked row of P.
+  In `2` the same row of W_hh multiplies s_t-1 at every t; only x_t and s_t-1 change.
+- **3.5 每个时间步为何没有矩阵相乘呢？ Why no matrix product per step?** Because
+  X·W_ihᵀ + b_ih does not depend on the state: it is one product for all steps before
+  the loop. In `5`, P = X·W_ihᵀ + b_ih has a row per t (the current one marked ▶) beside
+  W_hh s_t-1 + b_hh, the only product done per step; in `2` the input term says
+  "precomputed for every t".
+- **3.6 正向和反向用到权重是同一份数据吗？ Do forward and backward share weights?** No.
+  Open the *bidirectional* scenario (ctrl+p) and press `5`: the forward W and the
+  backward W′ are drawn separately, with different numbers; the equations write W′.
+- **3.6 反向时句子顺序需要倒序吗？ Is the sentence reversed going backward?** The backward
+  direction reads it from the end: press `d`; the token strip runs from the last word,
+  → moves t down, and in `4` the history fills from the end. Its states are kept at the
+  original t, so →s_t and ←s_t stand under the same word.
+- **3.6 正反向的结果，如何组合在一起？ How are the two results combined?** Press `d` until
+  *both*: the merged panel shows s_t = [→s_t ; ←s_t] (concat, PyTorch's choice), and `m`
+  switches to sum, mean and mul; the next layer's input (`↑`, or `3`) and the output
+  change with it. `2` writes out the merge of the selected unit.
+
+And the sections after them: **4** (intent): only the last output decides, the others
+are shown unused; **5** (short-term memory): watch the influence strip fade as you step
+through *memory-fade*, and press `c` to compare LSTM and GRU (train them with `t`);
+**6** (LSTM, GRU): the gates panel and, in `2`, each gate's numbers.
 """
 
 
@@ -89,7 +160,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll() as scroll:
             scroll.border_title = "rnn-tui help"
             scroll.border_subtitle = "escape or ? closes"
-            yield Markdown(keys + "\n" + PANELS_HELP + "\n" + about)
+            yield Markdown(keys + "\n" + PANELS_HELP + "\n" + QUESTIONS_HELP + "\n" + about)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -137,7 +137,7 @@ class LayersContent:
         merged = n == 2 * self.units
         marked = (self.highlight, self.units + self.highlight) if merged else (self.highlight,)
         return Heatmap(
-            vector.data, vector.scale,
+            vector.data, look.scale(vector.scale),
             cell_width=None if big else (2 if n <= 32 else 1),
             gap=None if big else 0,
             cell_height=2,
@@ -282,7 +282,8 @@ class HistoryContent:
             mask = np.broadcast_to(times < self.t, data.shape)
         labels = [("▶" if r == self.unit - 1 else " ") + f"u{r + 1}" for r in rows]
         heatmap = Heatmap(
-            data, block.scale, cell_width=cell, gap=1 if cell >= 3 else 0, cell_height=2,
+            data, look.scale(block.scale), cell_width=cell, gap=1 if cell >= 3 else 0,
+            cell_height=2,
             row_labels=labels, mono=look.mono, label_style=look.style("label"), mask=mask,
             cell_meta=_cell_click(rows.start, cols.start),
         )  # fmt: skip
@@ -329,7 +330,7 @@ class _HistoryDrawing:
         content, look = self.content, self.look
         parts: list[RenderableType] = [_header(content.title, look)]
         if content.blocks:
-            parts.append(Legend(content.blocks[0].scale, mono=look.mono))
+            parts.append(Legend(look.scale(content.blocks[0].scale), mono=look.mono))
         for block in content.blocks:
             parts.extend(content._block(block, look, options.max_width))
         parts.extend(_note(note, look, "detail") for note in content.notes)
@@ -432,7 +433,7 @@ class WeightsContent:
         parts: list[RenderableType] = [_header(self.title, look)]
         for heading, matrices in self.groups:
             values = [m.data for m in matrices]
-            scale = ColorScale.symmetric(np.concatenate([v.ravel() for v in values]))
+            scale = look.scale(ColorScale.symmetric(np.concatenate([v.ravel() for v in values])))
             parts.append(
                 Beside([Text(heading, look.style("accent")), Legend(scale, mono=look.mono)])
             )
@@ -524,6 +525,7 @@ class ProjectionContent:
         cols = window(width, self.unit - 1, 64)
         shown = self.projection[rows.start : rows.stop]
         scale = ColorScale.symmetric(np.concatenate([shown.ravel(), self.recurrent.ravel()]))
+        scale = look.scale(scale)
         labels = [("▶" if r == self.t - 1 else " ") + f"t={r + 1}" for r in rows]
         cell = 2 if len(cols) <= 32 else 1
         projection = Heatmap(

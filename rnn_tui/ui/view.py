@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from rich.color import Color
 from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
@@ -68,15 +69,21 @@ STYLE_NAMES = (
 @dataclass(frozen=True)
 class Look:
     """How contents are drawn: theme styles by name (STYLE_NAMES), glyphs instead of
-    colours (mono), and whether the screen is tall enough for two-line cells."""
+    colours (mono), whether the screen is tall enough for two-line cells, and the
+    background the colours must stand out from."""
 
     styles: Mapping[str, Style] = field(default_factory=dict)
     mono: bool = False
     tall: bool = True
+    background: Color | None = None
 
     def style(self, name: str) -> Style:
         """A named style, or the null style when the front end gave none."""
         return self.styles.get(name) or Style()
+
+    def scale(self, scale: ColorScale) -> ColorScale:
+        """A colour scale whose colours stand out from the background."""
+        return scale.against(self.background)
 
 
 def unit_click(hidden: int) -> Any:
@@ -124,13 +131,14 @@ class PanelContent:
         style = look.style
         heatmap = None
         data = self.data
+        scale = look.scale(self.scale) if self.scale is not None else None
         if data is not None:
             # A matrix (gates) gets a line of numbers per row: only when there is room.
             values = self.values and (look.tall or data.ndim == 1)
             big = look.tall and data.ndim == 1  # small vectors two lines tall
             heatmap = Heatmap(
                 data,
-                self.scale,
+                scale,
                 cell_width=None,
                 gap=None,
                 cell_height=(4 if big else 2) if values else None,
@@ -144,7 +152,7 @@ class PanelContent:
                 highlight_style=style("highlight"),
                 cell_meta=unit_click(self.units) if self.units else None,
             )
-        legend = Legend(self.scale, mono=look.mono) if self.scale is not None else None
+        legend = Legend(scale, mono=look.mono) if scale is not None else None
         note_style = style("muted" if self.muted else "note")
         notes: list[RenderableType] = []
         if self.slots is not None:

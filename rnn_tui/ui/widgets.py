@@ -41,6 +41,7 @@ class FigureView(Widget):
     FigureView {
         height: auto;
         link-style: none;
+        link-color: $foreground;
         link-background-hover: $boost;
         padding: 0 1;
         & > .figure-view--header { background: $boost; }
@@ -88,7 +89,8 @@ class FigureView(Widget):
         styles = {
             name: self.get_component_rich_style(f"figure-view--{name}") for name in STYLE_NAMES
         }
-        return Look(styles, self.app.no_color, self.app.size.height >= TALL_SCREEN)
+        tall = self.app.size.height >= TALL_SCREEN
+        return Look(styles, self.app.no_color, tall, self.rich_style.bgcolor)
 
     def strips(self, width: int) -> list[Strip]:
         """The panel rendered at `width`, cached until the content, size or theme change."""
@@ -327,7 +329,7 @@ class ViewBar(Widget):
         link-style-hover: bold;
         padding: 0 1;
         background: $panel;
-        & > .view-bar--active { background: $primary; color: $text; text-style: bold; }
+        & > .view-bar--active { background: $primary; color: auto 90%; text-style: bold; }
         & > .view-bar--key { color: $text-accent; text-style: bold; }
         & > .view-bar--name { color: $text-muted; }
     }
