@@ -210,7 +210,9 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         bar.display = not wide
         bar.active = self.pane
         for pane_id, _ in PANES:
-            self.query_one(f"#{pane_id}").display = wide or self.pane == pane_id
+            pane = self.query_one(f"#{pane_id}")
+            pane.display = wide or self.pane == pane_id
+            pane.set_class(self.pane == pane_id, "-current")
         left = self.pane in LEFT_PANES
         self.query_one("#left").display = wide or left
         self.query_one("#right").display = wide or not left
@@ -287,7 +289,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self._start_influence()
         self._weights_key = None
         if message:
-            self.notify(message, timeout=6)
+            self.say(message, timeout=6)
 
     def _configure_status(self) -> None:
         net, stage, scenario = self.stage.network, self.stage, self.scenario
@@ -351,6 +353,19 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.influence = values
         self.query_one(TokenStripView).set_influence(values)
 
+    def say(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float = 4,
+    ) -> None:
+        """A notification that replaces the one before (a pile of them would cover the
+        status line), taken as plain text: "[train]" is not markup."""
+        self.clear_notifications()
+        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     # ------------------------------------------------------------------ accessors
     @property
     def t(self) -> int:
@@ -394,19 +409,19 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """Up or down the stack; layer 1 is the bottom one."""
         layers = self.stage.num_layers
         if layers == 1:
-            self.notify("This network has a single layer.", timeout=3)
+            self.say("This network has a single layer.", timeout=3)
             return
         target = self.view.layer + delta
         if not 1 <= target <= layers:
             where = "top" if delta > 0 else "bottom"
-            self.notify(f"Already at the {where} layer ({self.view.layer} of {layers}).", timeout=3)
+            self.say(f"Already at the {where} layer ({self.view.layer} of {layers}).", timeout=3)
             return
         self.view = replace(self.view, layer=target)
 
     def action_direction(self) -> None:
         """forward -> backward -> both -> forward; a unidirectional network only says so."""
         if not self.stage.bidirectional:
-            self.notify(
+            self.say(
                 "This network is unidirectional: it reads forward only.",
                 title="direction",
                 timeout=4,
@@ -459,14 +474,14 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def _tick(self) -> None:
         if self.stage.is_last(self.view):
             self.playing = False
-            self.notify("The end of the sequence: space plays it again.", timeout=3)
+            self.say("The end of the sequence: space plays it again.", timeout=3)
             return
         self.view = self.stage.step(self.view, 1)
 
     def action_speed(self, delta: int) -> None:
         """Play faster or slower (steps per second)."""
         self.speed = min(max(self.speed + delta, 0), len(SPEEDS) - 1)
-        self.notify(f"Playing speed: {SPEEDS[self.speed]:g} steps a second.", timeout=2)
+        self.say(f"Playing speed: {SPEEDS[self.speed]:g} steps a second.", timeout=2)
 
     def watch_speed(self) -> None:
         if self.playing:
@@ -478,7 +493,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def action_merge(self) -> None:
         """concat -> sum -> mean -> mul: how the two directions are combined."""
         if not self.stage.bidirectional:
-            self.notify("This network is unidirectional: there is nothing to merge.", timeout=4)
+            self.say("This network is unidirectional: there is nothing to merge.", timeout=4)
             return
         mode = self.stage.network.merge
         self.set_network(merge=MERGES[(MERGES.index(mode) + 1) % len(MERGES)])
@@ -542,7 +557,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """The scenario's next named input sequence."""
         names = list(self.scenario.sequences)
         if len(names) < 2:
-            self.notify("This scenario has a single input sequence (e edits it).", timeout=4)
+            self.say("This scenario has a single input sequence (e edits it).", timeout=4)
             return
         current = names.index(self.scenario.sequence) if self.scenario.sequence in names else -1
         self.select_sequence(names[(current + 1) % len(names)])
@@ -554,7 +569,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def action_edit(self) -> None:
         """Type another input sentence (token scenarios only)."""
         if self.scenario.vocab is None:
-            self.notify(
+            self.say(
                 "This scenario's inputs are vectors, not words: edit its file, or open "
                 "another scenario (o).",
                 timeout=5,
@@ -593,7 +608,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         try:
             self.open_scenario(load_scenario(name))
         except ScenarioError as e:  # a broken built-in is a bug; say it, keep going
-            self.notify(str(e), severity="error", timeout=8)
+            self.say(str(e), severity="error", timeout=8)
 
     # ------------------------------------------------------------------ training
     def action_train(self) -> None:
@@ -614,7 +629,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
                 if not scenario.examples
                 else "its examples cannot be trained here (vector inputs or no labels)"
             )
-            self.notify(
+            self.say(
                 f"Nothing to train on: {why}. Add examples such as [train] examples = "
                 '[{ text = "what time is it ?", label = "ask_time" }] to its file.',
                 title="train",
@@ -685,10 +700,10 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         try:
             path = self.save_screenshot(filename, path or str(self.screenshot_dir))
         except OSError as e:
-            self.notify(f"Could not save the screenshot: {e}", severity="error", timeout=6)
+            self.say(f"Could not save the screenshot: {e}", severity="error", timeout=6)
             return
         self.last_screenshot = Path(path)
-        self.notify(f"Screenshot saved to {Path(path).resolve()}", title="screenshot", timeout=6)
+        self.say(f"Screenshot saved to {Path(path).resolve()}", title="screenshot", timeout=6)
 
     def action_help(self) -> None:
         """Open the help screen."""

@@ -40,12 +40,13 @@ async def test_m_cycles_the_merge_and_keeps_the_weights_that_still_fit():
     origin = app.scenario.network
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("d", "d", "right")  # both, t = 2
-        seen = []
+        seen, said = [], []
         for expected in ("sum", "mean", "mul", "concat"):
             await pilot.press("m")
             net = app.stage.network
             assert net.merge == expected
             seen.append(net)
+            said.append(messages(app))  # each message replaces the one before
             layer = app.trace.layers[0]
             merged = app.panel("state-merged")
             assert f"merged ({expected})" in merged.content.title
@@ -57,7 +58,7 @@ async def test_m_cycles_the_merge_and_keeps_the_weights_that_still_fit():
         for net in seen:
             np.testing.assert_array_equal(net.params["weight_ih_l0"], origin.params["weight_ih_l0"])
         assert seen[-1] is origin
-        text = messages(app)
+        text = "\n".join(said)
         assert "merge concat → sum: layer 1 keeps its weights; layer 2 and the readout get fresh seeded weights" in text
         # sum, mean and mul: the very same weights, only the merge differs
         for name, value in seen[0].params.items():

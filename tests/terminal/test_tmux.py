@@ -1,6 +1,8 @@
 """The real app in a real terminal: tmux on a private socket, keys sent, the screen read back.
 
 Polls the pane with timeouts (no fixed sleeps). Skipped only when tmux is missing.
+At 80×24, 120×40 and 160×48: every key of the footer changes the screen, both
+directions and their merge are visible, ctrl+q exits with status 0.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,16 +44,21 @@ class Pane:
             check=check,
         )
 
-    def start(self, command: str, env: dict[str, str]) -> None:
+    def start(
+        self, command: str, env: dict[str, str], width: int = WIDTH, height: int = HEIGHT
+    ) -> None:
         settings = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]
         self.tmux(
-            "new-session", "-d", "-s", "rnn", "-x", str(WIDTH), "-y", str(HEIGHT),
+            "new-session", "-d", "-s", "rnn", "-x", str(width), "-y", str(height),
             *settings, command,
         )  # fmt: skip
         self.tmux("set-option", "-s", "escape-time", "10")
 
-    def capture(self) -> str:
-        done = self.tmux("capture-pane", "-p", "-t", "rnn", check=False)
+    def capture(self, colours: bool = False) -> str:
+        """The pane's text; with its colour escapes when `colours` (so a change of
+        highlight counts as a change)."""
+        args = ["capture-pane", "-p", *(["-e"] if colours else []), "-t", "rnn"]
+        done = self.tmux(*args, check=False)
         return done.stdout if done.returncode == 0 else ""
 
     def send(self, *keys: str) -> None:
@@ -74,46 +82,112 @@ def wait_for(what: str, predicate: Callable[[], bool], timeout: float = 20.0) ->
 def pane():
     if TMUX is None:
         pytest.skip("tmux is not installed")
-    pane = Pane(f"rnn-tui-test-{os.getpid()}")
+    pane = Pane(f"rnn-tui-test-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         yield pane
     finally:
         pane.stop()
 
 
-def test_app_in_tmux_steps_switches_direction_and_quits(pane, tmp_path):
+# (keys, a text that must then be on screen or None, keys that undo a modal): in this
+# order every key of the footer changes the screen. Starting at t = 1, layer 1, forward.
+# (Messages are short pieces of the notifications: at 80 columns they wrap.)
+KEYS: list[tuple[str, str | None, str | None]] = [
+    ("Right", "t = 2 / 6", None),
+    ("Left", "t = 1 / 6", None),
+    ("End", "t = 6 / 6", None),
+    ("Home", "t = 1 / 6", None),
+    ("Up", "layer 2 / 2", None),
+    ("Down", "layer 1 / 2", None),
+    ("d", "direction backward", None),
+    ("d", "direction both", None),
+    ("m", "merged (sum)", None),
+    ("]", None, None),
+    ("[", None, None),
+    ("i", None, None),
+    ("+", "speed: 4", None),
+    ("-", "speed: 2", None),
+    ("Space", "▶ 2/s", None),
+    ("Space", None, None),
+    ("2", "The numbers behind unit", None),
+    ("3", "layers at t", None),
+    ("4", "History:", None),
+    ("5", "Weights: one copy each", None),
+    ("1", "hidden state", None),
+    ("n", "single input", None),
+    ("t", "Nothing to train", None),
+    ("e", "Edit the input sentence", "Escape"),
+    ("o", "Open a scenario", "Escape"),
+    ("?", "rnn-tui help", "Escape"),
+    ("s", "Screenshot saved", None),
+    ("c", "cell lstm", None),
+]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)])
+def test_every_footer_key_changes_the_screen_and_ctrl_q_exits_0(pane, tmp_path, size):
+    """A 2-layer bidirectional scenario in a real terminal: both directions and the merge
+    on screen, each key of the footer changes what is shown, ctrl+q exits with 0."""
+    width, height = size
     exit_file = tmp_path / "exit-status"
     app = " ".join(shlex.quote(part) for part in [*APP_COMMAND, "bidirectional"])
-    command = f"cd {shlex.quote(str(ROOT))} && {app}; echo $? > {shlex.quote(str(exit_file))}"
+    # run in tmp_path: the screenshot (s) lands there
+    # COLUMNS and LINES (set by the test process) would override the pane's real size
+    command = (
+        f"unset COLUMNS LINES; cd {shlex.quote(str(tmp_path))} && {app}; "
+        f"echo $? > {shlex.quote(str(exit_file))}"
+    )
     env = {
         "COLORTERM": "truecolor",
         "TERM": "xterm-256color",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
-    pane.start(f"sh -c {shlex.quote(command)}", env)
-
-    def screen_has(*parts: str) -> Callable[[], bool]:
-        return lambda: all(part in pane.capture() for part in parts)
-
+    pane.start(f"sh -c {shlex.quote(command)}", env, width, height)
     try:
-        wait_for("the token strip and status", screen_has("the", "cat", "mat", "t = 1 / 6"))
+        wait_for(
+            "the status line and the footer",
+            lambda: "t = 1 / 6" in (screen := pane.capture()) and "quit" in screen.splitlines()[-1],
+        )
     except AssertionError:
-        pytest.fail(f"the app did not start; the pane shows:\n{pane.capture()}")
+        size = pane.tmux("display", "-p", "-t", "rnn", "#{pane_width}x#{pane_height}").stdout
+        status = exit_file.read_text() if exit_file.exists() else "still running"
+        pytest.fail(
+            f"the app did not start ({status}); the {size.strip()} pane shows:\n{pane.capture()}"
+        )
     first = pane.capture()
     assert "Two stacked bidirectional layers" in first
     assert "untrained (seeded) weights" in first
-    assert "direction forward" in first
+    footer = "\n".join(first.splitlines()[-2:])
+    for word in ("step", "first/last", "layer", "play", "speed", "direction", "merge", "unit",
+                 "cell", "edit", "open", "screenshot", "help", "quit"):  # fmt: skip
+        assert word in footer, (word, footer)
+    if width >= 120:  # room for the optional keys too
+        for word in ("views", "sequence", "train", "∂ numbers"):
+            assert word in footer, (word, footer)
+    assert max(len(line) for line in first.splitlines()) > width - 10  # drawn at full width
+    if width >= 150:  # every view at once
+        assert "The numbers behind unit" in first and "History:" in first
 
-    pane.send("Right")
-    wait_for("t = 2 after Right", screen_has("t = 2 / 6"))
-    second = pane.capture()
-    assert second != first
-    assert "t = 1 / 6" not in second
-    assert "s₂" in second  # the state panel moved on with t
+    for keys, expected, undo in KEYS:
+        before = pane.capture(colours=True)
 
-    pane.send("d")
-    wait_for("the backward direction after d", screen_has("direction backward"))
-    assert "backward" in pane.capture()
+        def changed(expected=expected, before=before) -> bool:
+            now = pane.capture(colours=True)
+            return now != before and (expected is None or expected in pane.capture())
+
+        pane.send(keys)
+        try:
+            wait_for(f"{keys!r} to change the screen (to show {expected!r})", changed, timeout=10)
+        except AssertionError as e:
+            raise AssertionError(f"{e}; the pane shows:\n{pane.capture()}") from None
+        if keys == "d" and expected == "direction both":
+            screen = pane.capture()
+            assert "→s₁" in screen and "←s₁" in screen, screen  # both directions
+            assert "merged (concat)" in screen, screen  # and their merge
+        if undo:
+            pane.send(undo)
+            wait_for(f"{undo} to close it", lambda expected=expected: expected not in pane.capture())
+    assert list(tmp_path.glob("*.svg")), "s saved no screenshot"
 
     pane.send("C-q")
     wait_for("the app to exit", lambda: exit_file.exists() and exit_file.read_text().strip())
