@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -139,10 +140,19 @@ def test_new_writes_a_valid_starter_and_refuses_to_overwrite(tmp_path):
     assert "exists; choose another name or pass --force" in again.stderr
 
 
-def test_train_fits_writes_weights_and_updates_the_scenario(tmp_path):
+def seeded_intent(tmp_path: Path) -> Path:
+    """The built-in intent scenario as it was before training: seeded weights."""
     source = Path(__file__).parents[2] / "scenarios" / "intent.toml"
+    text = source.read_text(encoding="utf-8")
+    text = re.sub(r'file = "intent.npz"\ntrained = true', "seed = 7", text)
+    assert "seed = 7" in text
     path = tmp_path / "intent.toml"
-    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_train_fits_writes_weights_and_updates_the_scenario(tmp_path):
+    path = seeded_intent(tmp_path)
     result = run("train", str(path), "--epochs", "120", "--update")
     assert result.returncode == 0, result.stderr
     assert "training accuracy 100.0% on" in result.stdout
@@ -157,9 +167,7 @@ def test_train_fits_writes_weights_and_updates_the_scenario(tmp_path):
 
 
 def test_train_is_deterministic_and_refuses_scenarios_without_examples(tmp_path):
-    source = Path(__file__).parents[2] / "scenarios" / "intent.toml"
-    path = tmp_path / "intent.toml"
-    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    path = seeded_intent(tmp_path)
     run("train", str(path), "--epochs", "5", "-o", str(tmp_path / "a.npz"))
     run("train", str(path), "--epochs", "5", "-o", str(tmp_path / "b.npz"))
     with np.load(tmp_path / "a.npz") as a, np.load(tmp_path / "b.npz") as b:

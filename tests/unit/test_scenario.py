@@ -35,8 +35,8 @@ def test_default_is_the_tutorial_sentence():
     s = load_scenario(None)
     assert s.tokens == ["what", "time", "is", "it", "?"]
     assert s.network.readout == "last"
-    assert not s.trained  # seeded: the app must say so
-    assert "not trained" in s.description
+    assert s.trained and s.weights_source == "file"  # trained by scripts/train_intent.py
+    assert s.trace().prediction == "ask_time"  # and it recognises the tutorial's sentence
 
 
 def test_elman_by_hand_matches_pencil_and_paper():
