@@ -24,6 +24,8 @@ from rnn_tui.ui.view import Stage, View
 from rnn_tui.ui.widgets import StatusLine, TokenStripView, ViewBar
 
 DATA = Path(__file__).parent / "data"
+INTENT = DATA / "snap-intent.toml"  # fixed copies: the built-in ones change as they are trained
+INTENT_ZH = DATA / "snap-intent-zh.toml"
 
 
 def messages(app) -> str:
@@ -79,7 +81,7 @@ async def test_m_on_a_unidirectional_network_says_so():
 # --------------------------------------------------------------------------- cell
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_c_cycles_rnn_lstm_gru_on_the_same_scenario(size):
-    app = make_app("intent")
+    app = make_app(INTENT)
     origin = app.scenario
     async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.press("right", "right")
@@ -101,7 +103,7 @@ async def test_c_cycles_rnn_lstm_gru_on_the_same_scenario(size):
 
 # --------------------------------------------------------------------------- unit
 async def test_brackets_select_a_unit_and_the_numbers_follow():
-    app = make_app("intent")
+    app = make_app(INTENT)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "right", "right_square_bracket", "right_square_bracket")
         assert app.unit == 3
@@ -144,7 +146,7 @@ def test_every_number_of_the_equation_agrees_with_the_trace(scenario):
 
 
 async def test_a_click_on_a_state_cell_selects_its_unit():
-    app = make_app("intent")
+    app = make_app(INTENT)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         state = app.panel("state-forward")
@@ -155,7 +157,7 @@ async def test_a_click_on_a_state_cell_selects_its_unit():
 
 
 async def test_a_click_in_the_history_selects_a_step_and_a_unit():
-    app = make_app("intent")
+    app = make_app(INTENT)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("end", "4")
         await pilot.pause()
@@ -253,7 +255,7 @@ async def test_layers_view_marks_the_selected_layer_and_its_links():
 
 # --------------------------------------------------------------------------- play
 async def test_space_plays_to_the_end_and_stops():
-    app = make_app("intent")
+    app = make_app(INTENT)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("space")
         assert app.playing and "▶ 2/s" in status(app)
@@ -275,7 +277,7 @@ async def test_space_plays_to_the_end_and_stops():
 
 # --------------------------------------------------------------------------- edit
 async def test_e_edits_the_sentence():
-    app = make_app("intent")
+    app = make_app(INTENT)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("e")
         assert isinstance(app.screen, EditScreen)
@@ -289,7 +291,7 @@ async def test_e_edits_the_sentence():
 
 
 async def test_an_unknown_word_is_refused_with_a_message_and_nothing_changes():
-    app = make_app("intent")
+    app = make_app(INTENT)
     tokens = list(app.scenario.tokens)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("e")
@@ -333,7 +335,7 @@ async def test_e_on_vector_inputs_says_so():
 
 # --------------------------------------------------------------------------- sequences
 async def test_n_switches_the_named_input_sequence():
-    app = make_app("intent-zh")
+    app = make_app(INTENT_ZH)
     names = list(app.scenario.sequences)
     assert len(names) > 1 and names[1] == "天气"
     async with app.run_test(size=(120, 40)) as pilot:
@@ -349,7 +351,7 @@ async def test_n_switches_the_named_input_sequence():
 
 
 async def test_n_with_a_single_sequence_says_so():
-    app = make_app("intent")
+    app = make_app(INTENT)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("n")
         assert "single input sequence" in messages(app)
@@ -359,7 +361,7 @@ async def test_n_with_a_single_sequence_says_so():
 async def test_o_opens_a_file_and_a_broken_one_keeps_the_current_scenario(tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text('[model]\ncell = "rnn"\nhidden_size = "eight"\n')
-    app = make_app("intent")
+    app = make_app(INTENT)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("o")
         assert isinstance(app.screen, OpenScreen)
@@ -369,7 +371,7 @@ async def test_o_opens_a_file_and_a_broken_one_keeps_the_current_scenario(tmp_pa
         error = str(app.screen.query_one("#open-error").render())
         assert "the current scenario stays" in error
         assert "model.hidden_size" in error and str(broken) in error
-        assert app.scenario.name == "intent"
+        assert app.scenario.name == "snap-intent"
         app.screen.query_one("#path").value = str(DATA / "by-hand.toml")
         await pilot.press("enter")
         assert not isinstance(app.screen, OpenScreen)
@@ -402,7 +404,7 @@ async def palette(pilot, query: str) -> None:
 
 
 async def test_built_in_scenarios_open_from_the_command_palette():
-    app = make_app("intent")
+    app = make_app(INTENT)
     async with app.run_test(size=(120, 40)) as pilot:
         await palette(pilot, "built-in scenario: deep")
         assert app.scenario.name == "deep"
@@ -418,7 +420,7 @@ async def test_the_command_palette_switches_merge_sequence_cell_and_view():
         assert app.stage.network.cell == "gru"
         await palette(pilot, "view: history")
         assert app.pane == "history"
-    app = make_app("intent-zh")
+    app = make_app(INTENT_ZH)
     async with app.run_test(size=(120, 40)) as pilot:
         await palette(pilot, "input sequence: 天气")
         assert app.scenario.sequence == "天气"
@@ -426,7 +428,7 @@ async def test_the_command_palette_switches_merge_sequence_cell_and_view():
 
 # --------------------------------------------------------------------------- training
 async def test_t_trains_in_a_worker_and_the_heatmaps_switch_to_the_new_weights():
-    app = make_app("intent")
+    app = make_app(INTENT)
     before = app.scenario.network
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("end", "t")
@@ -553,7 +555,7 @@ async def test_resizing_never_errors():
 async def test_cjk_tokens_line_up_in_the_strip():
     from rich.cells import cell_len
 
-    app = make_app("intent-zh")
+    app = make_app(INTENT_ZH)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("right")
         await pilot.pause()
