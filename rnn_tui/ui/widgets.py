@@ -74,6 +74,8 @@ class FigureView(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._cache_key: tuple | None = None
         self._strips: list[Strip] = []
+        self._look: tuple[tuple, Look] | None = None
+        self._layout_width: int | None = None
         self.set_reactive(FigureView.content, content)
 
     @property
@@ -84,27 +86,40 @@ class FigureView(Widget):
     def watch_content(self) -> None:
         self._cache_key = None
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache_key = None  # a new theme or class: draw again with its styles
+        self._look = None
+
     def look(self) -> Look:
-        """The theme's styles for the contents, and whether to draw without colour."""
-        styles = {
-            name: self.get_component_rich_style(f"figure-view--{name}") for name in STYLE_NAMES
-        }
+        """The theme's styles for the contents, and whether to draw without colour
+        (looked up once per theme and screen height: it takes a millisecond)."""
         tall = self.app.size.height >= TALL_SCREEN
-        return Look(styles, self.app.no_color, tall, self.rich_style.bgcolor)
+        key = (self.app.theme, tall, self.app.no_color)
+        if self._look is None or self._look[0] != key:
+            styles = {
+                name: self.get_component_rich_style(f"figure-view--{name}") for name in STYLE_NAMES
+            }
+            self._look = (key, Look(styles, self.app.no_color, tall, self.rich_style.bgcolor))
+        return self._look[1]
 
     def strips(self, width: int) -> list[Strip]:
-        """The panel rendered at `width`, cached until the content, size or theme change."""
+        """The panel rendered at `width`, cached until the content, size or theme change
+        (looked up several times a frame, so the check is cheap)."""
         content = self.content
         if content is None or width <= 0:
             return []
         tall = self.app.size.height >= TALL_SCREEN
-        base = self.rich_style
-        key = (id(content), width, tall, base, self.app.no_color, self.app.theme)
+        key = (id(content), width, tall, self.app.no_color, self.app.theme)
         if key != self._cache_key:
             console = self.app.console
             options = console.options.update(width=width, height=None, highlight=False)
             lines = console.render_lines(
-                content.renderable(self.look()), options, style=base, pad=True, new_lines=False
+                content.renderable(self.look()),
+                options,
+                style=self.rich_style,
+                pad=True,
+                new_lines=False,
             )
             self._strips = [Strip(line, width) for line in lines]
             self._cache_key = key
@@ -113,19 +128,31 @@ class FigureView(Widget):
     @property
     def text(self) -> str:
         """What the panel shows, as plain text (for tests and the tmux check)."""
-        return "\n".join(strip.text for strip in self.strips(self.size.width))
+        return "\n".join(strip.text for strip in self.strips(self._width()))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._layout_width = width
         return len(self.strips(width))
+
+    def _width(self) -> int:
+        """The width to draw at: the one the height was measured at (Textual may round
+        a fractional width up by a column when it places the widget; drawn wider, a
+        panel could need a line more than it was given)."""
+        width = self.size.width
+        if self._layout_width is not None and 0 < self._layout_width < width:
+            return self._layout_width
+        return width
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        strips = self.strips(width)
+        drawn = self._width()
+        strips = self.strips(drawn)
         if 0 <= y < len(strips):
-            return strips[y]
+            strip = strips[y]
+            return strip if drawn == width else strip.extend_cell_length(width, self.rich_style)
         return Strip.blank(width, self.rich_style)
 
 
