@@ -11,6 +11,7 @@ Colours come from a quantised `ColorScale` (a few cached styles). Without colour
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from itertools import groupby
 from typing import NamedTuple
 
@@ -237,20 +238,40 @@ class Heatmap:
         text = "" if r is None or self.row_labels is None else self.row_labels[r]
         return [Segment(text.ljust(width), _style(self.label_style))]
 
-    def _with_meta(
-        self, line: list[Segment], band: range, row: int, layout: _Layout
-    ) -> list[Segment]:
-        """Split a line of pixels at its cells' edges and put each cell's meta on it."""
+    def _cell_lines(
+        self, codes: np.ndarray, band: range, row: int, layout: _Layout, mono: bool
+    ) -> list[list[Segment]]:
+        """The lines of one row of one band, a Segment per cell carrying that cell's meta
+        (used when cell_meta is given: a click can then say which cell it hit)."""
         assert self.cell_meta is not None
-        width = layout.cell_width
-        label = self._label_width
-        cuts = ([label] if label else []) + [label + width * (i + 1) for i in range(len(band))]
-        pieces = list(Segment.divide(line, cuts))
-        out = list(pieces[0]) if label else []
-        for col, piece in zip(band, pieces[1 if label else 0 :], strict=False):
-            meta = Style.from_meta(self.cell_meta(row, col))
-            out.extend(Segment(s.text, (s.style or Style()) + meta) for s in piece)
-        return out
+        block, gap = layout.cell_width - layout.gap, layout.gap
+        metas = [
+            _meta_style(tuple(sorted(self.cell_meta(row, col).items()))) for col in band
+        ]  # fmt: skip
+        if mono:
+            count, halves = max(1, layout.cell_height // 2), [False]
+        else:
+            count, odd = -(-layout.cell_height // 2), layout.cell_height % 2 == 1
+            halves = [odd and i == count - 1 for i in range(count)]  # last line half empty
+        lines = []
+        for i in range(count):
+            line = []
+            for code, meta in zip(codes.tolist(), metas, strict=True):
+                if code == BLANK:
+                    text, style = " " * block, meta
+                elif mono:
+                    text, style = self.scale.glyph(code) * block, meta
+                elif halves[min(i, len(halves) - 1)]:
+                    text = UPPER_HALF * block
+                    style = _add(cell_style(self.scale.color(code), None), meta)
+                else:
+                    text = " " * block
+                    style = _add(cell_style(None, self.scale.color(code)), meta)
+                line.append(Segment(text, style))
+                if gap:
+                    line.append(Segment(" " * gap, meta))
+            lines.append(line)
+        return lines
 
     def lines(self, max_width: int, mono: bool = False) -> list[list[Segment]]:
         """The heatmap as lines of Segments, at most max_width characters wide
@@ -274,9 +295,7 @@ class Heatmap:
                     if b and rows > 1:
                         out.append([])
                     for r in range(rows):
-                        pixels = self._row_pixels(codes[r, band], height, layout)
-                        for line in self._pixel_lines(pixels, mono):
-                            out.append(self._with_meta(line, band, r, layout))
+                        out.extend(self._cell_lines(codes[r, band], band, r, layout, mono))
                 return out
             blocks = []
             for b, band in enumerate(layout.bands):
@@ -291,12 +310,13 @@ class Heatmap:
             if b and rows > 1:
                 out.append([])  # a blank line between bands of a matrix
             for r in range(rows):
-                pixels = self._row_pixels(codes[r, band], height, layout)
-                for i, line in enumerate(self._pixel_lines(pixels, mono)):
-                    line = self._label(r if i == 0 else None) + line
-                    if self.cell_meta is not None:
-                        line = self._with_meta(line, band, r, layout)
-                    out.append(line)
+                if self.cell_meta is not None:
+                    cells = self._cell_lines(codes[r, band], band, r, layout, mono)
+                else:
+                    pixels = self._row_pixels(codes[r, band], height, layout)
+                    cells = self._pixel_lines(pixels, mono)
+                for i, line in enumerate(cells):
+                    out.append(self._label(r if i == 0 else None) + line)
                 if self.values:
                     masked = None if self.mask is None else self.mask[r, band]
                     values = self._value_line(self.data[r, band], layout, band, masked)
@@ -308,6 +328,18 @@ class Heatmap:
         for line in self.lines(options.max_width, mono):
             yield from line
             yield Segment.line()
+
+
+@lru_cache(maxsize=8192)
+def _meta_style(items: tuple[tuple[str, object], ...]) -> Style:
+    """A style carrying only meta (cached: Style.from_meta pickles its dict)."""
+    return Style.from_meta(dict(items))
+
+
+@lru_cache(maxsize=16384)
+def _add(style: Style | None, meta: Style) -> Style:
+    """style + meta, cached (the same colours and cells recur from frame to frame)."""
+    return (style or Style()) + meta
 
 
 def _style(style: Style | str | None) -> Style | None:

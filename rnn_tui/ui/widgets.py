@@ -9,7 +9,7 @@ import numpy as np
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual import events
+from textual import constants, events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -19,6 +19,15 @@ from textual.widget import Widget
 from ..render.notation import sub
 from ..render.tokens import TokenStrip
 from .view import STYLE_NAMES, Look, View
+
+
+def few_colours(app: Any) -> bool:
+    """Draw heatmaps with shade glyphs? Without colour (NO_COLOR), or when the terminal
+    is declared to have 16 colours (TEXTUAL_COLOR_SYSTEM=standard), where the palettes'
+    21 levels would collapse into a few indistinct ones. (Not guessed from TERM: the
+    same app would then draw differently under different test environments.)"""
+    return bool(app.no_color) or constants.COLOR_SYSTEM in ("standard", "windows")
+
 
 TALL_SCREEN = 34
 """From this many rows on, small vectors are drawn two lines tall."""
@@ -59,7 +68,7 @@ class FigureView(Widget):
     }
     """
 
-    content: reactive[Any] = reactive(None, layout=True, always_update=True)
+    content: reactive[Any] = reactive(None, repaint=False, always_update=True)
     """What the panel shows (PanelContent or any content with renderable(look)); None
     draws nothing."""
 
@@ -84,7 +93,15 @@ class FigureView(Widget):
         return getattr(self.content, "data", None)
 
     def watch_content(self) -> None:
+        """Draw the new content; ask for a new layout only when its height changed (a
+        layout of the whole screen costs more than drawing a panel)."""
+        before = len(self._strips) if self._cache_key is not None else -1
         self._cache_key = None
+        width = self._width()
+        if self.is_attached and width > 0 and self.content is not None:
+            self.refresh(layout=len(self.strips(width)) != before)
+        else:
+            self.refresh(layout=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -95,12 +112,12 @@ class FigureView(Widget):
         """The theme's styles for the contents, and whether to draw without colour
         (looked up once per theme and screen height: it takes a millisecond)."""
         tall = self.app.size.height >= TALL_SCREEN
-        key = (self.app.theme, tall, self.app.no_color)
+        key = (self.app.theme, tall, few_colours(self.app))
         if self._look is None or self._look[0] != key:
             styles = {
                 name: self.get_component_rich_style(f"figure-view--{name}") for name in STYLE_NAMES
             }
-            self._look = (key, Look(styles, self.app.no_color, tall, self.rich_style.bgcolor))
+            self._look = (key, Look(styles, few_colours(self.app), tall, self.rich_style.bgcolor))
         return self._look[1]
 
     def strips(self, width: int) -> list[Strip]:
@@ -110,7 +127,7 @@ class FigureView(Widget):
         if content is None or width <= 0:
             return []
         tall = self.app.size.height >= TALL_SCREEN
-        key = (id(content), width, tall, self.app.no_color, self.app.theme)
+        key = (id(content), width, tall, few_colours(self.app), self.app.theme)
         if key != self._cache_key:
             console = self.app.console
             options = console.options.update(width=width, height=None, highlight=False)
@@ -249,7 +266,7 @@ class TokenStripView(Widget):
             influence_numbers=self.numbers,
             influence_caption=f"‖∂s{sub(t)}/∂xₖ‖ (i: numbers)",
             influence_note=self.influence_note,
-            mono=self.app.no_color,
+            mono=few_colours(self.app),
         )
 
     def render(self) -> TokenStrip:
