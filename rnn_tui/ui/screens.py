@@ -122,7 +122,8 @@ class OpenScreen(ModalScreen[Any]):
     DEFAULT_CSS = (
         MODAL_CSS.format(name="OpenScreen")
         + """
-    OpenScreen ScenarioTree { height: 14; background: $surface; }
+    OpenScreen > Vertical { height: 90%; }
+    OpenScreen ScenarioTree { height: 1fr; min-height: 3; background: $surface; }
     """
     )
 

@@ -395,7 +395,9 @@ def test_equations_follow_the_tutorial():
 def test_render_never_imports_textual():
     probe = (
         "import json, sys, rnn_tui.render, rnn_tui.render.heatmap, rnn_tui.render.figure,"
-        " rnn_tui.render.tokens, rnn_tui.render.notation;"
+        " rnn_tui.render.tokens, rnn_tui.render.notation, rnn_tui.render.bars,"
+        " rnn_tui.render.equation, rnn_tui.render.layout, rnn_tui.ui.view, rnn_tui.ui.panes,"
+        " rnn_tui.ui.numbers;"
         " print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -404,3 +406,99 @@ def test_render_never_imports_textual():
         timeout=60, check=True,
     )  # fmt: skip
     assert json.loads(done.stdout) == []
+
+
+# --------------------------------------------------------------------------- bars, layout
+def test_probability_bars_name_the_prediction():
+    from rnn_tui.render.bars import ProbabilityBars, bar_text
+
+    assert bar_text(0.5, 3) == "█▌ "
+    bars = ProbabilityBars(["a", "bb"], [0.75, 0.25], max_bar=8)
+    assert mono(bars) == "a  ██████    0.75  ◀ prediction\nbb ██        0.25\n"
+    compact = ProbabilityBars(["a", "bb"], [0.75, 0.25], compact=True)
+    assert mono(compact) == "a ▆ 0.75 ◀ · bb ▂ 0.25\n"
+    with pytest.raises(ValueError, match="labels"):
+        ProbabilityBars(["a"], [0.5, 0.5])
+
+
+def test_beside_puts_parts_side_by_side_or_stacks_them():
+    from rich.text import Text
+
+    from rnn_tui.render.layout import Beside
+
+    assert mono(Beside([Text("ab\ncd"), Text("x")], gap=1)) == "ab x\ncd  \n"
+    wide = Beside([Text("a" * 30), Text("b" * 30)], gap=1)
+    assert mono(wide, width=40) == "a" * 30 + "\n" + "b" * 30 + "\n"
+
+
+# --------------------------------------------------------------------------- heatmap extras
+def test_masked_cells_are_blank_and_highlighted_values_styled():
+    heatmap = Heatmap(
+        [-1.0, 0.0, 1.0], ColorScale(-1, 1), cell_width=6, gap=1, cell_height=2, values=True,
+        mask=[False, True, False], highlight=[2], highlight_style="bold",
+    )  # fmt: skip
+    assert mono(heatmap) == "            █████ \n-1.00        1.00 \n"
+    values = heatmap.lines(40)[-1]
+    assert [s.text for s in values if s.style == Style(bold=True)] == [" 1.00"]
+
+
+def test_cell_meta_marks_every_cell_for_clicks():
+    heatmap = Heatmap(
+        [[0.5, -0.5, 0.0]], ColorScale(-1, 1), cell_width=2, cell_height=2,
+        cell_meta=lambda r, c: {"@click": f"app.select_unit({c + 1})"},
+    )  # fmt: skip
+    (line,) = heatmap.lines(20)
+    assert [s.style.meta["@click"] for s in line] == [f"app.select_unit({c})" for c in (1, 2, 3)]
+    # drawn as without meta: the same colours
+    plain = Heatmap([[0.5, -0.5, 0.0]], ColorScale(-1, 1), cell_width=2, cell_height=2)
+    assert ansi(heatmap) == ansi(plain)
+
+
+def test_colours_too_close_to_the_background_are_moved_away():
+    from rich.color import Color
+
+    white, black = Color.parse("#ffffff"), Color.parse("#000000")
+    on_white = ColorScale(-1, 1).against(white)
+    for color in on_white.colors:
+        assert np.linalg.norm(np.subtract(color.get_truecolor(), (255, 255, 255))) >= 40
+    assert on_white.colors[0] == ColorScale(-1, 1).colors[0]  # far colours untouched
+    on_black = ColorScale.unit().against(black)
+    assert all(np.linalg.norm(np.subtract(c.get_truecolor(), (0, 0, 0))) >= 40 for c in on_black.colors)
+    assert ColorScale(-1, 1).against(None) == ColorScale(-1, 1)
+
+
+# --------------------------------------------------------------------------- influence strip
+def test_influence_strip_under_the_words():
+    strip = TokenStrip(["a", "b", "c"], 3, 2, "forward", influence=[1.0, 2.0, 0.0], influence_numbers=True)
+    assert mono(strip) == "→   a     b     c   \n   t=1   t=2   t=3  \n∂  1.00  2.00   ·   \n"
+    shades = TokenStrip(["a", "b", "c"], 3, 2, "forward", influence=[1.0, 2.0, 0.0])
+    assert mono(shades).splitlines() == ["→   a    b    c  ", "   t=1  t=2  t=3 ", "∂  ▒▒▒  ███   ·  "]
+    note = TokenStrip(["a"], 1, 1, influence_note="computing…")
+    assert mono(note).splitlines()[2] == "∂ computing…"
+
+
+def test_a_10000_step_strip_costs_a_window():
+    import time
+
+    strip = TokenStrip(None, 10_000, 5_000, "backward")
+    start = time.perf_counter()
+    shown = strip.window(120)
+    assert time.perf_counter() - start < 0.05
+    assert 5_000 in shown and len(shown) < 20
+
+
+# --------------------------------------------------------------------------- equation
+def test_equation_panel_writes_every_term_and_checks_it():
+    from rnn_tui.render.equation import EquationPanel
+    from rnn_tui.scenario import load_scenario
+    from rnn_tui.ui.numbers import unit_equation
+
+    scenario = load_scenario(ROOT / "tests/app/data/by-hand.toml")
+    trace = scenario.trace()
+    eq = unit_equation(scenario.network, trace, 0, "forward", 2, 2)
+    assert eq.exact
+    text = mono(EquationPanel([eq]), width=100)
+    assert text.splitlines()[0] == "s₂[2]  unit 2 of 2, t = 2"
+    # x_2 = 0, s_1 = (tanh 1, tanh 0.5): W_hh[2] = (1, 0.5)
+    assert "= 1.000×0.762 + 0.500×0.462" in text
+    assert f"trace: {trace.layers[0].forward.h[1, 1]:.3f} ✓" in text
