@@ -82,7 +82,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         Binding("end", "last", "last step", group=ENDS),
         Binding("down", "layer(-1)", "layer down", group=LAYER, key_display="↓"),
         Binding("up", "layer(1)", "layer up", group=LAYER, key_display="↑"),
-        Binding("space", "play", "play", key_display="␣"),
+        Binding("space", "play", "play", key_display="space"),
         Binding("minus", "speed(-1)", "slower", group=SPEED, key_display="-"),
         Binding("plus", "speed(1)", "faster", group=SPEED, key_display="+"),
         Binding("equals_sign", "speed(1)", "faster", show=False),

@@ -85,7 +85,8 @@ right in the token strip; layer 1 is the bottom layer.
 for colour-blind eyes); the legend on each panel gives its range, fixed for the whole
 sentence so colours compare across steps. Probabilities, gates of a σ and the
 influence go dark purple to yellow (viridis). Vectors of up to 16 units show their
-numbers under the cells. Without colour (NO_COLOR) shades ░▒▓█ stand for the values.
+numbers under the cells. Without colour (NO_COLOR), or with 16 colours declared
+(TEXTUAL_COLOR_SYSTEM=standard), shades ░▒▓█ stand for the values.
 """
 
 QUESTIONS_HELP = """\

@@ -613,3 +613,23 @@ async def test_a_1024_unit_layer_wraps_and_windows(tmp_path):
         await pilot.press("5")
         await pilot.pause()
         assert "of 1024" in app.panel("weights-matrices").text
+
+
+async def test_dearer_influence_is_computed_in_the_background(tmp_path):
+    from rnn_tui.ui.app import INFLUENCE_INLINE, influence_cost
+
+    path = tmp_path / "mid.toml"
+    path.write_text(
+        'title = "mid"\n[model]\ncell = "rnn"\nhidden_size = 64\n[weights]\nseed = 1\n'
+        "[input]\nvectors = [" + ", ".join("[0.5]" for _ in range(40)) + "]\n"
+    )
+    app = make_app(path)
+    assert influence_cost(app.stage.network, app.stage.steps) > INFLUENCE_INLINE
+    async with app.run_test(size=(80, 24)) as pilot:
+        strip = app.query_one(TokenStripView)
+        assert app.influence is None and "computing" in strip.influence_note
+        await pilot.press("right")  # the interface answers meanwhile
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.influence is not None and app.influence.shape == (40, 40)
+        np.testing.assert_allclose(app.influence, influence(app.stage.network, app.trace.inputs))
