@@ -174,17 +174,24 @@ def backward(
     return Gradients(params=grads or {}, inputs=d_out)
 
 
+def influence_row(net: Network, trace: Trace, t: int) -> np.ndarray:
+    """One row of the influence matrix: ‖∂s_t/∂x_k‖_F for every k, from a batched trace
+    of one sequence (`net.trace_batch(X[:, None, :])`). t: 0-based. Returns (T,)."""
+    T, width = trace.inputs.shape[0], net.merged_size
+    d_top = np.zeros((T, width, width), dtype=net.dtype)
+    d_top[t] = np.eye(width, dtype=net.dtype)  # one cotangent per unit of s_t
+    jac = backward(net, trace, d_top=d_top, want_params=False).inputs  # (T, H', in)
+    return np.sqrt(np.einsum("kui,kui->k", jac, jac))  # Frobenius norm over (unit, in)
+
+
 def influence(net: Network, inputs: np.ndarray) -> np.ndarray:
     """How strongly each input still affects each state: influence[t, k] = ‖∂s_t/∂x_k‖_F,
     s_t the top layer's merged state (H'), x_k the input vector (after embedding).
-    inputs: (T, input_size) -> (T, T); lower triangular for a unidirectional network."""
+    inputs: (T, input_size) -> (T, T); lower triangular for a unidirectional network.
+    Costs T backward passes; `influence_row` computes one t alone."""
     trace = net.trace_batch(np.asarray(inputs)[:, None, :])
-    T, width = trace.inputs.shape[0], net.merged_size
+    T = trace.inputs.shape[0]
     out = np.zeros((T, T), dtype=np.float64)
-    seeds = np.eye(width, dtype=net.dtype)  # one cotangent per unit of s_t
     for t in range(T):
-        d_top = np.zeros((T, width, width), dtype=net.dtype)
-        d_top[t] = seeds
-        jac = backward(net, trace, d_top=d_top, want_params=False).inputs  # (T, H', in)
-        out[t] = np.sqrt(np.einsum("kui,kui->k", jac, jac))  # Frobenius norm over (unit, in)
+        out[t] = influence_row(net, trace, t)
     return out

@@ -165,6 +165,14 @@ class Network:
             if name.startswith("weight_hh")
         }
 
+    def copy(self) -> Network:
+        """An independent network with the same settings and a copy of every parameter."""
+        return Network(
+            self.cell, self.input_size, self.hidden_size, self.num_layers, self.bidirectional,
+            merge=self.merge, nonlinearity=self.nonlinearity, output_size=self.output_size,
+            readout=self.readout, bias=self.bias, state_dict=self.params, dtype=self.dtype,
+        )  # fmt: skip
+
     def _checked(self, state_dict: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         missing = [name for name in self.shapes if name not in state_dict]
         if missing:

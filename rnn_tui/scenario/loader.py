@@ -134,6 +134,31 @@ class Scenario:
             return replace(self, inputs=seq, tokens=None, sequence=name)
         return replace(self.with_tokens(seq), sequence=name)
 
+    def with_weights(
+        self, state_dict: dict[str, np.ndarray], *, embedding: np.ndarray | None = None,
+        trained: bool = True,
+    ) -> Scenario:  # fmt: skip
+        """A copy computing with other weights of the same shapes (e.g. after training):
+        state_dict in PyTorch names (an `embedding.weight` in it, or `embedding`, replaces
+        the embedding table); the inputs are re-encoded with the new embedding."""
+        params = dict(state_dict)
+        table = params.pop("embedding.weight", embedding)
+        network = self.network.copy()
+        network.set_params(params)
+        new = replace(
+            self,
+            network=network,
+            trained=trained,
+            weights_source="file" if trained else self.weights_source,
+        )
+        if table is not None:
+            if self.embedding is None or np.shape(table) != self.embedding.shape:
+                raise ValueError("embedding.weight does not fit this scenario's embedding table")
+            new.embedding = np.asarray(table, dtype=network.dtype)
+            if new.tokens is not None:
+                new.inputs = new.encode(new.tokens)
+        return new
+
     def with_network(self, **changes: Any) -> Scenario:
         """A copy whose network is rebuilt with some settings changed (fresh seeded weights)."""
         net = self.network

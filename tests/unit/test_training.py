@@ -145,3 +145,32 @@ def test_trainer_refuses_empty_examples_and_missing_readout():
         Trainer(Network("rnn", 2, 2, output_size=2), [], vocab_size=2)
     with pytest.raises(ValueError, match="no readout"):
         Trainer(Network("rnn", 2, 2), tiny_task(), vocab_size=2)
+
+
+def test_influence_row_is_one_row_of_the_matrix_and_copy_is_independent():
+    from rnn_tui.engine.backward import influence_row
+
+    net = Network("lstm", 3, 4, 2, True, seed=4)
+    x = np.random.default_rng(2).normal(size=(6, 3))
+    full = influence(net, x)
+    trace = net.trace_batch(x[:, None, :])
+    np.testing.assert_allclose(influence_row(net, trace, 3), full[3], atol=1e-14)
+    twin = net.copy()
+    twin.params["weight_hh_l0"][0, 0] += 1.0
+    assert net.params["weight_hh_l0"][0, 0] != twin.params["weight_hh_l0"][0, 0]
+    np.testing.assert_array_equal(net.copy().trace(x).layers[-1].output, net.trace(x).layers[-1].output)
+
+
+def test_scenario_with_weights_swaps_in_trained_weights_and_re_encodes():
+    from rnn_tui import load_scenario
+
+    s = load_scenario("intent-zh")
+    weights = {k: v * 0.5 for k, v in s.network.params.items()}
+    weights["embedding.weight"] = s.embedding * 2.0
+    new = s.with_weights(weights)
+    assert new.trained and new.network is not s.network
+    np.testing.assert_array_equal(new.inputs, s.inputs * 2.0)
+    np.testing.assert_array_equal(new.network.params["weight_hh_l0"], s.network.params["weight_hh_l0"] * 0.5)
+    np.testing.assert_array_equal(s.network.params["weight_hh_l0"], load_scenario("intent-zh").network.params["weight_hh_l0"])
+    with pytest.raises(ValueError, match="weight_hh_l0 has shape"):
+        s.with_weights({**weights, "weight_hh_l0": np.zeros((2, 2))})
