@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+
+from ..i18n import _
 
 CHECK = "✓"
 CROSS = "✗"
@@ -60,9 +63,9 @@ class Product:
         text = " + ".join(shown) if shown else "0"
         hidden = self.count - len(shown)
         if hidden and self.rest_zero:
-            text += f"  (the other {hidden} terms are × 0)"
+            text += "  " + _("(the other {n} terms are × 0)").format(n=hidden)
         elif hidden:
-            text += f" + … ({self.count} terms, the largest shown)"
+            text += " + … " + _("({n} terms, the largest shown)").format(n=self.count)
         return text
 
 
@@ -165,13 +168,16 @@ class EquationPanel:
         if trace is None:
             return Text("")
         if agrees(value, trace):
-            return Text.assemble("  trace: ", (num(trace), st.value), (f" {CHECK}", st.good))
-        return Text.assemble("  ", (f"{CROSS} trace: {num(trace)}", st.bad))
+            label = "  " + _("trace: ")
+            return Text.assemble(label, (num(trace), st.value), (f" {CHECK}", st.good))
+        return Text.assemble("  ", (f"{CROSS} " + _("trace: ") + num(trace), st.bad))
 
     def _line(self, label: str, value: float, width: int, note: str = "") -> Text:
         st = self.styles
         text = Text.assemble(
-            ("  " + label.ljust(width), st.label), " = ", (num(value).rjust(7), st.value)
+            ("  " + label + " " * (width - cell_len(label)), st.label),
+            " = ",
+            (num(value).rjust(7), st.value),
         )
         if note:
             text.append("   " + note, st.note)
@@ -184,21 +190,24 @@ class EquationPanel:
             f"W_ih[{j}]·{eq.x_symbol} + b_ih[{j}]",
             f"W_hh[{j}]·{eq.prev_symbol.split(' ')[0]}",
             f"b_hh[{j}]",
-            "pre-activation a",
+            _("pre-activation a"),
             f"{eq.symbol} = {row.act}(a)",
         ]
-        width = max(len(label) for label in labels)
+        width = max(cell_len(label) for label in labels)
         x_product = next((p for p in eq.products if p.name.startswith("W_ih")), None)
         h_product = next((p for p in eq.products if p.name.startswith("W_hh")), None)
         out: list[Text | Table] = [
-            self._line(labels[0], row.x_part, width, "precomputed for every t: X·W_ihᵀ + b_ih")
+            self._line(
+                labels[0], row.x_part, width, _("precomputed for every t: ") + "X·W_ihᵀ + b_ih"
+            )
         ]
         if x_product is not None:
             out.append(Text("      = " + x_product.terms() + " + b_ih", self.styles.muted))
-        out.append(self._line(labels[1], row.h_part, width, "the only product done per step"))
+        out.append(self._line(labels[1], row.h_part, width, _("the only product done per step")))
         if h_product is not None:
             prev = eq.prev_symbol
-            terms = h_product.terms() if "= 0" not in prev else f"0, since {prev}"
+            since = _("0, since {prev}").format(prev=prev)
+            terms = h_product.terms() if "= 0" not in prev else since
             out.append(Text("      = " + terms, self.styles.muted))
         out.append(self._line(labels[2], row.b_hh, width))
         out.append(
@@ -218,9 +227,9 @@ class EquationPanel:
         st = self.styles
         table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
         prev = eq.prev_symbol.split(" ")[0]
-        for header in ("", "", f"W_ih·{eq.x_symbol}+b_ih", f"W_hh·{prev}", "b_hh", "pre-act"):
+        for header in ("", "", f"W_ih·{eq.x_symbol}+b_ih", f"W_hh·{prev}", "b_hh", _("pre-act")):
             table.add_column(header, justify="right", header_style=st.label)
-        table.add_column("value", justify="right", header_style=st.label)
+        table.add_column(_("value"), justify="right", header_style=st.label)
         table.add_column("", justify="left")
         for row in eq.rows:
             h_part = num(row.h_part)

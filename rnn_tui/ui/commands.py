@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ..i18n import _
+
 if TYPE_CHECKING:
     from .app import RnnTuiApp
 
@@ -20,34 +22,41 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     from .widgets import PANES
 
     run = app.call_after_refresh
-    yield "Play / pause", "step through time by itself (space; + and - set the speed)", \
+    yield _("Play / pause"), _("step through time by itself (space; + and - set the speed)"), \
         partial(run, app.action_play)  # fmt: skip
-    yield "Train on the examples", "fit the weights on [train] examples in the background (t)", \
+    yield _("Train on the examples"), \
+        _("fit the weights on [train] examples in the background (t)"), \
         partial(run, app.action_train)  # fmt: skip
-    yield "Edit the input sentence", "type another sentence (e)", partial(run, app.action_edit)
-    yield "Open a scenario file", "pick a .toml file (o)", partial(run, app.action_open)
-    yield "Next input sequence", "the scenario's next named sequence (n)", \
+    yield _("Edit the input sentence"), _("type another sentence (e)"), \
+        partial(run, app.action_edit)  # fmt: skip
+    yield _("Open a scenario file"), _("pick a .toml file (o)"), partial(run, app.action_open)
+    yield _("Next input sequence"), _("the scenario's next named sequence (n)"), \
         partial(run, app.action_sequence)  # fmt: skip
     for name in app.scenario.sequences:
-        yield f"Input sequence: {name}", "read this named sequence of the scenario", \
+        yield _("Input sequence: {name}").format(name=name), \
+            _("read this named sequence of the scenario"), \
             partial(run, app.select_sequence, name)  # fmt: skip
     for name in builtin_names():
-        yield f"Open built-in scenario: {name}", "a scenario shipped with rnn-tui", \
+        yield _("Open built-in scenario: {name}").format(name=name), \
+            _("a scenario shipped with rnn-tui"), \
             partial(run, app.open_builtin, name)  # fmt: skip
     for pane, label in PANES:
-        yield f"View: {label}", "show this view (or press its number)", \
+        yield _("View: {name}").format(name=_(label)), _("show this view (or press its number)"), \
             partial(run, app.action_show_pane, pane)  # fmt: skip
     if app.stage.bidirectional:
         for mode in MERGES:
-            yield f"Merge: {mode}", "how the two directions are combined (m cycles)", \
+            yield _("Merge: {mode}").format(mode=mode), \
+                _("how the two directions are combined (m cycles)"), \
                 partial(run, app.set_network, merge=mode)  # fmt: skip
     for cell in CELLS:
-        yield f"Cell: {cell}", "the same scenario with another cell, fresh seeded weights (c)", \
+        yield _("Cell: {cell}").format(cell=cell), \
+            _("the same scenario with another cell, fresh seeded weights (c)"), \
             partial(run, app.set_network, cell=cell)  # fmt: skip
-    yield "Influence numbers", "write ‖∂s_t/∂x_k‖ in the influence strip (i)", \
+    yield _("Influence numbers"), _("write ‖∂s_t/∂x_k‖ in the influence strip (i)"), \
         partial(run, app.action_influence_numbers)  # fmt: skip
-    yield "Save a screenshot", "an SVG of the screen (s)", partial(run, app.action_screenshot)
-    yield "Help", "what each panel shows, the keys, the tutorial's questions (?)", \
+    yield _("Save a screenshot"), _("an SVG of the screen (s)"), \
+        partial(run, app.action_screenshot)  # fmt: skip
+    yield _("Help"), _("what each panel shows, the keys, the tutorial's questions (?)"), \
         partial(run, app.action_help)  # fmt: skip
 
 

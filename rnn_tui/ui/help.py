@@ -8,38 +8,42 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from ..i18n import N_, _
+
 KEY_NOTES = {
-    "step(1)": "one step along the reading order (going backward, t goes down)",
-    "step(-1)": "one step back along the reading order",
-    "first": "the first step of the reading order (t = T going backward)",
-    "last": "the last step of the reading order, where a many-to-one output appears",
-    "layer(1)": "one layer up the stack (layer 1 is the bottom one)",
-    "layer(-1)": "one layer down the stack",
-    "play": "step by itself, one step at a time; again to stop",
-    "speed(1)": "play faster (up to 32 steps a second)",
-    "speed(-1)": "play slower (down to one step every 2 seconds)",
-    "direction": "forward → backward → both (bidirectional networks only)",
-    "merge": "concat → sum → mean → mul: how the two directions are combined",
-    "unit(1)": "select the next unit (also shift+→, or a click on a cell)",
-    "unit(-1)": "select the unit before (also shift+←)",
-    "cell": "rnn → lstm → gru on the same scenario, with fresh seeded weights",
-    "edit": "type another input sentence (unknown words are refused, or become the unknown token)",
-    "open": "open a scenario file; the built-in ones are in the command palette",
-    "screenshot": "save the screen as an SVG file (the message says where)",
-    "show_pane('step')": "the step view: o, s and x at t",
-    "show_pane('numbers')": "the numbers behind the selected unit",
-    "show_pane('layers')": "all layers at t",
-    "show_pane('history')": "s₁ … s_T of the selected layer",
-    "show_pane('weights')": "the weights and the vectorised input projection",
-    "sequence": "the scenario's next named input sequence",
-    "train": "fit the weights on the scenario's examples, in the background; again stops",
-    "influence_numbers": "write ‖∂s_t/∂x_k‖ into the influence strip",
-    "help": "this screen",
-    "quit": "leave rnn-tui",
+    "step(1)": N_("one step along the reading order (going backward, t goes down)"),
+    "step(-1)": N_("one step back along the reading order"),
+    "first": N_("the first step of the reading order (t = T going backward)"),
+    "last": N_("the last step of the reading order, where a many-to-one output appears"),
+    "layer(1)": N_("one layer up the stack (layer 1 is the bottom one)"),
+    "layer(-1)": N_("one layer down the stack"),
+    "play": N_("step by itself, one step at a time; again to stop"),
+    "speed(1)": N_("play faster (up to 32 steps a second)"),
+    "speed(-1)": N_("play slower (down to one step every 2 seconds)"),
+    "direction": N_("forward → backward → both (bidirectional networks only)"),
+    "merge": N_("concat → sum → mean → mul: how the two directions are combined"),
+    "unit(1)": N_("select the next unit (also shift+→, or a click on a cell)"),
+    "unit(-1)": N_("select the unit before (also shift+←)"),
+    "cell": N_("rnn → lstm → gru on the same scenario, with fresh seeded weights"),
+    "edit": N_(
+        "type another input sentence (unknown words are refused, or become the unknown token)"
+    ),
+    "open": N_("open a scenario file; the built-in ones are in the command palette"),
+    "screenshot": N_("save the screen as an SVG file (the message says where)"),
+    "show_pane('step')": N_("the step view: o, s and x at t"),
+    "show_pane('numbers')": N_("the numbers behind the selected unit"),
+    "show_pane('layers')": N_("all layers at t"),
+    "show_pane('history')": N_("s₁ … s_T of the selected layer"),
+    "show_pane('weights')": N_("the weights and the vectorised input projection"),
+    "sequence": N_("the scenario's next named input sequence"),
+    "train": N_("fit the weights on the scenario's examples, in the background; again stops"),
+    "influence_numbers": N_("write ‖∂s_t/∂x_k‖ into the influence strip"),
+    "help": N_("this screen"),
+    "quit": N_("leave rnn-tui"),
 }
 """A longer word on each action, for the help screen (keyed by the binding's action)."""
 
-PANELS_HELP = """\
+PANELS_HELP = N_("""\
 ## The screen
 
 The panels follow the unrolled figure of the tutorial: the output **o** on top, the
@@ -87,9 +91,9 @@ sentence so colours compare across steps. Probabilities, gates of a σ and the
 influence go dark purple to yellow (viridis). Vectors of up to 16 units show their
 numbers under the cells. Without colour (NO_COLOR), or with 16 colours declared
 (TEXTUAL_COLOR_SYSTEM=standard), shades ░▒▓█ stand for the values.
-"""
+""")
 
-QUESTIONS_HELP = """\
+QUESTIONS_HELP = N_("""\
 ## The tutorial's questions (思考), answered on screen
 
 - **3.4 上式三个权重矩阵 W 每个时间步是同一份数据吗？ Are the three W the same at every
@@ -117,15 +121,15 @@ And the sections after them: **4** (intent): only the last output decides, the o
 are shown unused; **5** (short-term memory): watch the influence strip fade as you step
 through *memory-fade*, and press `c` to compare LSTM and GRU (train them with `t`);
 **6** (LSTM, GRU): the gates panel and, in `2`, each gate's numbers.
-"""
+""")
 
 
 class HelpScreen(ModalScreen[None]):
     """Explains the panels and lists the keys; escape or ? closes it."""
 
     BINDINGS = [
-        Binding("escape", "close", "close"),
-        Binding("question_mark", "close", "close", key_display="?"),
+        Binding("escape", "close", N_("close")),
+        Binding("question_mark", "close", N_("close"), key_display="?"),
     ]
     DEFAULT_CSS = """
     HelpScreen {
@@ -154,14 +158,17 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rows = "\n".join(
-            f"- `{key}` **{what}**" + (f": {why}" if why else "") for key, what, why in self.keys
+            f"- `{key}` **{_(what)}**" + (f"{_(': ')}{_(why)}" if why else "")
+            for key, what, why in self.keys
         )
-        keys = f"## Keys\n\n{rows}\n"
-        about = f"## This scenario\n\n{self.scenario_text}\n" if self.scenario_text else ""
+        keys = "## " + _("Keys") + f"\n\n{rows}\n"
+        about = (
+            "## " + _("This scenario") + f"\n\n{self.scenario_text}\n" if self.scenario_text else ""
+        )
         with VerticalScroll() as scroll:
-            scroll.border_title = "rnn-tui help"
-            scroll.border_subtitle = "escape or ? closes"
-            yield Markdown(keys + "\n" + PANELS_HELP + "\n" + QUESTIONS_HELP + "\n" + about)
+            scroll.border_title = _("rnn-tui help")
+            scroll.border_subtitle = _("escape or ? closes")
+            yield Markdown(keys + "\n" + _(PANELS_HELP) + "\n" + _(QUESTIONS_HELP) + "\n" + about)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Network, Trace
+from ..i18n import _
 from ..render.equation import GateRow, Product, Step, UnitEquation, factor, num
 from ..render.notation import ACTIVATION_SYMBOLS, state_symbol, sub, sup
 
@@ -78,13 +79,13 @@ def unit_equation(
     x_symbol = f"x{sub(t)}" if layer == 0 else f"s{sub(t)}⁽{sup(layer)}⁾"
     prev_symbol = f"{s_p} = 0" if at_edge else s_p
     symbol = f"{s_t}[{unit}]"
-    where = [f"unit {unit} of {H}"]
+    where = [_("unit {unit} of {n}").format(unit=unit, n=H)]
     if network.num_layers > 1:
-        where.append(f"layer {layer + 1}")
+        where.append(_("layer {k}").format(k=layer + 1))
     if network.bidirectional:
-        where.append(direction)
+        where.append(_(direction))
     where.append(f"t = {t}")
-    heading = ", ".join(where)
+    heading = _(", ").join(where)
 
     def row_of(block: int, name: str, act: str, gate_trace: np.ndarray | None) -> GateRow:
         r = block * H + j
@@ -168,9 +169,9 @@ def merge_steps(network: Network, trace: Trace, layer: int, t: int, unit: int) -
     mode = network.merge
     if mode == "concat":
         return [
-            Step(f"{s}[{unit}] = {fs}[{unit}]  (concat: the first half)", f,
+            Step(f"{s}[{unit}] = {fs}[{unit}]  " + _("(concat: the first half)"), f,
                  float(lt.output[t - 1, j])),
-            Step(f"{s}[{H + unit}] = {bs}[{unit}]  (concat: the second half)", b,
+            Step(f"{s}[{H + unit}] = {bs}[{unit}]  " + _("(concat: the second half)"), b,
                  float(lt.output[t - 1, H + j])),
         ]  # fmt: skip
     if mode == "sum":
@@ -204,12 +205,14 @@ def readout_step(
     return [
         Step(
             f"{o_name}[{name}] = W_oh[{name},:]·s + b_o[{name}]  "
-            f"({state.size} terms; the largest output)",
+            + _("({n} terms; the largest output)").format(n=state.size),
             total,
             float(row[k]),
         ),  # fmt: skip
         Step(
-            f"  of which unit {unit}: W_oh[{name},{unit}]·s[{unit}] = {factor(float(w[k, j]))}×"
+            "  "
+            + _("of which unit {unit}: ").format(unit=unit)
+            + f"W_oh[{name},{unit}]·s[{unit}] = {factor(float(w[k, j]))}×"
             f"{factor(float(state[j]))}",
             share,
         ),  # fmt: skip

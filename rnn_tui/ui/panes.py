@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
+from ..i18n import _
 from ..render.equation import EquationPanel, EquationStyles, Step, UnitEquation
 from ..render.heatmap import Heatmap, Legend
 from ..render.layout import Beside
@@ -93,8 +95,10 @@ def equation_content(stage: Stage, view: View) -> EquationContent:
     output_now = net.readout == "every" or stage.is_last(view)
     if top and output_now and trace.outputs is not None and net.merged_size >= view.unit:
         extra += readout_step(net, trace, view.t, view.unit, trace.labels)
-    title = f"The numbers behind unit {view.unit} of {stage.hidden} at t = {view.t}"
-    notes = ["[ and ] (or a click on a cell) select another unit; every value is the trace's."]
+    title = _("The numbers behind unit {unit} of {units} at t = {t}").format(
+        unit=view.unit, units=stage.hidden, t=view.t
+    )
+    notes = [_("[ and ] (or a click on a cell) select another unit; every value is the trace's.")]
     return EquationContent(equations, tuple(extra), title, tuple(notes))
 
 
@@ -151,10 +155,11 @@ class LayersContent:
 
     def renderable(self, look: Look) -> RenderableType:
         parts: list[RenderableType] = [_header(self.title, look)]
-        label_width = max(len(row.label) for row in self.rows) + 2
+        label_width = max(cell_len(row.label) for row in self.rows) + 2
         for row in self.rows:
             mark = "▶ " if row.selected else "  "
-            label = Text(mark + row.label.ljust(label_width), look.style("title"))
+            padded = row.label + " " * (label_width - cell_len(row.label))
+            label = Text(mark + padded, look.style("title"))
             if row.selected and row.large:
                 parts.append(label)
                 parts.append(
@@ -190,12 +195,15 @@ def layers_content(stage: Stage, view: View, *, large: bool = True) -> LayersCon
     if trace.outputs is not None:
         if net.readout == "every":
             o = Vector(f"o{sub(t)}", trace.outputs[t - 1], stage.scales["output"], False)
-            rows.append(LayerRow("output", (o,), link=f"↑ W_oh reads layer {stage.num_layers}"))
+            link = _("↑ W_oh reads layer {k}").format(k=stage.num_layers)
+            rows.append(LayerRow(_("output"), (o,), link=link))
         elif stage.is_last(view):
             o = Vector("o", trace.outputs[0], stage.scales["output"], False)
-            rows.append(LayerRow("output", (o,), link="↑ W_oh reads the final state only"))
+            rows.append(LayerRow(_("output"), (o,), link=_("↑ W_oh reads the final state only")))
         else:
-            rows.append(LayerRow("output", (), link="o comes after the last step (many-to-one)"))
+            rows.append(
+                LayerRow(_("output"), (), link=_("o comes after the last step (many-to-one)"))
+            )
     for k in range(stage.num_layers - 1, -1, -1):
         layer = trace.layers[k]
         vectors = [Vector(state_symbol(t, "forward" if stage.bidirectional else None),
@@ -209,23 +217,28 @@ def layers_content(stage: Stage, view: View, *, large: bool = True) -> LayersCon
             vectors.append(
                 Vector(f"⇒ s{sub(t)} {net.merge}", layer.output[t - 1], stage.scales[f"merged{k}"])
             )
-        below = f"layer {k}'s merged state s{sub(t)}⁽{sup(k)}⁾" if k else f"x{sub(t)}"
+        if k:
+            below = _("layer {k}'s merged state {s}").format(k=k, s=f"s{sub(t)}⁽{sup(k)}⁾")
+        else:
+            below = f"x{sub(t)}"
         if k and not stage.bidirectional:
-            below = f"layer {k}'s state s{sub(t)}⁽{sup(k)}⁾"
+            below = _("layer {k}'s state {s}").format(k=k, s=f"s{sub(t)}⁽{sup(k)}⁾")
         rows.append(
             LayerRow(
-                f"layer {k + 1}",
+                _("layer {k}").format(k=k + 1),
                 tuple(vectors),
                 selected=k == view.layer - 1,
-                link=f"↑ reads {below}",
+                link=_("↑ reads {what}").format(what=below),
                 large=large,
             )
         )
     tokens = trace.tokens
     word = f" “{tokens[t - 1]}”" if tokens else ""
     x = Vector(f"x{sub(t)}{word}", trace.inputs[t - 1], stage.scales["input0"], False)
-    rows.append(LayerRow("input", (x,)))
-    title = f"All {stage.num_layers} layers at t = {t}: each layer reads the one below"
+    rows.append(LayerRow(_("input"), (x,)))
+    title = _("All {n} layers at t = {t}: each layer reads the one below").format(
+        n=stage.num_layers, t=t
+    )
     notes = ("↑ ↓ select a layer (▶)" + ("; it is drawn large." if large else "."),)
     return LayersContent(
         title, tuple(rows), units=stage.hidden, highlight=view.unit - 1, notes=notes
@@ -308,11 +321,13 @@ class HistoryContent:
         axis_text = Text("t" + "".join(axis)[1:], look.style("muted"))
         at = label_width + (self.t - 1 - cols.start) * cell
         axis_text.stylize(look.style("highlight"), at, at + len(str(self.t)))
-        marker = Text(" " * at + "▼ now", look.style("accent"))
+        marker = Text(" " * at + _("▼ now"), look.style("accent"))
         title = Text(block.name, look.style("label"))
         if len(cols) < T or len(rows) < H:
-            shown = f"steps {cols.start + 1}–{cols.stop} of {T}, units {rows.start + 1}–{rows.stop}"
-            title.append(f"   {shown} of {H}", look.style("muted"))
+            shown = _("steps {a}–{b} of {T}, units {c}–{d} of {H}").format(
+                a=cols.start + 1, b=cols.stop, T=T, c=rows.start + 1, d=rows.stop, H=H
+            )
+            title.append(f"   {shown}", look.style("muted"))
         return [title, axis_text, marker, heatmap]
 
     def renderable(self, look: Look) -> RenderableType:
@@ -356,11 +371,15 @@ def history_content(stage: Stage, view: View, max_rows: int = MAX_ROWS) -> Histo
             name += f", {direction}"
         filled = "all" if view.direction == "both" else direction
         blocks.append(HistoryBlock(name, run.h, scale, filled))
-    reading = "from the end of the sentence" if view.direction == "backward" else "from t = 1"
-    title = f"History: s₁ … s{sub(stage.steps)} (time →, units ↓), filled {reading}"
+    s_T = f"s₁ … s{sub(stage.steps)}"
+    if view.direction == "backward":
+        title = _("History: {s} (time →, units ↓), filled from the end of the sentence")
+    else:
+        title = _("History: {s} (time →, units ↓), filled from t = 1")
     if view.direction == "both":
-        title = f"History: s₁ … s{sub(stage.steps)} (time →, units ↓), both directions complete"
-    notes = ("A click on a cell selects that step and unit.",)
+        title = _("History: {s} (time →, units ↓), both directions complete")
+    title = title.format(s=s_T)
+    notes = (_("A click on a cell selects that step and unit."),)
     return HistoryContent(title, tuple(blocks), view.t, view.unit, max_rows, notes)
 
 
@@ -422,11 +441,15 @@ class WeightsContent:
                 out.append(Beside([Text(gate.ljust(2), look.style("muted")), heatmap], gap=0)
                            if gate else heatmap)  # fmt: skip
             if len(rows) < block.shape[0]:
-                cut.append(f"{gate or 'rows'} {rows.start + 1}–{rows.stop} of {block.shape[0]}")
+                cut.append(
+                    _("{what} {a}–{b} of {n}").format(
+                        what=gate or _("rows"), a=rows.start + 1, b=rows.stop, n=block.shape[0]
+                    )
+                )
         if cols.stop < cols_all:
-            cut.append(f"columns 1–{cols.stop} of {cols_all}")
+            cut.append(_("columns 1–{b} of {n}").format(b=cols.stop, n=cols_all))
         if cut:
-            out.append(_note("shown: " + ", ".join(cut), look, "muted"))
+            out.append(_note(_("shown: ") + _(", ").join(cut), look, "muted"))
         return out
 
     def renderable(self, look: Look) -> RenderableType:
@@ -460,15 +483,16 @@ def weights_content(stage: Stage, view: View) -> WeightsContent:
         w_ih, w_hh, b_ih, b_hh = net.weights(k, direction)
         reads = "x_t" if k == 0 else f"s⁽{sup(k)}⁾_t"
         mark = "'" if direction == "backward" else ""
-        heading = f"layer {view.layer}" if stage.num_layers > 1 else ""
+        heading = _("layer {k}").format(k=view.layer) if stage.num_layers > 1 else ""
         if stage.bidirectional:
-            heading = f"{heading} {direction}: its own W{mark}".strip()
+            own = _("{direction}: its own {W}").format(direction=_(direction), W=f"W{mark}")
+            heading = f"{heading} {own}".strip()
         groups.append(
             (
-                heading or "the cell",
+                heading or _("the cell"),
                 (
-                    Matrix(f"W{mark}_ih (reads {reads})", w_ih, gates),
-                    Matrix(f"W{mark}_hh (reads s_t-1)", w_hh, gates),
+                    Matrix(f"W{mark}_ih " + _("(reads {x})").format(x=reads), w_ih, gates),
+                    Matrix(f"W{mark}_hh " + _("(reads {x})").format(x="s_t-1"), w_hh, gates),
                     Matrix(f"b{mark}_ih", b_ih),
                     Matrix(f"b{mark}_hh", b_hh),
                 ),
@@ -477,10 +501,10 @@ def weights_content(stage: Stage, view: View) -> WeightsContent:
     if view.layer == stage.num_layers and net.output_size:
         groups.append(
             (
-                "readout",
+                _("readout"),
                 (
                     Matrix(
-                        "W_oh (reads the top layer's s)",
+                        "W_oh " + _("(reads the top layer's s)"),
                         net.params["readout.weight"],
                         row_names=tuple(stage.trace.labels) if stage.trace.labels else None,
                     ),
@@ -490,17 +514,23 @@ def weights_content(stage: Stage, view: View) -> WeightsContent:
         )
     T = stage.steps
     steps = " ".join(str(t) for t in range(1, min(T, 12) + 1)) + (" …" if T > 12 else "")
-    title = f"Weights: one copy each, used by every step t = {steps}"
+    title = _("Weights: one copy each, used by every step t = {steps}").format(steps=steps)
     notes = [
-        "The same matrices at every t (the tutorial's question in 3.4): nothing here "
-        "changes as you step; only x_t and s_t-1 do.",
+        _(
+            "The same matrices at every t (the tutorial's question in 3.4): nothing here "
+            "changes as you step; only x_t and s_t-1 do."
+        ),
     ]
     if stage.bidirectional:
         notes.append(
-            "Forward and backward have separate weights (W and W'): not the same numbers (3.6)."
+            _("Forward and backward have separate weights (W and W'): not the same numbers (3.6).")
         )
     if gates:
-        notes.append(f"Rows come in blocks, one per gate: {' '.join(gates)} (PyTorch's order).")
+        notes.append(
+            _("Rows come in blocks, one per gate: {gates} (PyTorch's order).").format(
+                gates=" ".join(gates)
+            )
+        )
     return WeightsContent(title, tuple(groups), view.unit, stage.hidden, tuple(notes))
 
 
@@ -541,11 +571,11 @@ class ProjectionContent:
         )  # fmt: skip
         pad = Text(" " * max(0, label_width - len(f"t={self.t}") - 1))
         left = Group(
-            Text("P = X·W_ihᵀ + b_ih, every t in one product", look.style("label")),
+            Text("P = X·W_ihᵀ + b_ih" + _(", every t in one product"), look.style("label")),
             projection,
         )
         right = Group(
-            Text(f"per step: {self.recurrent_name}", look.style("label")),
+            Text(_("per step: {what}").format(what=self.recurrent_name), look.style("label")),
             Beside([pad, recurrent], gap=0),
         )
         parts: list[RenderableType] = [
@@ -553,7 +583,8 @@ class ProjectionContent:
             Beside([left, right], gap=4),
         ]
         if cols.stop - cols.start < width:
-            parts.append(_note(f"columns {cols.start + 1}–{cols.stop} of {width}", look, "muted"))
+            shown_cols = _("columns {a}–{b} of {n}").format(a=cols.start + 1, b=cols.stop, n=width)
+            parts.append(_note(shown_cols, look, "muted"))
         parts.extend(_note(note, look, "detail") for note in self.notes)
         return Group(*parts)
 
@@ -568,7 +599,8 @@ def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
     run = layer.forward if direction == "forward" else layer.backward
     if run is None or run.projection is None:
         return None
-    _, w_hh, _, b_hh = stage.network.weights(k, direction)
+    weights = stage.network.weights(k, direction)
+    w_hh, b_hh = weights[1], weights[3]
     prev_t = t - 1 if direction == "forward" else t + 1
     if 1 <= prev_t <= stage.steps:
         s_prev = run.h[prev_t - 1]
@@ -578,10 +610,16 @@ def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
         name = f"W_hh s{sub(prev_t)} + b_hh, s{sub(prev_t)} = 0"
     recurrent = w_hh @ s_prev + b_hh  # the per-step part, for display
     arrow = direction if stage.bidirectional else None
-    title = "Why no matrix product per step? (3.5)"
+    title = _("Why no matrix product per step? (3.5)")
     notes = (
-        f"X·W_ihᵀ does not depend on the state, so it is one product for all {stage.steps} steps "
-        f"before the loop; step {t} reads its row and adds only the recurrent part: "
-        f"{state_symbol(t, arrow)} = act(P[{t}] + {name.split(',')[0]}).",
+        _(
+            "X·W_ihᵀ does not depend on the state, so it is one product for all {n} steps "
+            "before the loop; step {t} reads its row and adds only the recurrent part: "
+            "{equation}."
+        ).format(
+            n=stage.steps,
+            t=t,
+            equation=f"{state_symbol(t, arrow)} = act(P[{t}] + {name.split(',')[0]})",
+        ),
     )
     return ProjectionContent(title, run.projection, recurrent, t, view.unit, name, notes)

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
+from ..i18n import N_, _
 from ..scenario import ScenarioError, load_scenario
 
 MODAL_CSS = """
@@ -44,7 +45,7 @@ class EditScreen(ModalScreen[Any]):
     reading the new sentence, or None; an unknown word is said here, in red, and the
     screen stays open."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
     DEFAULT_CSS = MODAL_CSS.format(name="EditScreen")
 
     def __init__(self, scenario: Any) -> None:
@@ -56,20 +57,21 @@ class EditScreen(ModalScreen[Any]):
         words = scenario.vocab or []
         known = ", ".join(words[:60]) + (" …" if len(words) > 60 else "")
         unknown = (
-            f"Words outside it become {scenario.unknown}."
+            _("Words outside it become {unknown}.").format(unknown=scenario.unknown)
             if scenario.unknown
-            else "Words outside it are refused (this scenario has no unknown token)."
+            else _("Words outside it are refused (this scenario has no unknown token).")
         )
         with Vertical() as box:
-            box.border_title = "Edit the input sentence"
-            box.border_subtitle = "enter reads it · escape cancels"
-            yield Label("Words separated by spaces; each word is one time step.", classes="hint")
+            box.border_title = _("Edit the input sentence")
+            box.border_subtitle = _("enter reads it · escape cancels")
+            yield Label(_("Words separated by spaces; each word is one time step."), classes="hint")
             yield Input(" ".join(scenario.tokens or []), id="sentence")
             yield Static("", id="edit-error", classes="error -empty")
-            yield Static(f"Vocabulary ({len(words)}): {known}. {unknown}", classes="hint")
+            vocabulary = _("Vocabulary ({n}): {known}.").format(n=len(words), known=known)
+            yield Static(f"{vocabulary} {unknown}", classes="hint")
             with Horizontal():
-                yield Button("Read it", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Read it"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#sentence", Input).focus()
@@ -83,12 +85,12 @@ class EditScreen(ModalScreen[Any]):
         """The scenario reading `text`, or None after saying what is wrong."""
         tokens = text.split()
         if not tokens:
-            self._error("The sentence is empty: type at least one word.")
+            self._error(_("The sentence is empty: type at least one word."))
             return None
         try:
             return self.scenario.with_tokens(tokens)
         except ValueError as e:
-            self._error(f"{e}. Known words are listed below.")
+            self._error(_("{error}. Known words are listed below.").format(error=e))
             return None
 
     @on(Input.Submitted, "#sentence")
@@ -134,16 +136,19 @@ class OpenScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = "Open a scenario"
-            box.border_subtitle = "enter opens · escape cancels · built-ins: ctrl+p"
-            yield Label(f"Scenario files (.toml) under {self.root.resolve()}", classes="hint")
+            box.border_title = _("Open a scenario")
+            box.border_subtitle = _("enter opens · escape cancels · built-ins: ctrl+p")
+            yield Label(
+                _("Scenario files (.toml) under {root}").format(root=self.root.resolve()),
+                classes="hint",
+            )
             yield ScenarioTree(self.root, id="tree")
-            yield Label("or a path (or a built-in name):", classes="hint")
+            yield Label(_("or a path (or a built-in name):"), classes="hint")
             yield Input(str(self.current or ""), placeholder="scenarios/intent.toml", id="path")
             yield Static("", id="open-error", classes="error -empty")
             with Horizontal():
-                yield Button("Open", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Open"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
@@ -156,12 +161,12 @@ class OpenScreen(ModalScreen[Any]):
     def load(self, source: str | Path) -> Any:
         """The scenario at `source`, or None after showing what is wrong with it."""
         if not str(source).strip():
-            self._error("Choose a file in the tree or type a path.")
+            self._error(_("Choose a file in the tree or type a path."))
             return None
         try:
             return load_scenario(source)
         except ScenarioError as e:
-            self._error(f"Could not open it; the current scenario stays.\n{e}")
+            self._error(_("Could not open it; the current scenario stays.") + f"\n{e}")
             return None
 
     @on(DirectoryTree.FileSelected)

@@ -19,6 +19,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..engine import Network, Trace
+from ..i18n import N_, _
 from ..render.bars import ProbabilityBars
 from ..render.figure import Figure
 from ..render.heatmap import Heatmap, Legend
@@ -36,6 +37,8 @@ from ..render.palette import ColorScale
 
 DIRECTIONS = ("forward", "backward", "both")
 """The order in which the d key cycles."""
+WORDS = (N_("forward"), N_("backward"), N_("both"), N_("embedding"), N_("one-hot"))
+"""Directions and encodings, shown translated with `_()`."""
 SMALL = 16
 """Vectors of at most this many units are drawn with their numbers under the cells."""
 PANELS = ("output", "state-forward", "state-backward", "state-merged", "gates", "input")
@@ -291,7 +294,7 @@ class Stage:
         return out
 
     def _layer_tag(self, layer: int) -> str:
-        return f"layer {layer}" if self.num_layers > 1 else ""
+        return _("layer {k}").format(k=layer) if self.num_layers > 1 else ""
 
     def input_panel(self, view: View) -> PanelContent:
         """x_t at layer 1; above it, the merged state of the layer below at t."""
@@ -300,14 +303,20 @@ class Stage:
         if k == 0:
             tokens = self.trace.tokens
             encoding = getattr(self.scenario, "encoding", None)
-            what = f"{encoding} of" if encoding else "input"
-            detail = f"{what} “{tokens[t - 1]}”" if tokens else "input vector"
-            title = f"x{sub(t)}  input at t = {t}"
+            word = tokens[t - 1] if tokens else ""
+            if tokens and encoding:
+                detail = _("{encoding} of “{word}”").format(encoding=_(encoding), word=word)
+            elif tokens:
+                detail = _("input “{word}”").format(word=word)
+            else:
+                detail = _("input vector")
+            title = f"x{sub(t)}  " + _("input at t = {t}").format(t=t)
         else:
-            title = f"input to layer {view.layer}  =  s{sub(t)}⁽{sup(view.layer - 1)}⁾"
-            detail = f"the output of layer {view.layer - 1} at t = {t}"
+            title = _("input to layer {k}").format(k=view.layer)
+            title += f"  =  s{sub(t)}⁽{sup(view.layer - 1)}⁾"
+            detail = _("the output of layer {k} at t = {t}").format(k=view.layer - 1, t=t)
             if self.bidirectional:
-                detail += f", both directions merged ({self.network.merge})"
+                detail += _(", both directions merged ({merge})").format(merge=self.network.merge)
         return PanelContent(
             title=title, data=layer.input[t - 1], scale=self.scales[f"input{k}"], detail=detail
         )
@@ -319,10 +328,10 @@ class Stage:
         run = layer.forward if direction == "forward" else layer.backward
         assert run is not None
         arrow = direction if self.bidirectional else None
-        words = ["hidden state", self._layer_tag(view.layer)]
+        words = [_("hidden state"), self._layer_tag(view.layer)]
         if self.bidirectional:
-            words.append(direction)
-        title = f"{state_symbol(t, arrow)}  " + ", ".join(w for w in words if w)
+            words.append(_(direction))
+        title = f"{state_symbol(t, arrow)}  " + _(", ").join(w for w in words if w)
         detail = state_equation(
             self.network.cell, t, self.steps, direction=direction,
             nonlinearity=self.network.nonlinearity, layer=view.layer,
@@ -340,8 +349,13 @@ class Stage:
         """The two directions combined at t: what the next layer (or the readout) reads."""
         t, k = view.t, view.layer - 1
         layer = self.trace.layers[k]
-        reader = f"layer {view.layer + 1}" if view.layer < self.num_layers else "the readout"
-        title = f"s{sub(t)}  merged ({self.network.merge}), read by {reader}"
+        if view.layer < self.num_layers:
+            reader = _("layer {k}").format(k=view.layer + 1)
+        else:
+            reader = _("the readout")
+        title = f"s{sub(t)}  " + _("merged ({merge}), read by {reader}").format(
+            merge=self.network.merge, reader=reader
+        )
         j, H = view.unit - 1, self.hidden
         marked = (j, H + j) if self.network.merge == "concat" else (j,)
         return PanelContent(
@@ -362,17 +376,17 @@ class Stage:
         if run.c is not None:
             names.append("c")
             rows.append(run.c[view.t - 1])
-        words = [f"gates at t = {view.t}"]
+        words = [_("gates at t = {t}").format(t=view.t)]
         if self.bidirectional:
-            words.append(direction)
+            words.append(_(direction))
         if self.num_layers > 1:
-            words.append(f"layer {view.layer}")
+            words.append(_("layer {k}").format(k=view.layer))
         data = np.stack(rows)
         labelled = data.shape[1] <= SMALL  # big layers: a dense picture, rows named in the title
         if not labelled:
-            words.append("rows " + " ".join(names))
+            words.append(_("rows {names}").format(names=" ".join(names)))
         return PanelContent(
-            title=", ".join(words),
+            title=_(", ").join(words),
             data=data,
             scale=self.scales[f"gates{k}{direction[0]}"],
             detail=gates_equation(self.network.cell, view.t, direction),
@@ -385,7 +399,9 @@ class Stage:
         """o_t for a readout at every step; for many-to-one, o only at the end of reading."""
         trace, net, t = self.trace, self.network, view.t
         if trace.outputs is None:
-            return PanelContent(title="o  output", notes=("this scenario has no readout",))
+            return PanelContent(
+                title="o  " + _("output"), notes=(_("this scenario has no readout"),)
+            )
         detail = output_equation(
             t, self.steps, readout=net.readout, bidirectional=self.bidirectional, merge=net.merge
         )
@@ -393,14 +409,14 @@ class Stage:
         if net.readout == "every":
             notes: list[str] = []
             bars = None
-            title = f"o{sub(t)}  output at t = {t}"
+            title = f"o{sub(t)}  " + _("output at t = {t}").format(t=t)
             if not top:
-                title += f", from layer {self.num_layers}"
+                title += _(", from layer {k}").format(k=self.num_layers)
             prediction = ""
             if trace.labels and trace.probabilities is not None:
                 name = trace.prediction[t - 1] if isinstance(trace.prediction, list) else None
                 prediction, bars = self._prediction(
-                    trace.probabilities[t - 1], name, f"at t = {t}"
+                    trace.probabilities[t - 1], name, _("at t = {t}").format(t=t)
                 )
             return PanelContent(
                 title=title,
@@ -415,12 +431,12 @@ class Stage:
         slots = self._unused_outputs()
         if not self.is_last(view):
             return PanelContent(
-                title="o  output (many-to-one)",
+                title="o  " + _("output (many-to-one)"),
                 detail=detail,
-                caveat=(
-                    f"o exists only after the last step (t = {end}): "
+                caveat=_(
+                    "o exists only after the last step (t = {end}): "
                     "it reads the final state alone."
-                ),
+                ).format(end=end),
                 muted=True,
                 slots=slots,
             )
@@ -430,9 +446,9 @@ class Stage:
             name = trace.prediction if isinstance(trace.prediction, str) else None
             prediction, bars = self._prediction(trace.probabilities[0], name)
             if not getattr(self.scenario, "trained", True):
-                caveat = "untrained (seeded) weights: this prediction is arbitrary"
+                caveat = _("untrained (seeded) weights: this prediction is arbitrary")
         return PanelContent(
-            title=f"o  output after the last step (t = {end})",
+            title="o  " + _("output after the last step (t = {end})").format(end=end),
             data=trace.outputs[0],
             scale=self.scales["output"],
             detail=detail,
@@ -453,10 +469,10 @@ class Stage:
             else:
                 unused = f"o₁ … o{sub(T - 1)}"
             text.append(unused, Style(dim=True, strike=True))
-            text.append(" not used · ", Style(dim=True))
+            text.append(_(" not used · "), Style(dim=True))
         final = f"o{sub(T)}" if not self.bidirectional else f"o (→s{sub(T)}, ←s₁)"
         text.append(final, Style(bold=True))
-        text.append(" → the prediction", Style(dim=True))
+        text.append(_(" → the prediction"), Style(dim=True))
         return text
 
     def _prediction(
@@ -467,5 +483,7 @@ class Stage:
         labels = self.trace.labels or []
         best = labels.index(name) if name in labels else int(np.argmax(probabilities))
         where = f" {at}" if at else ""
-        note = f"prediction{where}: {labels[best]} (p = {probabilities[best]:.2f})"
+        note = _("prediction{where}: {label} (p = {p})").format(
+            where=where, label=labels[best], p=f"{probabilities[best]:.2f}"
+        )
         return note, (tuple(labels), tuple(float(p) for p in probabilities), best)

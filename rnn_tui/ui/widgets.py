@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..i18n import N_, _
 from ..render.notation import sub
 from ..render.tokens import TokenStrip
 from .view import STYLE_NAMES, Look, View
@@ -264,7 +265,7 @@ class TokenStripView(Widget):
             label_style=style("token-strip--arrow"),
             influence=self.row,
             influence_numbers=self.numbers,
-            influence_caption=f"‖∂s{sub(t)}/∂xₖ‖ (i: numbers)",
+            influence_caption=f"‖∂s{sub(t)}/∂xₖ‖ " + _("(i: numbers)"),
             influence_note=self.influence_note,
             mono=few_colours(self.app),
         )
@@ -335,9 +336,9 @@ class StatusLine(Widget):
         v = self.view
         fields = [
             ("t = ", f"{v.t} / {self.steps}"),
-            ("layer ", f"{v.layer} / {self.num_layers}"),
-            ("direction ", v.direction),
-            ("cell ", self.cell),
+            (_("layer "), f"{v.layer} / {self.num_layers}"),
+            (_("direction "), _(v.direction)),
+            (_("cell "), self.cell),
             *self.first,
             *self.extra,
         ]
@@ -352,11 +353,11 @@ class StatusLine(Widget):
 
 
 PANES = (
-    ("step", "step"),
-    ("numbers", "numbers"),
-    ("layers", "layers"),
-    ("history", "history"),
-    ("weights", "weights"),
+    ("step", N_("step")),
+    ("numbers", N_("numbers")),
+    ("layers", N_("layers")),
+    ("history", N_("history")),
+    ("weights", N_("weights")),
 )
 """The views, in the order of their number keys: (id, name on the bar)."""
 
@@ -391,7 +392,7 @@ class ViewBar(Widget):
             click = Style.from_meta({"@click": f"app.show_pane('{pane}')"})
             on = pane == self.active
             text.append(f" {i} ", (active if on else key) + click)
-            text.append(f"{label} ", (active if on else name) + click)
+            text.append(f"{_(label)} ", (active if on else name) + click)
             text.append(" ")
         return text
 
@@ -471,7 +472,7 @@ class KeyFooter(Widget):
                 continue
             group = binding.group
             description = binding.group.description if binding.group else binding.description
-            out.append(FooterItem((binding.key,), shown, description))
+            out.append(FooterItem((binding.key,), shown, _(description)))
         return out
 
     def _lines(self, width: int) -> list[list[FooterItem]]:

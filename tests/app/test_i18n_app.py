@@ -1,0 +1,147 @@
+"""The app under `set_language("zh")`: the help screen, the panels, the status line and
+the view bar speak the tutorial's Chinese, and wide (CJK) text never breaks alignment.
+
+The language is set before the app is built and put back to English afterwards (the
+`zh` fixture), as the command line does before it builds the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import Markdown
+
+from rnn_tui.i18n import current_language, set_language
+from rnn_tui.ui import make_app
+from rnn_tui.ui.help import HelpScreen
+from rnn_tui.ui.widgets import FigureView, StatusLine, ViewBar
+
+DATA = Path(__file__).parent / "data"
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def zh():
+    set_language("zh")
+    try:
+        yield
+    finally:
+        set_language("en")
+
+
+def screen_lines(app) -> list[str]:
+    """Every line of the screen as drawn (the help screen over the app included)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def assert_aligned(app, size: tuple[int, int]) -> None:
+    width, height = size
+    lines = screen_lines(app)
+    assert len(lines) == height
+    for y, line in enumerate(lines):
+        assert cell_len(line) == width, f"line {y} is {cell_len(line)} cells wide: {line!r}"
+
+
+def panel_text(app) -> str:
+    return "\n".join(panel.text for panel in app.query(FigureView) if panel.display)
+
+
+# --------------------------------------------------------------------------- help
+async def test_help_screen_is_in_chinese_and_answers_the_five_questions(zh):
+    app = make_app(DATA / "snap-intent.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        source = app.screen.query_one(Markdown).source
+        for term in ("隐藏层", "时间步", "双向", "记忆单元", "输入", "输出", "权重", "正向", "反向"):
+            assert term in source, term
+        for question in (
+            "上式三个权重矩阵 W 每个时间步是同一份数据吗",
+            "每个时间步为何没有矩阵相乘呢",
+            "正向和反向用到权重是同一份数据吗",
+            "反向时句子顺序需要倒序吗",
+            "正反向的结果，如何组合在一起",
+        ):
+            assert question in source, question
+        assert "意图识别" in source and "短期记忆" in source
+        assert "## 按键" in source and "The screen" not in source
+        shown = "\n".join(screen_lines(app))
+        assert "rnn-tui 帮助" in shown
+
+
+async def test_help_screen_stays_english_under_en():
+    assert current_language() == "en"
+    app = make_app(DATA / "snap-intent.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        source = app.screen.query_one(Markdown).source
+        assert "## The screen" in source and "## Keys" in source
+        assert "屏幕" not in source
+
+
+# --------------------------------------------------------------------------- panels
+async def test_panels_status_line_and_view_bar_are_in_chinese(zh):
+    app = make_app(DATA / "snap-bidirectional.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d", "d", "right")
+        await pilot.pause()
+        status = app.query_one(StatusLine).plain
+        assert "方向 双向" in status and "层 1 / " in status
+        bar = app.query_one(ViewBar).render().plain
+        for name in ("时间步", "数值", "多层", "历史", "权重"):
+            assert name in bar
+        text = panel_text(app)
+        assert "隐藏层状态" in text and "正向" in text and "反向" in text
+        assert "hidden state" not in text
+
+
+async def test_many_to_one_output_is_explained_in_chinese(zh):
+    app = make_app(DATA / "snap-intent-zh.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "多对一" in panel_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        text = panel_text(app)
+        assert "预测" in text and "不使用" in text
+
+
+@pytest.mark.parametrize("key", ["2", "3", "4", "5"])
+async def test_every_view_has_a_chinese_title(zh, key):
+    app = make_app(DATA / "snap-deep.toml")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("right", key)
+        await pilot.pause()
+        text = panel_text(app)
+        expected = {"2": "背后的数值", "3": "每层读取下面一层", "4": "历史", "5": "权重"}[key]
+        assert expected in text
+
+
+# --------------------------------------------------------------------------- alignment
+CASES = [
+    ("intent-zh", ["right"]),
+    ("intent-zh", ["end"]),
+    ("intent-zh", ["right", "2"]),
+    ("intent-zh", ["3"]),
+    ("intent-zh", ["right", "4"]),
+    ("intent-zh", ["5"]),
+    ("bidirectional", ["d", "d", "right"]),
+    ("bidirectional", ["d", "home", "right", "4"]),
+    ("lstm-gates", ["right", "2"]),
+    ("deep", ["right", "up", "3"]),
+    ("gru-gates", ["right", "5"]),
+    ("intent-zh", ["question_mark"]),
+]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(("scenario", "keys"), CASES)
+async def test_wide_text_keeps_every_line_the_width_of_the_screen(zh, size, scenario, keys):
+    app = make_app(DATA / f"snap-{scenario}.toml")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert_aligned(app, size)
