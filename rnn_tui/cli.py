@@ -82,11 +82,13 @@ def cli(lang: str | None) -> None:
 
 @cli.command("open", help=N_("Open the app on SCENARIO (default: the built-in intent scenario)."))
 @click.argument("scenario", required=False)
-def open_app(scenario: str | None) -> None:
+@click.option("--record", "record", type=click.Path(dir_okay=False), default=None,
+              help="Record the session into this file (JSON Lines; r stops).")  # fmt: skip
+def open_app(scenario: str | None, record: str | None) -> None:
     load_scenario(scenario)  # fail here, with a message, before the terminal switches modes
     from .ui import make_app
 
-    app = make_app(scenario)
+    app = make_app(scenario, record=record)
     app.run()
     sys.exit(app.return_code or 0)
 

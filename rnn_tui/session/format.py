@@ -75,8 +75,21 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
         "path": None if scenario.path is None else str(scenario.path),
         "text": scenario.text,
         "sequence": scenario.sequence,
+        "network": {"cell": scenario.network.cell, "merge": scenario.network.merge},
+        "tokens": edited_tokens(scenario),
         "weights": weights_record(scenario),
     }
+
+
+def edited_tokens(scenario: Scenario) -> list[str] | None:
+    """The tokens read when they are not the selected sequence's own (an edited
+    sentence), else None."""
+    if scenario.tokens is None:
+        return None
+    own = scenario.sequences.get(scenario.sequence)
+    if isinstance(own, list) and list(own) == list(scenario.tokens):
+        return None
+    return list(scenario.tokens)
 
 
 def restore_scenario(record: dict[str, Any], where: str) -> Scenario:
@@ -92,9 +105,13 @@ def restore_scenario(record: dict[str, Any], where: str) -> Scenario:
         if path is not None and not path.exists():
             path = None  # the text alone rebuilds it when the weights are embedded
         scenario = parse_scenario(text, path=path, name=record.get("name") or "session")
+        network = record.get("network") or {}
+        switched = {k: network[k] for k in ("cell", "merge") if k in network}
+        if switched != {"cell": scenario.network.cell, "merge": scenario.network.merge}:
+            scenario = scenario.with_network(**switched)  # recorded after a cell / merge switch
     except ScenarioError as e:
         raise SessionError(f"{where}: the recorded scenario does not load: {e}") from None
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         raise SessionError(f"{where}: scenario entry is malformed") from None
     if weights.get("embedded"):
         try:
@@ -111,8 +128,16 @@ def restore_scenario(record: dict[str, Any], where: str) -> Scenario:
     if weights_digest(scenario_weights(scenario)) != weights.get("sha256"):
         raise SessionError(f"{where}: the weights differ from the recorded ones (sha256)")
     sequence = record.get("sequence")
-    if isinstance(sequence, str) and sequence in scenario.sequences:
-        scenario = scenario.select(sequence)
+    try:
+        if isinstance(sequence, str) and sequence in scenario.sequences:
+            scenario = scenario.select(sequence)
+        tokens = record.get("tokens")
+        if isinstance(tokens, list):
+            scenario = scenario.with_tokens([str(t) for t in tokens])  # an edited sentence
+        elif scenario.tokens is not None:
+            scenario = scenario.with_tokens(list(scenario.tokens))  # encoded with its weights
+    except ValueError as e:
+        raise SessionError(f"{where}: the recorded input does not load ({e})") from None
     return scenario
 
 

@@ -26,6 +26,7 @@ from .panes import (
     projection_content,
     weights_content,
 )
+from .recording import RecordCommands, Recorder, default_session_path
 from .screens import EditScreen, OpenScreen
 from .view import DIRECTIONS, PANELS, Stage, View
 from .widgets import PANES, TALL_SCREEN, FigureView, KeyFooter, StatusLine, TokenStripView, ViewBar
@@ -39,7 +40,7 @@ UNIT = Binding.Group("unit")
 UNTRAINED = "untrained (seeded) weights"
 LEFT_PANES = ("step", "layers", "history")
 """The views in the left column when every view is on screen (the others on the right)."""
-OPTIONAL_KEYS = frozenset({"1", "n", "t", "i"})
+OPTIONAL_KEYS = frozenset({"1", "n", "t", "i", "r"})
 """Keys the footer leaves out when two lines cannot hold them (the help lists them all)."""
 CELL_CYCLE = ("rnn", "lstm", "gru")
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
@@ -95,6 +96,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         Binding("c", "cell", "cell"),
         Binding("e", "edit", "edit"),
         Binding("o", "open", "open"),
+        Binding("r", "record", "record"),
         Binding("s", "screenshot", "screenshot"),
         # shown when the footer has room (the view bar shows 1-5 anyway); all in the help
         Binding("1", "show_pane('step')", "views", key_display="1-5"),
@@ -110,7 +112,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     ]
     CSS_PATH = "app.tcss"
     TITLE = "rnn-tui"
-    COMMANDS = App.COMMANDS | {RnnCommands}
+    COMMANDS = App.COMMANDS | {RnnCommands, RecordCommands}
 
     view: reactive[View] = reactive(View, init=False, always_update=True)
     """The step, layer, direction and unit on screen."""
@@ -122,10 +124,23 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     """Index into SPEEDS."""
 
     def __init__(
-        self, scenario: Any, *, size: tuple[int, int] | None = None, **kwargs: Any
+        self,
+        scenario: Any,
+        *,
+        size: tuple[int, int] | None = None,
+        record: Path | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.size_hint = size
+        self.record_path = record
+        """Where to record from the start (--record), if anywhere."""
+        self.recorder: Recorder | None = None
+        """The recording in progress."""
+        self.record_dir = Path.cwd()
+        """Where `r` writes its session files."""
+        self._key = ""
+        self._action = ""
         self.screenshot_dir = Path.cwd()
         """Where `s` saves its SVG screenshots."""
         self.last_screenshot: Path | None = None
@@ -188,6 +203,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self._scenario_changed()
         self.view = self.stage.clamp(View())
         self._on_resized()
+        if self.record_path is not None:
+            self.start_recording(self.record_path)
 
     def on_resize(self, event: events.Resize) -> None:
         self._on_resized()
@@ -234,6 +251,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.screen.set_class(view.direction == "both", "-both")
         self._set_density()
         self._update_panes(view)
+        self._record()
 
     def watch_pane(self) -> None:
         self._show_panes()
@@ -307,6 +325,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     def _show_activity(self) -> None:
         fields = []
+        if self.recorder is not None:
+            fields.append(("● ", "REC"))
         if self.playing:
             fields.append(("▶ ", f"{SPEEDS[self.speed]:g}/s"))
         if self.training_status:
@@ -689,6 +709,75 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.set_scenario(trained, f"Training done; the heatmaps show the new weights "
                                    f"({self.training_status}).")  # fmt: skip
 
+    # ------------------------------------------------------------------ recording
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """As App's; the key is kept while its action runs, for the recording."""
+        self._key = key
+        try:
+            return await super()._check_bindings(key, priority)
+        finally:
+            self._key = ""
+
+    async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
+        """As App's; the action's name is kept while it runs, for the recording."""
+        outer = self._action
+        if isinstance(action, str):
+            self._action = action.partition("(")[0]
+        try:
+            return await super().run_action(action, *args, **kwargs)
+        finally:
+            self._action = outer
+
+    def _record(self, action: str = "") -> None:
+        """Write the view and the model shown now into the recording, if one runs."""
+        if self.recorder is None:
+            return
+        try:
+            self.recorder.record(self, key=self._key, action=self._action or action or "change")
+        except (OSError, ValueError) as e:
+            self.stop_recording(f"Recording stopped: {e}")
+
+    def start_recording(self, path: Path) -> None:
+        """Record from now on into `path`: the header with the current scenario, then a
+        line for the view shown now and one per change."""
+        self.stop_recording()
+        try:
+            self.recorder = Recorder(
+                path, self.scenario, self.stage, columns=self.size.width, rows=self.size.height
+            )
+        except OSError as e:
+            self.say(f"Could not record to {path}: {e.strerror or e}", severity="error",
+                     timeout=6)  # fmt: skip
+            return
+        self._record("start")
+        self._show_activity()
+        self.say(f"Recording to {Path(path).resolve()} (r stops).", title="record", timeout=4)
+
+    def stop_recording(self, message: str = "") -> None:
+        """Close the recording, if one runs, and say where it is."""
+        recorder, self.recorder = self.recorder, None
+        if recorder is None:
+            return
+        recorder.close()
+        self._show_activity()
+        self.say(
+            message or f"Recorded {recorder.lines} action(s) to {recorder.path.resolve()}; "
+            f"check it with rnn-tui replay {recorder.path} --check",
+            title="record", timeout=6,
+        )  # fmt: skip
+
+    def action_record(self) -> None:
+        """Start or stop recording this walk into a session file."""
+        if self.recorder is not None:
+            self.stop_recording()
+        else:
+            self.start_recording(default_session_path(self.record_dir))
+
+    def on_unmount(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder = None
+
     # ------------------------------------------------------------------ the rest
     def action_influence_numbers(self) -> None:
         """Write the values of ‖∂s_t/∂x_k‖ into the influence strip, or stop."""
@@ -738,13 +827,19 @@ def _influence(stage: Stage) -> np.ndarray:
     return influence(stage.network, stage.trace.inputs)
 
 
-def make_app(source: str | Path | None = None, *, size: tuple[int, int] | None = None) -> RnnTuiApp:
+def make_app(
+    source: str | Path | None = None,
+    *,
+    size: tuple[int, int] | None = None,
+    record: str | Path | None = None,
+) -> RnnTuiApp:
     """The app on a scenario: a built-in name, a path, or None for the default one.
 
     The command line and the tests build the app through this one factory. Raises
     rnn_tui.scenario.ScenarioError when the scenario cannot be loaded. `size`
-    (columns, rows) is kept for headless runs (screenshots, replays)."""
+    (columns, rows) is kept for headless runs (screenshots, replays); `record` is a
+    session file to record into from the start."""
     from ..scenario import BUILTIN_DEFAULT, load_scenario
 
     scenario = load_scenario(BUILTIN_DEFAULT if source is None else source)
-    return RnnTuiApp(scenario, size=size)
+    return RnnTuiApp(scenario, size=size, record=None if record is None else Path(record))

@@ -1,0 +1,108 @@
+"""Recording a walk through the app: one session line per view or model change.
+
+The app calls `Recorder.record` after every change of the view and of the scenario;
+the recorder works out what changed in the model (a sequence, an edited sentence, or a
+whole scenario record with its weights) and writes it with the hash of the state shown.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..session import SessionWriter, ViewState, scenario_record, state_hash
+from ..session.format import edited_tokens
+
+if TYPE_CHECKING:
+    from .app import RnnTuiApp
+    from .view import Stage, View
+
+
+def view_state(view: View) -> ViewState:
+    """The app's view as a session records it."""
+    return ViewState(t=view.t, layer=view.layer, direction=view.direction, unit=view.unit)
+
+
+def default_session_path(directory: Path) -> Path:
+    """A new file name for a recording started in the app."""
+    return directory / time.strftime("rnn-tui-session-%Y%m%d-%H%M%S.jsonl")
+
+
+class Recorder:
+    """Writes a session while the app runs: the header at once, then a line per change."""
+
+    def __init__(self, path: Path, scenario: Any, stage: Stage, *, columns: int,
+                 rows: int) -> None:  # fmt: skip
+        self.path = Path(path)
+        self.writer = SessionWriter(self.path, scenario, columns=columns, rows=rows)
+        self.scenario = scenario
+        self.stage = stage
+        self.view: ViewState | None = None
+        self.lines = 0
+        """Action lines written."""
+
+    def change(self, scenario: Any) -> dict | None:
+        """What the model change from the last recorded scenario to `scenario` is."""
+        before = self.scenario
+        if scenario is before:
+            return None
+        same_weights = (
+            scenario.network is before.network
+            and scenario.embedding is before.embedding
+            and scenario.text == before.text
+        )
+        if same_weights:
+            tokens = edited_tokens(scenario)
+            if tokens is not None:
+                return {"tokens": tokens}
+            if scenario.sequence != before.sequence or edited_tokens(before) is not None:
+                return {"sequence": scenario.sequence}
+        return {"scenario": scenario_record(scenario)}
+
+    def record(self, app: RnnTuiApp, *, key: str, action: str) -> None:
+        """One line for the app's current view and scenario, unless nothing changed."""
+        view = view_state(app.view)
+        stage = app.stage
+        if view == self.view and stage is self.stage:
+            return
+        change = self.change(app.scenario) if stage is not self.stage else None
+        self.writer.action(key=key, action=action, view=view,
+                           state=state_hash(stage.trace, view), change=change)  # fmt: skip
+        self.scenario, self.stage, self.view = app.scenario, stage, view
+        self.lines += 1
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Any]]:
+    """The recording's entries in the command palette."""
+    run = app.call_after_refresh
+    if app.recorder is None:
+        yield "Start recording", "record every step into a session file (r)", \
+            partial(run, app.action_record)  # fmt: skip
+    else:
+        yield "Stop recording", f"close {app.recorder.path.name} (r)", \
+            partial(run, app.action_record)  # fmt: skip
+
+
+class RecordCommands(Provider):
+    """Start / stop recording from the command palette."""
+
+    async def discover(self) -> Hits:
+        app: RnnTuiApp = self.app  # type: ignore[assignment]
+        for name, help_text, callback in commands(app):
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app: RnnTuiApp = self.app  # type: ignore[assignment]
+        matcher = self.matcher(query)
+        for name, help_text, callback in commands(app):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

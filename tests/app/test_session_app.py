@@ -1,0 +1,153 @@
+"""Recording from the app with Pilot: the keys become session lines that verify with
+`replay --check`; a tampered hash names its line; model changes (merge, cell, edit,
+sequence, open) recorded in the app verify too."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from rnn_tui.session import check_session, read_session
+from rnn_tui.ui import make_app
+from rnn_tui.ui.widgets import StatusLine
+
+DATA = Path(__file__).parent / "data"
+INTENT = DATA / "snap-intent.toml"
+INTENT_ZH = DATA / "snap-intent-zh.toml"
+BIDIRECTIONAL = DATA / "snap-bidirectional.toml"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rnn_tui", *args],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+async def record(source: Path, path: Path, keys: list[str], size=(100, 30)) -> None:
+    app = make_app(source, record=path)
+    async with app.run_test(size=size) as pilot:
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+
+
+async def test_a_recorded_walk_writes_a_line_per_change_and_checks(tmp_path):
+    path = tmp_path / "walk.jsonl"
+    await record(INTENT, path, ["right", "right", "right", "left", "end", "home", "]"])
+    session = read_session(path)
+    assert session.header["terminal"] == {"columns": 100, "rows": 30}
+    assert [a.key for a in session.actions] == [
+        "", "right", "right", "right", "left", "end", "home", "right_square_bracket"
+    ]
+    assert [a.action for a in session.actions][:3] == ["start", "step", "step"]
+    assert [a.view.t for a in session.actions] == [1, 2, 3, 4, 3, 5, 1, 1]
+    assert session.actions[-1].view.unit == 2
+    assert check_session(session).failed_line is None
+    done = run("replay", str(path), "--check")
+    assert done.returncode == 0, done.stderr
+    assert "all 8 recorded states match" in done.stdout
+
+
+async def test_a_tampered_hash_in_an_app_recording_names_its_line(tmp_path):
+    path = tmp_path / "walk.jsonl"
+    await record(INTENT, path, ["right", "right", "right"])
+    lines = path.read_text().splitlines(keepends=True)
+    data = json.loads(lines[3])
+    data["state"] = "0" * 64
+    lines[3] = json.dumps(data) + "\n"
+    path.write_text("".join(lines))
+    done = run("replay", str(path), "--check")
+    assert done.returncode == 1
+    assert "line 4" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_merge_cell_direction_and_layer_switches_recorded_in_the_app_verify(tmp_path):
+    path = tmp_path / "switches.jsonl"
+    keys = ["right", "m", "right", "d", "d", "up", "m", "c", "right", "c", "c", "m", "left"]
+    await record(BIDIRECTIONAL, path, keys)
+    session = read_session(path)
+    changes = [a for a in session.actions if a.change]
+    assert [a.action for a in changes] == ["merge", "merge", "cell", "cell", "cell", "merge"]
+    assert {a.view.direction for a in session.actions} == {"forward", "backward", "both"}
+    assert max(a.view.layer for a in session.actions) == 2
+    result = check_session(session)
+    assert result.failed_line is None, result.reason
+    assert result.checked == len(session.actions)
+
+
+async def test_an_edited_sentence_and_a_sequence_recorded_in_the_app_verify(tmp_path):
+    path = tmp_path / "inputs.jsonl"
+    app = make_app(INTENT_ZH, record=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right", "n", "right", "c")
+        await pilot.press("e")
+        app.screen.query_one("#sentence").value = "早上 好"
+        await pilot.press("enter")
+        await pilot.press("right", "n")
+        await pilot.pause()
+    session = read_session(path)
+    kinds = [sorted(a.change) for a in session.actions if a.change]
+    assert ["sequence"] in kinds and ["tokens"] in kinds and ["scenario"] in kinds
+    result = check_session(session)
+    assert result.failed_line is None, result.reason
+
+
+async def test_r_starts_and_stops_a_recording_with_an_indicator(tmp_path):
+    app = make_app(INTENT)
+    app.record_dir = tmp_path
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert "REC" not in app.query_one(StatusLine).plain
+        await pilot.press("r")
+        assert app.recorder is not None
+        assert "● REC" in app.query_one(StatusLine).plain
+        await pilot.press("right", "right")
+        await pilot.press("r")
+        assert app.recorder is None
+        assert "REC" not in app.query_one(StatusLine).plain
+    (path,) = tmp_path.glob("rnn-tui-session-*.jsonl")
+    session = read_session(path)
+    assert [a.view.t for a in session.actions] == [1, 2, 3]
+    assert check_session(session).failed_line is None
+
+
+async def test_a_built_in_opened_from_the_palette_is_recorded_whole(tmp_path):
+    path = tmp_path / "open.jsonl"
+    app = make_app(INTENT, record=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right")
+        app.open_scenario(__import__("rnn_tui.scenario").scenario.load_scenario(BIDIRECTIONAL))
+        await pilot.press("right", "d")
+        await pilot.pause()
+    session = read_session(path)
+    assert any(a.change and "scenario" in a.change for a in session.actions)
+    assert check_session(session).failed_line is None
+
+
+def test_the_command_line_records_with_the_default_open(tmp_path):
+    from click.testing import CliRunner
+
+    from rnn_tui import cli
+
+    seen = {}
+
+    class Fake:
+        return_code = 0
+
+        def run(self):
+            pass
+
+    def fake_make_app(scenario, record=None):
+        seen.update(scenario=scenario, record=record)
+        return Fake()
+
+    import rnn_tui.ui as ui
+
+    original = ui.make_app
+    ui.make_app = fake_make_app
+    try:
+        out = CliRunner().invoke(cli.cli, ["--record", str(tmp_path / "f.jsonl"), str(INTENT)])
+    finally:
+        ui.make_app = original
+    assert out.exit_code == 0, out.output
+    assert seen == {"scenario": str(INTENT), "record": str(tmp_path / "f.jsonl")}
