@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..i18n import _
+from ..i18n import _, current_language, set_language
 
 if TYPE_CHECKING:
     from .app import RnnTuiApp
@@ -58,6 +58,27 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
         partial(run, app.action_screenshot)  # fmt: skip
     yield _("Help"), _("what each panel shows, the keys, the tutorial's questions (?)"), \
         partial(run, app.action_help)  # fmt: skip
+    for language, name in LANGUAGE_NAMES.items():
+        if language != current_language():
+            yield _("Language: {name}").format(name=name), \
+                _("show rnn-tui in this language from now on"), \
+                partial(run, switch_language, app, language)  # fmt: skip
+
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+"""The interface languages, each named in itself (for the command palette)."""
+
+
+def switch_language(app: RnnTuiApp, language: str) -> None:
+    """Translate everything on screen into `language`: the panels are drawn again from
+    the same view, the status line, the view bar and the footer refreshed."""
+    from .widgets import KeyFooter, ViewBar
+
+    set_language(language)
+    app.set_scenario(app.scenario)
+    app.watch_view(app.view)
+    for widget in (*app.query(ViewBar), *app.query(KeyFooter)):
+        widget.refresh(layout=True)
 
 
 class RnnCommands(Provider):

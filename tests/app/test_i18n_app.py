@@ -145,3 +145,31 @@ async def test_wide_text_keeps_every_line_the_width_of_the_screen(zh, size, scen
         await pilot.press(*keys)
         await pilot.pause()
         assert_aligned(app, size)
+
+
+# --------------------------------------------------------------------------- switch
+async def test_the_command_palette_switches_the_language_in_the_app():
+    from rnn_tui.ui.commands import commands
+
+    app = make_app(DATA / "snap-bidirectional.toml")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("right")
+            await pilot.pause()
+            assert "direction forward" in app.query_one(StatusLine).plain
+            names = {name: callback for name, _, callback in commands(app)}
+            assert "Language: English" not in names
+            names["Language: 中文"]()
+            await pilot.pause()
+            assert current_language() == "zh"
+            assert "方向 正向" in app.query_one(StatusLine).plain
+            assert "时间步" in app.query_one(ViewBar).render().plain
+            assert "隐藏层状态" in panel_text(app)
+            assert app.t == 2
+            names = {name: callback for name, _, callback in commands(app)}
+            names["语言：English"]()
+            await pilot.pause()
+            assert current_language() == "en"
+            assert "hidden state" in panel_text(app)
+    finally:
+        set_language("en")
