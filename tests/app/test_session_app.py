@@ -38,7 +38,14 @@ async def test_a_recorded_walk_writes_a_line_per_change_and_checks(tmp_path):
     session = read_session(path)
     assert session.header["terminal"] == {"columns": 100, "rows": 30}
     assert [a.key for a in session.actions] == [
-        "", "right", "right", "right", "left", "end", "home", "right_square_bracket"
+        "",
+        "right",
+        "right",
+        "right",
+        "left",
+        "end",
+        "home",
+        "right_square_bracket",
     ]
     assert [a.action for a in session.actions][:3] == ["start", "step", "step"]
     assert [a.view.t for a in session.actions] == [1, 2, 3, 4, 3, 5, 1, 1]
@@ -151,3 +158,66 @@ def test_the_command_line_records_with_the_default_open(tmp_path):
         ui.make_app = original
     assert out.exit_code == 0, out.output
     assert seen == {"scenario": str(INTENT), "record": str(tmp_path / "f.jsonl")}
+
+
+# --------------------------------------------------------------------------- replay
+async def test_replay_plays_a_recording_at_speed_and_steps_through_it(tmp_path):
+    from rnn_tui.ui.replay import ReplayApp
+
+    path = tmp_path / "walk.jsonl"
+    await record(BIDIRECTIONAL, path, ["right", "right", "m", "d", "up", "c", "right"])
+    session = read_session(path)
+    app = ReplayApp(session, speed=1000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.position == len(session.actions) - 1:
+                break
+        last = session.actions[-1]
+        assert app.position == len(session.actions) - 1 and not app.replaying
+        assert (app.view.t, app.view.layer, app.view.direction) == (
+            last.view.t,
+            last.view.layer,
+            last.view.direction,
+        )
+        assert app.stage.network.cell == "lstm"
+        await pilot.press("left", "left")
+        assert app.position == len(session.actions) - 3
+        assert app.stage.network.cell == "rnn" and app.stage.network.merge == "sum"
+        await pilot.press("home")
+        assert app.position == 0 and app.view.t == 1 and app.stage.network.merge == "concat"
+        await pilot.press("right")
+        assert app.position == 1 and app.view.t == 2
+        assert "replay 2/" in app.query_one(StatusLine).plain
+
+
+async def test_replay_pauses_and_resumes_with_space(tmp_path):
+    from rnn_tui.ui.replay import ReplayApp
+
+    path = tmp_path / "walk.jsonl"
+    await record(INTENT, path, ["right", "right", "right"])
+    app = ReplayApp(read_session(path), paused=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.1)
+        assert app.position == -1 and not app.replaying
+        assert "⏸ replay" in app.query_one(StatusLine).plain
+        app.delays = [0.0] * len(app.delays)
+        await pilot.press("space")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if not app.replaying:
+                break
+        assert app.position == 3 and app.view.t == 4
+
+
+def test_replaying_a_corrupt_or_unknown_file_is_a_message_and_exit_2(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"format": "rnn-tui-session", "version": 99}\n')
+    done = run("replay", str(bad))
+    assert done.returncode == 2 and "version 99" in done.stderr
+    assert "Traceback" not in done.stderr
+    bad.write_text("not json\n")
+    done = run("replay", str(bad))
+    assert done.returncode == 2 and "line 1" in done.stderr and "Traceback" not in done.stderr
+    done = run("replay", str(tmp_path / "missing.jsonl"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr

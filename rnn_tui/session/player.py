@@ -1,0 +1,29 @@
+"""The scenario shown at each line of a session, for replaying it (no textual here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .format import Session, restore_scenario
+from .verify import apply_change
+
+
+def scenarios_of(session: Session) -> tuple[Any, list[Any]]:
+    """The header's scenario, and the scenario after each action (the same object while
+    nothing changes). Raises SessionError naming the line of a change that cannot apply."""
+    scenario = restore_scenario(session.header.get("scenario") or {}, f"{session.path}: line 1")
+    first, out = scenario, []
+    for action in session.actions:
+        if action.change:
+            scenario = apply_change(scenario, action.change, f"{session.path}: line {action.line}")
+        out.append(scenario)
+    return first, out
+
+
+def delays(session: Session, speed: float) -> list[float]:
+    """Seconds to wait before each action when played at `speed` times the recorded pace."""
+    out, before = [], 0.0
+    for action in session.actions:
+        out.append(max(0.0, action.time - before) / speed)
+        before = action.time
+    return out

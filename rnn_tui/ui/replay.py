@@ -1,0 +1,112 @@
+"""Replaying a recorded session in the app: at its pace or faster, pausable, steppable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+from textual.timer import Timer
+
+from ..session import Session
+from ..session.player import delays, scenarios_of
+from .app import RnnTuiApp
+from .view import View
+
+
+class ReplayApp(RnnTuiApp):
+    """The app showing a session line by line: space pauses and resumes, → and ← step
+    through the recorded lines, home and end go to the first and the last."""
+
+    BINDINGS = [
+        Binding("space", "toggle_replay", "pause / play", key_display="space", priority=True),
+        Binding("right", "replay_step(1)", "next line", key_display="→", priority=True),
+        Binding("left", "replay_step(-1)", "line before", key_display="←", priority=True),
+        Binding("home", "replay_goto(0)", "first line", priority=True),
+        Binding("end", "replay_goto(-1)", "last line", priority=True),
+        Binding("r", "noop", "", show=False, priority=True),
+    ]
+
+    def __init__(self, session: Session, *, speed: float = 1.0, paused: bool = False,
+                 **kwargs: Any) -> None:  # fmt: skip
+        first, self.scenarios = scenarios_of(session)
+        super().__init__(first, **kwargs)
+        self.session = session
+        self.delays = delays(session, speed)
+        self.position = -1
+        """The index of the action shown (-1: the header's scenario, before any)."""
+        self.replaying = not paused
+        self._replay_timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._schedule()
+
+    def show_line(self, index: int) -> None:
+        """Show the state after action `index` (its scenario and its view)."""
+        self.position = index
+        action = self.session.actions[index]
+        scenario = self.scenarios[index]
+        if scenario is not self.scenario:
+            self.set_scenario(scenario)
+        self.view = View(action.view.t, action.view.layer, action.view.direction,
+                         action.view.unit)  # fmt: skip
+        self._show_activity()
+
+    def _schedule(self) -> None:
+        if self._replay_timer is not None:
+            self._replay_timer.stop()
+            self._replay_timer = None
+        if not self.replaying:
+            return
+        following = self.position + 1
+        if following >= len(self.session.actions):
+            self.replaying = False
+            self._show_activity()
+            self.say("The end of the recording: ← steps back, space plays it again.", timeout=4)
+            return
+        self._replay_timer = self.set_timer(max(self.delays[following], 0.001), self._advance)
+
+    def _advance(self) -> None:
+        self._replay_timer = None
+        self.show_line(self.position + 1)
+        self._schedule()
+
+    def action_toggle_replay(self) -> None:
+        """Pause, or play on from the line shown (from the start when at the end)."""
+        self.replaying = not self.replaying
+        if self.replaying and self.position + 1 >= len(self.session.actions):
+            self.position = -1
+        self._schedule()
+        self._show_activity()
+
+    def action_replay_step(self, delta: int) -> None:
+        """Pause, and show the next or the previous recorded line."""
+        self.replaying = False
+        self._schedule()
+        target = min(max(self.position + delta, 0), len(self.session.actions) - 1)
+        if self.session.actions:
+            self.show_line(target)
+
+    def action_replay_goto(self, index: int) -> None:
+        """Pause, and show the first (0) or the last (-1) recorded line."""
+        self.replaying = False
+        self._schedule()
+        if self.session.actions:
+            self.show_line(index % len(self.session.actions))
+
+    def action_noop(self) -> None:
+        """Recording while replaying is not offered."""
+
+    def _show_activity(self) -> None:
+        super()._show_activity()
+        if not hasattr(self, "session"):
+            return
+        state = "▶" if self.replaying else "⏸"
+        line = self.position + 1
+        total = len(self.session.actions)
+        fields = [(f"{state} replay ", f"{line}/{total}")]
+        if 0 <= self.position < total:
+            action = self.session.actions[self.position]
+            fields.append(("", f"{action.action} ({action.key or 'no key'})"))
+        status = self.query_one("#status")
+        status.set_activity(fields)  # type: ignore[attr-defined]
