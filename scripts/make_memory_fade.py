@@ -57,6 +57,13 @@ def scenario_text(cell: str, length: int, description: str) -> str:
 description = """
 {description}"""
 
+[zh]
+title = "短期记忆：{cell.upper()}，{length} 个词元中第一个决定答案"
+description = """
+教程第 5 节，RNN 的短期记忆问题。答案是第一个词元（A 或 B），后面跟着 {length - 1} 个随机填充词元。
+各长度分别训练后的留出集准确率见英文说明：长度 50 时普通 RNN 停在随机水平（约 50%），
+LSTM 和 GRU 仍然记得第一个词元（100%）。单步前进时看影响条 ‖∂s_t/∂x_k‖ 和 s_t。"""
+
 [model]
 cell = "{cell}"
 hidden_size = {HIDDEN}

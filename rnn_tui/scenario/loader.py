@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Network, Trace, init_state_dict, parameter_shapes, softmax
-from ..i18n import _
+from ..i18n import _, current_language
 from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
 from .weights import MAX_ARRAY_ELEMENTS, WeightsError, read_weights
 
@@ -675,10 +675,16 @@ class _Builder:
             state_dict=arrays, dtype=dtype,
         )  # fmt: skip
         trained = w["trained"] if w["trained"] is not None else source != "seed"
+        zh = v["zh"]
+        if current_language() == "zh":  # [zh] title / description, where the file has them
+            title = zh["title"] or v[""]["title"]
+            description = zh["description"] or v[""]["description"]
+        else:
+            title, description = v[""]["title"], v[""]["description"]
         scenario = Scenario(
             name="",
-            title=v[""]["title"],
-            description=v[""]["description"].strip(),
+            title=title,
+            description=description.strip(),
             path=self.path,
             network=network,
             inputs=np.empty((0, inputs["input_size"]), dtype=dtype),

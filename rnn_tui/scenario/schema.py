@@ -39,6 +39,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "description": Key("str", "", help="What the scenario shows; shown in the app."),
     },
+    "zh": {
+        "title": Key("str", None, help="The title in Simplified Chinese, shown with --lang zh."),
+        "description": Key(
+            "str", None, help="The description in Simplified Chinese, shown with --lang zh."
+        ),
+    },
     "model": {
         "cell": Key("str", "rnn", tuple(CELLS), help="The recurrent cell."),
         "input_size": Key(

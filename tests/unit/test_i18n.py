@@ -96,3 +96,24 @@ def test_help_and_list_in_chinese():
     assert "逐个时间步查看循环神经网络" in result.stdout and "用法" in result.stdout
     listed = run(["--lang", "zh", "list"])
     assert listed.returncode == 0 and "intent-zh" in listed.stdout
+
+
+def test_scenario_titles_and_descriptions_follow_the_language():
+    from rnn_tui.scenario import load_scenario
+
+    try:
+        set_language("zh")
+        zh = load_scenario("elman-by-hand")
+        assert zh.title == "可以手算的 Elman RNN" and "验算" in zh.description
+        set_language("en")
+        en = load_scenario("elman-by-hand")
+        assert en.title == "An Elman RNN you can follow by hand"
+    finally:
+        set_language("en")
+    for name in ("intent", "memory-fade-gru", "vectorized"):
+        try:
+            set_language("zh")
+            title = load_scenario(name).title
+        finally:
+            set_language("en")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in title), name
