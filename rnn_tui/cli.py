@@ -294,6 +294,61 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
                      "were checked").format(session=session))  # fmt: skip
 
 
+@cli.command(help="Export a recorded SESSION: an asciicast v2 file (--cast) of its frames, "
+             "and / or one SVG per action (--svg).")  # fmt: skip
+@click.argument("session", type=click.Path(dir_okay=False))
+@click.option("--cast", "cast", type=click.Path(dir_okay=False), default=None,
+              help="Write an asciicast v2 file here (asciinema play OUT.cast).")  # fmt: skip
+@click.option("--svg", "svg", type=click.Path(file_okay=False), default=None,
+              help="Write one SVG per action into this directory.")  # fmt: skip
+@click.option("--size", default=None, metavar="COLSxROWS",
+              help="Render at this size instead of the recorded terminal's.")  # fmt: skip
+def export(session: str, cast: str | None, svg: str | None, size: str | None) -> None:
+    import asyncio
+    from pathlib import Path
+
+    from .session import SessionError, read_session
+    from .session.export import write_cast
+
+    if cast is None and svg is None:
+        raise click.ClickException("nothing to export: give --cast OUT.cast and / or --svg DIR")
+    shape = None
+    if size is not None:
+        cols, _x, rows = size.lower().partition("x")
+        if not (cols.isdigit() and rows.isdigit() and int(cols) >= 20 and int(rows) >= 10):
+            raise click.ClickException(f"--size {size}: expected COLSxROWS, e.g. 120x40")
+        shape = (int(cols), int(rows))
+    try:
+        recorded = read_session(Path(session))
+        from .session.player import scenarios_of
+
+        scenarios_of(recorded)  # every change applies, before any file is written
+    except SessionError as e:
+        raise click.ClickException(str(e)) from None
+    from .ui.replay import render_frames
+
+    svg_dir = None if svg is None else Path(svg)
+    try:
+        if svg_dir is not None:
+            svg_dir.mkdir(parents=True, exist_ok=True)
+
+        async def collect() -> list[tuple[float, str]]:
+            return [f async for f in render_frames(recorded, size=shape, svg_dir=svg_dir)]
+
+        frames = asyncio.run(collect())
+        terminal = recorded.header.get("terminal") or {}
+        width, height = shape or (terminal.get("columns", 80), terminal.get("rows", 24))
+        if cast is not None:
+            write_cast(Path(cast), frames, width=int(width), height=int(height),
+                       title=f"rnn-tui: {Path(session).name}")  # fmt: skip
+    except OSError as e:
+        raise click.ClickException(f"cannot write: {e}") from None
+    if cast is not None:
+        click.echo(f"wrote {cast}: {len(frames)} frame(s) at {width}x{height}")
+    if svg_dir is not None:
+        click.echo(f"wrote {len(frames)} SVG file(s) into {svg_dir}")
+
+
 @cli.command(help=N_("Write a commented starter scenario NAME.toml to edit."))
 @click.argument("name")
 @click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="rnn", show_default=True)

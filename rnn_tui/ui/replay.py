@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from textual.binding import Binding
 from textual.timer import Timer
 
@@ -27,14 +31,16 @@ class ReplayApp(RnnTuiApp):
     ]
 
     def __init__(self, session: Session, *, speed: float = 1.0, paused: bool = False,
-                 **kwargs: Any) -> None:  # fmt: skip
+                 exporting: bool = False, **kwargs: Any) -> None:  # fmt: skip
         first, self.scenarios = scenarios_of(session)
         super().__init__(first, **kwargs)
         self.session = session
         self.delays = delays(session, speed)
         self.position = -1
         """The index of the action shown (-1: the header's scenario, before any)."""
-        self.replaying = not paused
+        self.replaying = not paused and not exporting
+        self.exporting = exporting
+        """Rendering frames: the status line does not show the replay."""
         self._replay_timer: Timer | None = None
 
     def on_mount(self) -> None:
@@ -99,7 +105,7 @@ class ReplayApp(RnnTuiApp):
 
     def _show_activity(self) -> None:
         super()._show_activity()
-        if not hasattr(self, "session"):
+        if not hasattr(self, "session") or self.exporting:
             return
         state = "▶" if self.replaying else "⏸"
         line = self.position + 1
@@ -110,3 +116,32 @@ class ReplayApp(RnnTuiApp):
             fields.append(("", f"{action.action} ({action.key or 'no key'})"))
         status = self.query_one("#status")
         status.set_activity(fields)  # type: ignore[attr-defined]
+
+
+def screen_ansi(app: RnnTuiApp) -> str:
+    """The app's screen as ANSI text (truecolor), as the terminal would draw it."""
+    width, height = app.size
+    out = io.StringIO()
+    console = Console(width=width, height=height, file=out, force_terminal=True,
+                      color_system="truecolor", legacy_windows=False, safe_box=False)  # fmt: skip
+    console.print(app.screen._compositor.render_update(full=True), end="")
+    return out.getvalue()
+
+
+async def render_frames(
+    session: Session, *, size: tuple[int, int] | None = None, svg_dir: Path | None = None
+) -> AsyncIterator[tuple[float, str]]:
+    """The screen after each action, headless at the recorded terminal size (or `size`):
+    (time, ANSI text) each; with `svg_dir`, an SVG of each too (0001-step.svg, ...)."""
+    terminal = session.header.get("terminal") or {}
+    if size is None:
+        size = (int(terminal.get("columns") or 80), int(terminal.get("rows") or 24))
+    app = ReplayApp(session, exporting=True)
+    async with app.run_test(size=size) as pilot:
+        for index, action in enumerate(session.actions):
+            app.show_line(index)
+            await pilot.pause()
+            if svg_dir is not None:
+                name = f"{index + 1:04d}-{action.action or 'change'}.svg"
+                (svg_dir / name).write_text(app.export_screenshot(), encoding="utf-8")
+            yield action.time, screen_ansi(app)

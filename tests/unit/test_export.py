@@ -1,0 +1,104 @@
+"""`rnn-tui export`: an asciicast v2 file of a session's frames (read back by the
+asciinema package) and one SVG per action."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnn_tui.scenario import load_scenario
+from rnn_tui.session import SessionWriter, ViewState, read_session, state_hash
+from rnn_tui.session.export import write_cast
+
+DATA = Path(__file__).parents[1] / "app" / "data"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rnn_tui", *args],
+                          capture_output=True, text=True, timeout=180)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def session_file(tmp_path_factory) -> Path:
+    """A short recorded walk, with a cell switch, at 90x28."""
+    path = tmp_path_factory.mktemp("export") / "walk.jsonl"
+    scenario = load_scenario(DATA / "snap-bidirectional.toml")
+    writer = SessionWriter(path, scenario, columns=90, rows=28)
+    views = [ViewState(1), ViewState(2), ViewState(3, direction="both"), ViewState(3, layer=2)]
+    for i, view in enumerate(views):
+        writer.action(key="right", action="step", view=view,
+                      state=state_hash(scenario.trace(), view))  # fmt: skip
+        if i == 1:
+            scenario = scenario.with_network(cell="gru")
+            writer.action(key="c", action="cell", view=view, change={"cell": "gru"},
+                          state=state_hash(scenario.trace(), view))  # fmt: skip
+    writer.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def exported(session_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    done = run("export", str(session_file), "--cast", str(out / "walk.cast"),
+               "--svg", str(out / "svg"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out, done
+
+
+def test_the_cast_is_asciicast_v2_with_monotonic_timestamps(exported, session_file):
+    out, _done = exported
+    lines = (out / "walk.cast").read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    assert header["version"] == 2
+    assert (header["width"], header["height"]) == (90, 28)
+    assert isinstance(header["timestamp"], int)
+    events = [json.loads(line) for line in lines[1:]]
+    assert len(events) == len(read_session(session_file).actions) == 5
+    times = [e[0] for e in events]
+    assert times == sorted(times) and all(isinstance(t, (int, float)) for t in times)
+    assert all(e[1] == "o" and isinstance(e[2], str) for e in events)
+    assert "\x1b[" in events[0][2]  # ANSI text
+    assert "gru" in events[-1][2] and "gru" not in events[0][2]
+
+
+def test_the_asciinema_package_reads_the_cast(exported):
+    from asciinema.asciicast import open_from_url
+
+    out, _done = exported
+    with open_from_url(str(out / "walk.cast")) as cast:
+        header = cast.v2_header
+        events = list(cast.events())
+    assert header["version"] == 2 and header["width"] == 90
+    assert len(events) == 5 and [e[1] for e in events] == ["o"] * 5
+
+
+def test_one_svg_per_action(exported, session_file):
+    out, done = exported
+    svgs = sorted((out / "svg").glob("*.svg"))
+    assert len(svgs) == len(read_session(session_file).actions)
+    assert svgs[0].name == "0001-step.svg" and svgs[2].name == "0003-cell.svg"
+    assert svgs[0].read_text(encoding="utf-8").lstrip().startswith("<svg")
+    assert "5 SVG file(s)" in done.stdout
+
+
+def test_write_cast_makes_timestamps_monotonic(tmp_path):
+    path = tmp_path / "x.cast"
+    assert write_cast(path, [(0.5, "a"), (0.2, "b"), (1.0, "c")], width=80, height=24) == 3
+    times = [json.loads(line)[0] for line in path.read_text().splitlines()[1:]]
+    assert times == [0.5, 0.5, 1.0]
+
+
+def test_export_errors_are_messages(tmp_path, session_file):
+    done = run("export", str(session_file))
+    assert done.returncode == 2 and "nothing to export" in done.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"format": "rnn-tui-session", "version": 7}\n')
+    done = run("export", str(bad), "--cast", str(tmp_path / "x.cast"))
+    assert done.returncode == 2 and "version 7" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.cast").exists()
+    done = run("export", str(session_file), "--cast", str(tmp_path / "y.cast"), "--size", "9x9")
+    assert done.returncode == 2 and "COLSxROWS" in done.stderr
