@@ -349,6 +349,23 @@ def export(session: str, cast: str | None, svg: str | None, size: str | None) ->
         click.echo(f"wrote {len(frames)} SVG file(s) into {svg_dir}")
 
 
+@cli.command(help="Run the app in a browser (textual-serve) on this machine: open the URL "
+             "it prints. Works offline.")  # fmt: skip
+@click.argument("scenario", required=False)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (keep it local: the app runs as you).")  # fmt: skip
+def serve(scenario: str | None, port: int, host: str) -> None:
+    load_scenario(scenario)  # fail here, with a message, not in the browser
+    try:
+        from .ui.serve import serve as run_server
+    except ImportError:
+        raise click.ClickException(
+            "serving needs textual-serve: pip install 'textual-serve>=1.1,<2'"
+        ) from None
+    run_server(scenario, host=host, port=port)
+
+
 @cli.command(help=N_("Write a commented starter scenario NAME.toml to edit."))
 @click.argument("name")
 @click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="rnn", show_default=True)
