@@ -261,11 +261,6 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
 
     from .session import SessionError, check_session, read_session
 
-    if check is None:  # never: a retired message, here until the catalogue in rnn_tui/locale
-        # is regenerated (`python -m rnn_tui.i18n`); then delete these lines
-        raise click.ClickException(
-            N_("replaying in the app is not built yet; `rnn-tui replay SESSION --check` verifies it")  # noqa: E501
-        )
     if not check:
         try:
             from .ui.replay import ReplayApp
