@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -81,18 +81,26 @@ def switch_language(app: RnnTuiApp, language: str) -> None:
         widget.refresh(layout=True)
 
 
-class RnnCommands(Provider):
-    """rnn-tui's commands for the command palette."""
+class CommandListProvider(Provider):
+    """A palette provider over a function app -> (name, help, callback) entries."""
+
+    entries: Any = None  # set by subclasses: a function of the app
 
     async def discover(self) -> Hits:
         app: RnnTuiApp = self.app  # type: ignore[assignment]
-        for name, help_text, callback in commands(app):
+        for name, help_text, callback in type(self).entries(app):
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         app: RnnTuiApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
-        for name, help_text, callback in commands(app):
+        for name, help_text, callback in type(self).entries(app):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class RnnCommands(CommandListProvider):
+    """rnn-tui's commands for the command palette."""
+
+    entries = staticmethod(commands)

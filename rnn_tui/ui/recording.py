@@ -13,10 +13,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-
 from ..session import SessionWriter, ViewState, scenario_record, state_hash
 from ..session.format import edited_tokens
+from .commands import CommandListProvider
 
 if TYPE_CHECKING:
     from .app import RnnTuiApp
@@ -91,18 +90,7 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Any]]:
             partial(run, app.action_record)  # fmt: skip
 
 
-class RecordCommands(Provider):
+class RecordCommands(CommandListProvider):
     """Start / stop recording from the command palette."""
 
-    async def discover(self) -> Hits:
-        app: RnnTuiApp = self.app  # type: ignore[assignment]
-        for name, help_text, callback in commands(app):
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        app: RnnTuiApp = self.app  # type: ignore[assignment]
-        matcher = self.matcher(query)
-        for name, help_text, callback in commands(app):
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+    entries = staticmethod(commands)
