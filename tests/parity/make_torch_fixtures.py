@@ -32,6 +32,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+sys.path.insert(0, str(Path(__file__).parent))
+from torch_grads import torch_rnn  # noqa: E402
+
 OUT = Path(__file__).resolve().parent / "fixtures" / "torch_parity.npz"
 
 # Each row: (input_size, hidden_size, T). Cycled per cell so every cell meets
@@ -113,19 +116,7 @@ def build_configs() -> list[dict]:
 
 
 def torch_module(cfg: dict, dtype: torch.dtype) -> torch.nn.Module:
-    kwargs = dict(
-        input_size=cfg["input_size"],
-        hidden_size=cfg["hidden_size"],
-        num_layers=cfg["num_layers"],
-        bidirectional=cfg["bidirectional"],
-        bias=cfg["bias"],
-        dtype=dtype,
-    )
-    if cfg["cell"] == "rnn":
-        return torch.nn.RNN(nonlinearity=cfg["nonlinearity"], **kwargs)
-    if cfg["cell"] == "lstm":
-        return torch.nn.LSTM(**kwargs)
-    return torch.nn.GRU(**kwargs)
+    return torch_rnn(torch, cfg, dtype)
 
 
 def reimplementation(cfg: dict, sd: dict[str, torch.Tensor], x: torch.Tensor):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from torch_grads import torch_rnn
 
 from rnn_tui.engine import Network
 
@@ -55,19 +56,7 @@ def torch_run(torch_mod, cfg: dict, x: np.ndarray):
     output, h_n, c_n or None, readout output or None)."""
     dtype = {"float32": torch_mod.float32, "float64": torch_mod.float64}[cfg["dtype"]]
     torch_mod.manual_seed(cfg["seed"])
-    kwargs = dict(
-        input_size=cfg["input_size"],
-        hidden_size=cfg["hidden_size"],
-        num_layers=cfg["num_layers"],
-        bidirectional=cfg["bidirectional"],
-        dtype=dtype,
-    )
-    if cfg["cell"] == "rnn":
-        module = torch_mod.nn.RNN(nonlinearity=cfg["nonlinearity"], **kwargs)
-    elif cfg["cell"] == "lstm":
-        module = torch_mod.nn.LSTM(**kwargs)
-    else:
-        module = torch_mod.nn.GRU(**kwargs)
+    module = torch_rnn(torch_mod, cfg, dtype)
     directions = 2 if cfg["bidirectional"] else 1
     linear = torch_mod.nn.Linear(directions * cfg["hidden_size"], cfg["output_size"], dtype=dtype)
     with torch_mod.no_grad():

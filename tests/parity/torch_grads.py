@@ -37,18 +37,24 @@ def grad_configs(seed: int = 99) -> list[dict]:
     return configs
 
 
+def torch_rnn(torch, cfg: dict, dtype):
+    """The torch.nn.RNN / LSTM / GRU a config describes (keys cell, nonlinearity,
+    input_size, hidden_size, num_layers, bidirectional, optional bias), in `dtype`."""
+    kwargs = dict(
+        input_size=cfg["input_size"], hidden_size=cfg["hidden_size"],
+        num_layers=cfg["num_layers"], bidirectional=cfg["bidirectional"],
+        bias=cfg.get("bias", True), dtype=dtype,
+    )  # fmt: skip
+    if cfg["cell"] == "rnn":
+        return torch.nn.RNN(nonlinearity=cfg["nonlinearity"], **kwargs)
+    return {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cfg["cell"]](**kwargs)
+
+
 def torch_gradients(torch, cfg: dict) -> dict[str, np.ndarray]:
     """Run cfg through torch in float64 with autograd. Returns the state_dict (with
     readout.*), x, G, and grad/<name> for every parameter plus grad/x."""
     torch.manual_seed(cfg["seed"])
-    kwargs = dict(
-        input_size=cfg["input_size"], hidden_size=cfg["hidden_size"],
-        num_layers=cfg["num_layers"], bidirectional=cfg["bidirectional"], dtype=torch.float64,
-    )  # fmt: skip
-    if cfg["cell"] == "rnn":
-        module = torch.nn.RNN(nonlinearity=cfg["nonlinearity"], **kwargs)
-    else:
-        module = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cfg["cell"]](**kwargs)
+    module = torch_rnn(torch, cfg, torch.float64)
     dirs = 2 if cfg["bidirectional"] else 1
     linear = torch.nn.Linear(dirs * cfg["hidden_size"], cfg["output_size"], dtype=torch.float64)
     rng = np.random.default_rng(cfg["seed"])
