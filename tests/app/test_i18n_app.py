@@ -21,15 +21,6 @@ DATA = Path(__file__).parent / "data"
 SIZES = [(80, 24), (120, 40)]
 
 
-@pytest.fixture
-def zh():
-    set_language("zh")
-    try:
-        yield
-    finally:
-        set_language("en")
-
-
 def screen_lines(app) -> list[str]:
     """Every line of the screen as drawn (the help screen over the app included)."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
@@ -55,7 +46,17 @@ async def test_help_screen_is_in_chinese_and_answers_the_five_questions(zh):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         source = app.screen.query_one(Markdown).source
-        for term in ("隐藏层", "时间步", "双向", "记忆单元", "输入", "输出", "权重", "正向", "反向"):
+        for term in (
+            "隐藏层",
+            "时间步",
+            "双向",
+            "记忆单元",
+            "输入",
+            "输出",
+            "权重",
+            "正向",
+            "反向",
+        ):
             assert term in source, term
         for question in (
             "上式三个权重矩阵 W 每个时间步是同一份数据吗",

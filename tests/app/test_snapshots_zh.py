@@ -11,19 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from rnn_tui.i18n import set_language
 from rnn_tui.ui import make_app
 
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(autouse=True)
-def zh():
-    set_language("zh")
-    try:
-        yield
-    finally:
-        set_language("en")
+pytestmark = pytest.mark.usefixtures("zh")
 
 
 def app(name: str):
