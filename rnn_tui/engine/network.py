@@ -7,11 +7,14 @@ from collections.abc import Mapping
 import numpy as np
 
 from .cells import ACTIVATIONS, CELLS, NONLINEARITIES, CellSpec, gru_step, lstm_step, rnn_step
-from .trace import DirectionTrace, LayerTrace, Trace
+from .compact import compact_direction
+from .trace import BLOCK, DirectionTrace, LayerTrace, Trace
 
 MERGES = ("concat", "sum", "mean", "mul")
 READOUTS = ("every", "last")
 DIRECTIONS = ("forward", "backward")
+CHUNK = 256  # steps whose input projections are computed together inside the loop
+COMPACT_ABOVE = 256 * 2**20  # bytes of full trace above which `trace` keeps it compact
 
 
 def merge_states(forward: np.ndarray, backward: np.ndarray, mode: str) -> np.ndarray:
@@ -298,44 +301,58 @@ class Network:
                 gates[name][t] = value
         return DirectionTrace(h=h_all, c=c_all, gates=gates, projection=projection)
 
-    def _run_layer(self, x: np.ndarray, layer: int):
+    def _run_layer(self, x: np.ndarray, layer: int, compact: bool = False):
         """The vectorised run of one layer, both directions in one loop.
-        x: (T, [B,] in) -> (forward, backward or None) DirectionTraces.
+        x: (T, [B,] in) -> (forward, backward or None) DirectionTraces, plus the layer's
+        output (T, [B,] H') when `compact` (else None: the caller merges).
 
         The input projections (with every bias that does not multiply a gate folded in)
-        are one matrix product per direction; each step then does one batched product
+        are computed a chunk of steps at a time; each step then does one batched product
         for both directions (step s is t = s forward and t = T-1-s backward), and the
-        nonlinearities in place on preallocated buffers."""
+        nonlinearities in place on preallocated buffers. `compact` (batch 1 only) keeps
+        just the states, written straight into the layer's output, plus LSTM cell-state
+        checkpoints; see compact.py."""
         dirs, H, cell = self.directions, self.hidden_size, self.cell
         D, T, batch = len(dirs), x.shape[0], x.shape[1:-1]
         G = self.spec.blocks * H
-        projections, folded, w_stack, b_hn = [], [], [], []
         # LSTM rows run i, f, o, g inside the loop: one σ over three gates, one tanh
         blocks = [0, 1, 3, 2] if cell == "lstm" else list(range(self.spec.blocks))
         order = np.concatenate([np.arange(b * H, (b + 1) * H) for b in blocks])
+        projections, w_in, b_in, w_stack, b_hn = [], [], [], [], []
         for d in dirs:
             w_ih, _, b_ih, b_hh = self.weights(layer, d)
-            projection = x @ w_ih.T + b_ih  # all t in one product
             bias = b_hh.copy()
             if cell == "gru":  # b_hn sits inside r ⊙ (W_hn s + b_hn): it cannot be folded
                 b_hn.append(bias[2 * H :].copy())
                 bias[2 * H :] = 0
-            projections.append(projection)
-            folded.append((projection + bias)[..., order])
+            if not compact:
+                projections.append(x @ w_ih.T + b_ih)  # all t in one product, kept
+            w_in.append(w_ih)
+            b_in.append((b_ih, bias))
             w_stack.append(self._w_hh_t[self._hh_name(layer, d)][:, order])
-        # xs[s, d]: what direction d adds at step s (backward reads from the end)
-        xs = np.empty((T, D, *batch, G), dtype=self.dtype)
-        xs[:, 0] = folded[0]
-        if D == 2:
-            xs[:, 1] = folded[1][::-1]
+
+        def folded(d: int, start: int, stop: int) -> np.ndarray:
+            """What direction d adds at steps [start, stop), gate rows in loop order."""
+            a, b = (start, stop) if d == 0 else (T - stop, T - start)  # backward reads back
+            b_ih, bias = b_in[d]
+            part = (projections[d][a:b] if projections else x[a:b] @ w_in[d].T + b_ih) + bias
+            return (part if d == 0 else part[::-1])[..., order]
+
         w = np.stack(w_stack)  # (D, H, G)
         rows = int(np.prod(batch, dtype=np.int64)) if batch else 1
         h = np.zeros((D, rows, H), dtype=self.dtype)
-        hs = np.empty((T, D, rows, H), dtype=self.dtype)
         z = np.empty((D, rows, G), dtype=self.dtype)
-        gs = np.empty((T, D, rows, G), dtype=self.dtype) if cell != "rnn" else None
-        cs = np.empty((T, D, rows, H), dtype=self.dtype) if cell == "lstm" else None
-        xs = xs.reshape(T, D, rows, G)
+        if compact:
+            merged = np.empty((T, D * H) if self.merge == "concat" else (T, D, H), self.dtype)
+            held = [merged[:, d * H : (d + 1) * H] if self.merge == "concat" else merged[:, d]
+                    for d in range(D)]  # fmt: skip
+            n_blocks = -(-T // BLOCK)
+            checkpoints = np.zeros((D, n_blocks, H), self.dtype) if cell == "lstm" else None
+            hs = gs = cs = None
+        else:
+            hs = np.empty((T, D, rows, H), dtype=self.dtype)
+            gs = np.empty((T, D, rows, G), dtype=self.dtype) if cell != "rnn" else None
+            cs = np.empty((T, D, rows, H), dtype=self.dtype) if cell == "lstm" else None
         act = {"tanh": np.tanh, "relu": None, "sigmoid": None}[self.nonlinearity]
         if cell == "lstm":
             c = np.zeros((D, rows, H), dtype=self.dtype)
@@ -343,44 +360,83 @@ class Network:
         if cell == "gru":
             bn = np.stack(b_hn)[:, None, :]  # (D, 1, H)
             tmp = np.empty((D, rows, H), dtype=self.dtype)
-        for step in range(T):
-            np.matmul(h, w, out=z)  # W_hh s for both directions at once
-            if cell == "rnn":
-                z += xs[step]
-                if act is not None:
-                    act(z, out=z)
-                elif self.nonlinearity == "relu":
-                    np.maximum(z, 0, out=z)
-                else:
-                    _sigmoid_(z)
-                h, z = z, h  # the new state is z; reuse the old state's buffer
-            elif cell == "lstm":
-                z += xs[step]
-                _sigmoid_(z[..., : 3 * H])  # i, f, o
-                np.tanh(z[..., 3 * H :], out=z[..., 3 * H :])  # g
-                c *= z[..., H : 2 * H]  # f ⊙ c_{t-1}
-                np.multiply(z[..., :H], z[..., 3 * H :], out=tmp)  # i ⊙ g
-                c += tmp  # c_t
-                np.tanh(c, out=tmp)
-                np.multiply(z[..., 2 * H : 3 * H], tmp, out=h)  # s_t = o ⊙ tanh(c_t)
-                cs[step] = c  # type: ignore[index]
-            else:  # gru
-                z[..., : 2 * H] += xs[step][..., : 2 * H]
-                _sigmoid_(z[..., : 2 * H])  # r, z
-                n = z[..., 2 * H :]
-                n += bn  # W_hn s + b_hn
-                n *= z[..., :H]  # r ⊙ (...)
-                n += xs[step][..., 2 * H :]  # + W_in x + b_in
-                np.tanh(n, out=n)
-                np.subtract(h, n, out=tmp)
-                tmp *= z[..., H : 2 * H]
-                np.add(n, tmp, out=h)  # s_t = n + z ⊙ (s_{t-1} - n)
-            hs[step] = h
-            if gs is not None:
-                gs[step] = z
-        return tuple(
-            self._direction_trace(projections[i], hs, gs, cs, i, batch, blocks) for i in range(D)
-        ) + ((None,) if D == 1 else ())
+        for start in range(0, T, CHUNK):
+            stop = min(T, start + CHUNK)
+            xs = np.stack([folded(d, start, stop) for d in range(D)], axis=1)
+            xs = xs.reshape(stop - start, D, rows, G)
+            for step in range(start, stop):
+                np.matmul(h, w, out=z)  # W_hh s for both directions at once
+                if cell == "rnn":
+                    z += xs[step - start]
+                    if act is not None:
+                        act(z, out=z)
+                    elif self.nonlinearity == "relu":
+                        np.maximum(z, 0, out=z)
+                    else:
+                        _sigmoid_(z)
+                    h, z = z, h  # the new state is z; reuse the old state's buffer
+                elif cell == "lstm":
+                    z += xs[step - start]
+                    _sigmoid_(z[..., : 3 * H])  # i, f, o
+                    np.tanh(z[..., 3 * H :], out=z[..., 3 * H :])  # g
+                    c *= z[..., H : 2 * H]  # f ⊙ c_{t-1}
+                    np.multiply(z[..., :H], z[..., 3 * H :], out=tmp)  # i ⊙ g
+                    c += tmp  # c_t
+                    np.tanh(c, out=tmp)
+                    np.multiply(z[..., 2 * H : 3 * H], tmp, out=h)  # s_t = o ⊙ tanh(c_t)
+                else:  # gru
+                    z[..., : 2 * H] += xs[step - start][..., : 2 * H]
+                    _sigmoid_(z[..., : 2 * H])  # r, z
+                    n = z[..., 2 * H :]
+                    n += bn  # W_hn s + b_hn
+                    n *= z[..., :H]  # r ⊙ (...)
+                    n += xs[step - start][..., 2 * H :]  # + W_in x + b_in
+                    np.tanh(n, out=n)
+                    np.subtract(h, n, out=tmp)
+                    tmp *= z[..., H : 2 * H]
+                    np.add(n, tmp, out=h)  # s_t = n + z ⊙ (s_{t-1} - n)
+                if hs is not None:
+                    hs[step] = h
+                    if gs is not None:
+                        gs[step] = z
+                    if cs is not None:
+                        cs[step] = c
+                    continue
+                held[0][step] = h[0, 0]
+                if D == 2:
+                    held[1][T - 1 - step] = h[1, 0]
+                if checkpoints is not None:  # c just before the next block in each direction
+                    if step % BLOCK == BLOCK - 1 and step + 1 < T:
+                        checkpoints[0, (step + 1) // BLOCK] = c[0, 0]
+                    back = T - 1 - step  # the backward direction's t
+                    if D == 2 and back % BLOCK == 0 and back > 0:
+                        checkpoints[1, back // BLOCK - 1] = c[1, 0]
+        if compact:
+            traces = [
+                compact_direction(
+                    cell,
+                    self.spec.gate_names,
+                    x,
+                    held[d],
+                    self.weights(layer, dirs[d]),
+                    backward=d == 1,
+                    checkpoints=None if checkpoints is None else checkpoints[d],
+                )  # fmt: skip
+                for d in range(D)
+            ]
+            if D == 1:
+                return traces[0], None, held[0]
+            if self.merge == "concat":
+                return traces[0], traces[1], merged
+            return traces[0], traces[1], merge_states(held[0], held[1], self.merge)
+        return (
+            tuple(
+                self._direction_trace(projections[i], hs, gs, cs, i, batch, blocks)
+                for i in range(D)
+            )
+            + ((None,) if D == 1 else ())
+            + (None,)
+        )
 
     def _direction_trace(
         self, projection, hs, gs, cs, index: int, batch, blocks: list[int]
@@ -404,19 +460,32 @@ class Network:
             h=timed(hs), c=None if cs is None else timed(cs), gates=gates, projection=projection
         )
 
-    def _run(self, inputs: np.ndarray, vectorised: bool, batched: bool = False) -> Trace:
+    def _run(
+        self, inputs: np.ndarray, vectorised: bool, batched: bool = False, compact: bool = False
+    ) -> Trace:
         # Huge weights may overflow to inf (and inf - inf to NaN): that is a result to show,
         # not a warning to print over the screen.
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._run_unchecked(inputs, vectorised, batched)
+            return self._run_unchecked(inputs, vectorised, batched, compact)
 
-    def _run_unchecked(self, inputs: np.ndarray, vectorised: bool, batched: bool) -> Trace:
+    def full_trace_bytes(self, steps: int) -> int:
+        """Bytes a full (not compact) trace of `steps` steps holds: per layer and direction
+        h, the input projection, the gates and c, plus each layer's merged output."""
+        H, G = self.hidden_size, self.spec.blocks * self.hidden_size
+        per_direction = H + G + (G if self.cell != "rnn" else 0) + (H if self.cell == "lstm" else 0)
+        per_layer = len(self.directions) * per_direction + self.merged_size
+        return steps * self.num_layers * per_layer * self.dtype.itemsize
+
+    def _run_unchecked(
+        self, inputs: np.ndarray, vectorised: bool, batched: bool, compact: bool
+    ) -> Trace:
         x = self._inputs(inputs, batched)
         layers = []
         layer_in = x
         for k in range(self.num_layers):
+            out = None
             if vectorised:
-                fwd, bwd = self._run_layer(layer_in, k)
+                fwd, bwd, out = self._run_layer(layer_in, k, compact)
             else:
                 fwd = self._run_direction(layer_in, k, "forward", vectorised)
                 bwd = (
@@ -424,10 +493,11 @@ class Network:
                     if self.bidirectional
                     else None
                 )
-            out = fwd.h if bwd is None else merge_states(fwd.h, bwd.h, self.merge)
+            if out is None:
+                out = fwd.h if bwd is None else merge_states(fwd.h, bwd.h, self.merge)
             layers.append(LayerTrace(input=layer_in, forward=fwd, backward=bwd, output=out))
             layer_in = out
-        return Trace(inputs=x, layers=layers, outputs=self._readout(layers[-1]))
+        return Trace(inputs=x, layers=layers, outputs=self._readout(layers[-1]), compact=compact)
 
     def final_state(self, top: LayerTrace) -> np.ndarray:
         """The many-to-one summary, ([B,] H'): forward at t=T merged with backward at t=1 (h_n)."""
@@ -442,11 +512,17 @@ class Network:
         states = top.output if self.readout == "every" else self.final_state(top)[None]
         return states @ w.T + b  # o_t = W_oh s_t + b_o
 
-    def trace(self, inputs: np.ndarray) -> Trace:
+    def trace(self, inputs: np.ndarray, *, compact: bool | None = None) -> Trace:
         """The vectorised run. inputs: (T, input_size) -> Trace with every state.
         The input projection is one matrix product per layer and direction; only
-        the recurrent part is looped over time."""
-        return self._run(inputs, vectorised=True)
+        the recurrent part is looped over time.
+
+        compact: keep only the states (plus LSTM checkpoints) and compute gates, cell
+        states and projections on demand (compact.py); None chooses it when the full
+        trace would pass COMPACT_ABOVE bytes."""
+        if compact is None:
+            compact = self.full_trace_bytes(np.shape(inputs)[0]) > COMPACT_ABOVE
+        return self._run(inputs, vectorised=True, compact=compact)
 
     def trace_batch(self, inputs: np.ndarray) -> Trace:
         """The vectorised run over B sequences of equal length at once.

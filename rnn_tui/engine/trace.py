@@ -2,9 +2,85 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+BLOCK = 64  # time steps a compact trace recomputes together (compact.py)
+
+
+class TimeRows:
+    """A read-only (T, width) array whose rows are computed on demand.
+
+    `block_rows(j)` returns rows [j·BLOCK, min(T, (j+1)·BLOCK)) of the full array
+    (width_all columns); `columns` selects this array's part of them (gates share one
+    computation). Supports what the app and the JSON export use: `shape`, `dtype`,
+    `len`, `x[t]`, `x[a:b]`, `x[t, j]`, `x[a:b, c:d]`, `np.asarray(x)` and `tolist()`.
+    """
+
+    def __init__(
+        self,
+        steps: int,
+        block_rows: Callable[[int], np.ndarray],
+        width: int,
+        dtype: np.dtype,
+        columns: slice = slice(None),
+    ) -> None:
+        self.steps = steps
+        self._block_rows = block_rows
+        self._columns = columns
+        self.dtype = np.dtype(dtype)
+        self.shape = (steps, width)
+        self.ndim = 2
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def _rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows [start, stop) of this array, (stop - start, width)."""
+        if stop <= start:
+            return np.empty((0, self.shape[1]), dtype=self.dtype)
+        first, last = start // BLOCK, (stop - 1) // BLOCK
+        parts = [self._block_rows(j)[:, self._columns] for j in range(first, last + 1)]
+        joined = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        offset = first * BLOCK
+        return joined[start - offset : stop - offset]
+
+    def __getitem__(self, index):
+        rest: tuple = ()
+        if isinstance(index, tuple):
+            index, rest = index[0], index[1:]
+        if isinstance(index, (int, np.integer)):
+            t = int(index) + (self.steps if index < 0 else 0)
+            if not 0 <= t < self.steps:
+                raise IndexError(f"time index {index} is out of range for {self.steps} steps")
+            row = self._rows(t, t + 1)[0]
+            return row[rest] if rest else row
+        if isinstance(index, slice):
+            start, stop, stride = index.indices(self.steps)
+            if stride == 1:
+                rows = self._rows(start, stop)
+            else:
+                low, high = (start, stop) if stride > 0 else (stop + 1, start + 1)
+                rows = self._rows(max(low, 0), high)[(start - max(low, 0)) :: stride]
+            return rows[(slice(None), *rest)] if rest else rows
+        raise TypeError(f"TimeRows takes an int or a slice in time, not {index!r}")
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        whole = self._rows(0, self.steps)
+        return whole if dtype is None else whole.astype(dtype)
+
+    def tolist(self) -> list:
+        return np.asarray(self).tolist()
+
+    def sample(self, blocks: int = 16) -> np.ndarray:
+        """Rows of up to `blocks` evenly spaced blocks, (n, width): enough for a colour scale
+        without computing every row."""
+        count = -(-self.steps // BLOCK)
+        chosen = sorted({round(k * (count - 1) / max(blocks - 1, 1)) for k in range(blocks)})
+        return np.concatenate([self._rows(j * BLOCK, min(self.steps, (j + 1) * BLOCK))
+                               for j in chosen if j < count])  # fmt: skip
 
 
 @dataclass
@@ -15,6 +91,8 @@ class DirectionTrace:
     c: (T, H) LSTM cell states, else None.
     gates: gate name -> (T, H) activations (LSTM i f g o, GRU r z n; empty for RNN).
     projection: (T, blocks*H) the input projection X W_ihᵀ + b_ih, computed for all t at once.
+    In a compact trace c, gates and projection are TimeRows, computed when read; they are
+    typed as arrays because they answer the indexing the app and the export use.
     """
 
     h: np.ndarray
@@ -41,7 +119,9 @@ class LayerTrace:
 class Trace:
     """A whole run. inputs: (T, input_size); outputs: (T, O), (1, O) for
     readout "last", or None without a readout. Scenario-level fields (tokens,
-    labels, probabilities, prediction) are filled in when a scenario made it."""
+    labels, probabilities, prediction) are filled in when a scenario made it.
+    compact: the directions keep h only; c, gates and projections are TimeRows
+    computed on demand (compact.py)."""
 
     inputs: np.ndarray
     layers: list[LayerTrace]
@@ -50,6 +130,7 @@ class Trace:
     labels: list[str] | None = None
     probabilities: np.ndarray | None = None
     prediction: str | list[str] | None = None
+    compact: bool = False
 
     @property
     def steps(self) -> int:

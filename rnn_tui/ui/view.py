@@ -19,6 +19,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..engine import Network, Trace
+from ..engine.compact import finite_abs_max
 from ..i18n import N_, _
 from ..render.bars import ProbabilityBars
 from ..render.figure import Figure
@@ -200,6 +201,12 @@ def _bounded(nonlinearity: str, cell: str) -> tuple[float, float] | None:
     return None
 
 
+def _symmetric(*arrays: Any) -> ColorScale:
+    """A diverging scale over the finite values of (T, ...) arrays, read in chunks so a
+    100,000-step trace needs no full-size float64 copy; compact rows are sampled."""
+    return ColorScale.symmetric(max(finite_abs_max(a) for a in arrays))
+
+
 class Stage:
     """A scenario's trace plus fixed colour scales; `panels(view)` -> {panel id: content}."""
 
@@ -220,27 +227,28 @@ class Stage:
         for k, layer in enumerate(trace.layers):
             # above layer 1 the input is the merged output below: same colours there and here
             below = scales.get(f"merged{k - 1}")
-            scales[f"input{k}"] = below if below else ColorScale.symmetric(layer.input)
+            scales[f"input{k}"] = below if below else _symmetric(layer.input)
             states = [layer.forward.h] + ([layer.backward.h] if layer.backward is not None else [])
             if bounds == (-1.0, 1.0):
                 scales[f"state{k}"] = ColorScale(-1.0, 1.0)
             elif bounds == (0.0, 1.0):
                 scales[f"state{k}"] = ColorScale.unit()
             else:
-                scales[f"state{k}"] = ColorScale.symmetric(np.stack(states))
+                scales[f"state{k}"] = _symmetric(*states)
             if bounds == (-1.0, 1.0) and net.merge != "sum":
                 scales[f"merged{k}"] = scales[f"state{k}"]
             else:
-                scales[f"merged{k}"] = ColorScale.symmetric(layer.output)
+                scales[f"merged{k}"] = _symmetric(layer.output)
             for d, direction in (("f", layer.forward), ("b", layer.backward)):
                 if direction is None or not direction.gates:
                     continue
                 arrays = list(direction.gates.values())
                 if direction.c is not None:
                     arrays.append(direction.c)
-                scales[f"gates{k}{d}"] = ColorScale.symmetric(np.stack(arrays))
+                # a compact trace's gates and c are computed on demand: sampled, not all read
+                scales[f"gates{k}{d}"] = _symmetric(*arrays)
         if trace.outputs is not None:
-            scales["output"] = ColorScale.symmetric(trace.outputs)
+            scales["output"] = _symmetric(trace.outputs)
         return scales
 
     # ------------------------------------------------------------------ stepping
