@@ -16,6 +16,8 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 
+from .palette import SPECIAL_GLYPHS, special_code, special_text
+
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 """Horizontal bar ends, 0/8 to 8/8 of a cell."""
 COLUMNS = " ▁▂▃▄▅▆▇█"
@@ -24,11 +26,21 @@ PREDICTION = "◀ prediction"
 
 
 def bar_text(fraction: float, width: int) -> str:
-    """A bar `fraction` (clipped to [0, 1]) of `width` cells long, in eighths."""
+    """A bar `fraction` (clipped to [0, 1]) of `width` cells long, in eighths; the
+    mark of NaN or ±inf (palette.SPECIAL_GLYPHS) across it for a non-finite one."""
+    code = special_code(fraction)
+    if code is not None:
+        return SPECIAL_GLYPHS[code] * width
     eighths = int(round(min(max(fraction, 0.0), 1.0) * width * 8))
     full, part = divmod(eighths, 8)
     text = "█" * full + (EIGHTHS[part] if part else "")
     return text.ljust(width)
+
+
+def _number(p: float, width: int = 0) -> str:
+    """A probability to two decimals, right-aligned in `width`; "nan" for NaN."""
+    code = special_code(p)
+    return (f"{p:.2f}" if code is None else special_text(code)).rjust(width)
 
 
 def _style(style: Style | str | None) -> Style | None:
@@ -94,7 +106,7 @@ class ProbabilityBars:
         for i, (name, p) in enumerate(zip(self.labels, self.probabilities, strict=True)):
             yield Segment(name + " " * (names - cell_len(name) + 1), self._row_style(i, "label"))
             yield Segment(bar_text(p, bar), self._row_style(i, "bar"))
-            yield Segment(f" {p:5.2f}", self._row_style(i, "value"))
+            yield Segment(f" {_number(p, 5)}", self._row_style(i, "value"))
             if i == self.best:
                 yield Segment("  " + PREDICTION, self.styles["best"])
             yield Segment.line()
@@ -102,12 +114,16 @@ class ProbabilityBars:
     def _compact(self, width: int) -> RenderResult:
         used = 0
         for i, (name, p) in enumerate(zip(self.labels, self.probabilities, strict=True)):
-            column = COLUMNS[int(round(min(max(p, 0.0), 1.0) * 8))] or " "
+            code = special_code(p)
+            if code is not None:
+                column = SPECIAL_GLYPHS[code]
+            else:
+                column = COLUMNS[int(round(min(max(p, 0.0), 1.0) * 8))]
             parts = [
                 (" · " if i else "", self.styles["value"]),
                 (name + " ", self._row_style(i, "label")),
                 (column, self._row_style(i, "bar")),
-                (f" {p:.2f}", self._row_style(i, "value")),
+                (f" {_number(p)}", self._row_style(i, "value")),
                 (" ◀" if i == self.best else "", self.styles["best"]),
             ]
             size = sum(cell_len(text) for text, _ in parts)

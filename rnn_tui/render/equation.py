@@ -11,6 +11,7 @@ value when they differ beyond rounding).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,13 +23,20 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n import _
+from .palette import special_code, special_text
 
 CHECK = "✓"
 CROSS = "✗"
 
 
 def num(value: float, decimals: int = 3) -> str:
-    """A value at display precision: "0.418", "-0.223"; no "-0.000"."""
+    """A value at display precision: "0.418", "-0.223"; no "-0.000"; "1.235e+07" from
+    a million up; "nan", "+inf", "-inf" for the non-finite (palette.special_text)."""
+    code = special_code(value)
+    if code is not None:
+        return special_text(code)
+    if abs(value) >= 1e6:
+        return f"{value:.{decimals}e}"
     text = f"{value:.{decimals}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
@@ -40,7 +48,10 @@ def factor(value: float) -> str:
 
 
 def agrees(value: float, reference: float, tolerance: float = 1e-5) -> bool:
-    """Equal up to float32 rounding (relative to the size of the numbers)."""
+    """Equal up to float32 rounding (relative to the size of the numbers); NaN agrees
+    with NaN and an infinity with the same infinity (what an overflow computes twice)."""
+    if not (math.isfinite(value) and math.isfinite(reference)):
+        return value == reference or (math.isnan(value) and math.isnan(reference))
     return abs(value - reference) <= tolerance * max(1.0, abs(reference))
 
 
@@ -163,13 +174,18 @@ class EquationPanel:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(20, options.max_width)
 
+    def _number(self, value: float, width: int = 0) -> tuple[str, Style]:
+        """A result and its style: the overflowed ones (nan, ±inf) in the `bad` style."""
+        style = self.styles.value if math.isfinite(value) else self.styles.bad
+        return num(value).rjust(width), style
+
     def _check(self, value: float, trace: float | None) -> Text:
         st = self.styles
         if trace is None:
             return Text("")
         if agrees(value, trace):
             label = "  " + _("trace: ")
-            return Text.assemble(label, (num(trace), st.value), (f" {CHECK}", st.good))
+            return Text.assemble(label, self._number(trace), (f" {CHECK}", st.good))
         return Text.assemble("  ", (f"{CROSS} " + _("trace: ") + num(trace), st.bad))
 
     def _line(self, label: str, value: float, width: int, note: str = "") -> Text:
@@ -177,7 +193,7 @@ class EquationPanel:
         text = Text.assemble(
             ("  " + label + " " * (width - cell_len(label)), st.label),
             " = ",
-            (num(value).rjust(7), st.value),
+            self._number(value, 7),
         )
         if note:
             text.append("   " + note, st.note)
@@ -238,7 +254,7 @@ class EquationPanel:
             table.add_row(
                 Text(row.name, st.symbol), row.act, num(row.x_part), h_part,
                 "" if row.reset is not None else num(row.b_hh), num(row.pre),
-                Text(num(row.value), st.value),
+                Text(*self._number(row.value)),
                 self._check(row.value, row.trace) if row.trace is not None else "",
             )  # fmt: skip
         out: list[Text | Table] = [table]
@@ -248,9 +264,9 @@ class EquationPanel:
                     f"{row.name} = tanh(W_in·{eq.x_symbol}+b_in + r·(W_hn·{prev}+b_hn)) = "
                     f"tanh({num(row.x_part)} + {factor(row.reset)}×{factor(row.h_part + row.b_hh)})"
                 )
-                out.append(Text.assemble("  ", (how, st.label), " = ", (num(row.value), st.value)))
+                out.append(Text.assemble("  ", (how, st.label), " = ", self._number(row.value)))
         for step in eq.steps:
-            text = Text.assemble("  ", (step.text, st.label), " = ", (num(step.value), st.value))
+            text = Text.assemble("  ", (step.text, st.label), " = ", self._number(step.value))
             text.append_text(self._check(step.value, step.trace))
             out.append(text)
         return out
@@ -266,7 +282,7 @@ class EquationPanel:
             for note in eq.notes:
                 parts.append(Text("  " + note, st.note))
         for step in self.extra:
-            text = Text.assemble(("  " + step.text, st.label), " = ", (num(step.value), st.value))
+            text = Text.assemble(("  " + step.text, st.label), " = ", self._number(step.value))
             text.append_text(self._check(step.value, step.trace))
             parts.append(text)
         for note in self.notes:

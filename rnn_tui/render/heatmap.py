@@ -21,7 +21,16 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 
-from .palette import BLANK, ColorScale, cell_style, format_tick, format_value
+from .palette import (
+    BLANK,
+    ColorScale,
+    cell_style,
+    format_tick,
+    format_value,
+    glyph_style,
+    mark,
+    mark_style,
+)
 
 UPPER_HALF = "▀"
 LOWER_HALF = "▄"
@@ -40,6 +49,11 @@ class _Layout(NamedTuple):
     bands: list[range]
 
 
+def _block(layout: _Layout) -> int:
+    """Characters drawn of one cell (its width without the gap)."""
+    return layout.cell_width - layout.gap
+
+
 def _is_mono(console: Console, mono: bool | None) -> bool:
     """Draw with glyphs instead of colours? Explicit `mono` wins, else ask the console."""
     if mono is not None:
@@ -47,12 +61,30 @@ def _is_mono(console: Console, mono: bool | None) -> bool:
     return console.no_color or console.color_system is None
 
 
-def _segments_color(top: Sequence[int], bottom: Sequence[int], scale: ColorScale):
-    """One line of half-block pixels: top, bottom codes (W,) -> merged Segments."""
+def _marks(code: int, n: int, cell: int) -> str:
+    """The marks of a run of n characters of one non-finite code, `cell` a cell."""
+    full, rest = divmod(n, max(1, cell))
+    return mark(code, cell) * full + (mark(code, rest) if rest else "")
+
+
+def _segments_color(
+    top: Sequence[int], bottom: Sequence[int], scale: ColorScale, cell: int = 1
+):
+    """One line of half-block pixels: top, bottom codes (W,) -> merged Segments.
+    Where both halves are one non-finite code its mark is written on its reserved
+    colour ("+inf" or "+", each `cell` characters, see palette.mark); where one half
+    is empty, the mark alone in that colour. Never a plain colour: it could be read as
+    a value of the scale."""
     for (upper, lower), run in groupby(zip(top, bottom, strict=True)):
         n = sum(1 for _ in run)
         if upper == BLANK and lower == BLANK:
             yield Segment(" " * n)
+        elif upper == lower and upper < BLANK:
+            yield Segment(_marks(upper, n, cell), mark_style(upper))
+        elif upper < BLANK and lower == BLANK:
+            yield Segment(_marks(upper, n, cell), glyph_style(upper))
+        elif lower < BLANK and upper == BLANK:
+            yield Segment(_marks(lower, n, cell), glyph_style(lower))
         elif lower == BLANK:
             yield Segment(UPPER_HALF * n, cell_style(scale.color(upper), None))
         elif upper == BLANK:
@@ -63,10 +95,12 @@ def _segments_color(top: Sequence[int], bottom: Sequence[int], scale: ColorScale
             yield Segment(UPPER_HALF * n, cell_style(scale.color(upper), scale.color(lower)))
 
 
-def _segments_mono(codes: Sequence[int], scale: ColorScale):
-    """One line of glyph pixels: codes (W,) -> merged Segments."""
+def _segments_mono(codes: Sequence[int], scale: ColorScale, cell: int = 1):
+    """One line of glyph pixels: codes (W,) -> merged Segments (non-finite codes
+    marked as in colour, `cell` characters a cell)."""
     for code, run in groupby(codes):
-        yield Segment(scale.glyph(code) * sum(1 for _ in run))
+        n = sum(1 for _ in run)
+        yield Segment(_marks(code, n, cell) if code < BLANK else scale.glyph(code) * n)
 
 
 class Heatmap:
@@ -195,17 +229,18 @@ class Heatmap:
             cell[:, width - gap :] = BLANK
         return np.tile(cell.reshape(-1), (height, 1))
 
-    def _pixel_lines(self, pixels: np.ndarray, mono: bool) -> list[list[Segment]]:
+    def _pixel_lines(self, pixels: np.ndarray, mono: bool, layout: _Layout) -> list[list[Segment]]:
         """Pixels (P, W) -> lines of Segments: two pixel rows a line in colour, one in mono."""
         lines = []
+        cell = _block(layout)
         if mono:
             for row in pixels:
-                lines.append(list(_segments_mono(row.tolist(), self.scale)))
+                lines.append(list(_segments_mono(row.tolist(), self.scale, cell)))
             return lines
         if pixels.shape[0] % 2:
             pixels = np.vstack([pixels, np.full((1, pixels.shape[1]), BLANK)])
         for top, bottom in zip(pixels[0::2], pixels[1::2], strict=True):
-            lines.append(list(_segments_color(top.tolist(), bottom.tolist(), self.scale)))
+            lines.append(list(_segments_color(top.tolist(), bottom.tolist(), self.scale, cell)))
         return lines
 
     def _value_line(
@@ -256,12 +291,17 @@ class Heatmap:
         lines = []
         for i in range(count):
             line = []
+            half = halves[min(i, len(halves) - 1)]
             for code, meta in zip(codes.tolist(), metas, strict=True):
                 if code == BLANK:
                     text, style = " " * block, meta
+                elif code < BLANK:  # NaN, ±inf: their mark, never a colour of the scale
+                    text = mark(code, block)
+                    look = glyph_style(code) if half else mark_style(code)
+                    style = meta if mono else _add(look, meta)
                 elif mono:
                     text, style = self.scale.glyph(code) * block, meta
-                elif halves[min(i, len(halves) - 1)]:
+                elif half:
                     text = UPPER_HALF * block
                     style = _add(cell_style(self.scale.color(code), None), meta)
                 else:
@@ -305,7 +345,7 @@ class Heatmap:
                     pixels = self._row_pixels(codes[r, band], height, layout)
                     pad = np.full((pixels.shape[0], width - pixels.shape[1]), BLANK)
                     blocks.append(np.hstack([pixels, pad]))
-            return self._pixel_lines(np.vstack(blocks), mono) if blocks else []
+            return self._pixel_lines(np.vstack(blocks), mono, layout) if blocks else []
         for b, band in enumerate(layout.bands):
             if b and rows > 1:
                 out.append([])  # a blank line between bands of a matrix
@@ -314,7 +354,7 @@ class Heatmap:
                     cells = self._cell_lines(codes[r, band], band, r, layout, mono)
                 else:
                     pixels = self._row_pixels(codes[r, band], height, layout)
-                    cells = self._pixel_lines(pixels, mono)
+                    cells = self._pixel_lines(pixels, mono, layout)
                 for i, line in enumerate(cells):
                     out.append(self._label(r if i == 0 else None) + line)
                 if self.values:
@@ -386,12 +426,10 @@ class Legend:
         """The legend line as Segments (no line end)."""
         scale = self.scale
         lo, hi = self._ticks()
-        span = scale.vmax - scale.vmin
-        centers = scale.vmin + (np.arange(self.width) + 0.5) / self.width * span
-        codes = scale.codes(centers).tolist()
+        codes = scale.codes(scale.at((np.arange(self.width) + 0.5) / self.width)).tolist()
         zero_at = None
         if scale.center is not None:
-            zero_at = min(self.width - 1, int((0.0 - scale.vmin) / span * self.width))
+            zero_at = min(self.width - 1, int(float(scale.fraction(0.0)) * self.width))
         label = _style(self.label_style)
         yield Segment(lo + " ", label)
         for i, code in enumerate(codes):

@@ -32,9 +32,37 @@ BLANK = -1
 SHADES = " ░▒▓█"
 """Glyphs from low to high, for consoles without colour."""
 SPECIAL_GLYPHS = {NAN: "?", POSINF: "+", NEGINF: "-", BLANK: " "}
-"""What NaN, ±inf and empty cells look like without colour."""
-SPECIAL_COLORS = {NAN: "#ff00ff", POSINF: "#ffff00", NEGINF: "#00ffff"}
-"""Colours that appear in no palette: NaN magenta, +inf yellow, -inf cyan."""
+"""The one-character mark of NaN, ±inf (and an empty cell): drawn in the cell with
+colour and without, so a non-finite cell never looks like the end of a scale."""
+SPECIAL_COLORS = {NAN: "#ff00ff", POSINF: "#ff8c00", NEGINF: "#00ffff"}
+"""Colours that appear in no palette and stay apart from both ends of either: NaN
+magenta, +inf orange (past RdBu's red, unlike viridis' yellow top), -inf cyan."""
+MARK_COLOR = "#000000"
+"""The mark drawn on a non-finite cell's colour (all three are bright)."""
+SPECIAL_TEXTS = {
+    NAN: ("nan", "?"),
+    POSINF: ("+inf", "inf", "+∞", "∞", "+"),
+    NEGINF: ("-inf", "-∞", "-"),
+}
+"""How NaN and ±inf are written, longest first (the first that fits is used); numpy's
+spelling, with the sign of +inf so it is never read as a number."""
+
+
+def special_code(value: float) -> int | None:
+    """NAN, POSINF or NEGINF for a non-finite value, None for a finite one."""
+    if math.isnan(value):
+        return NAN
+    if math.isinf(value):
+        return POSINF if value > 0 else NEGINF
+    return None
+
+
+def special_text(code: int, width: int | None = None) -> str:
+    """How a non-finite code is written in at most `width` characters (None: in full)."""
+    texts = SPECIAL_TEXTS[code]
+    if width is None:
+        return texts[0]
+    return next((text for text in texts if len(text) <= width), texts[-1][:width])
 
 
 @dataclass(frozen=True)
@@ -200,12 +228,35 @@ class ColorScale:
             return 0.0
         return None
 
+    def fraction(self, values: np.ndarray | float) -> np.ndarray:
+        """Where each value lies in the range, 0 at vmin and 1 at vmax, clipped (±inf
+        to the ends; NaN stays NaN). Clipped before the arithmetic, so 1e308 on a scale
+        [-1, 1] is at the top, not lost to overflow; a range of ±1e308, whose width is
+        inf, is measured from its middle in half-widths."""
+        v = np.asarray(values, dtype=float)
+        span = self.vmax - self.vmin
+        with np.errstate(invalid="ignore", over="ignore"):
+            clipped = np.clip(v, self.vmin, self.vmax)
+            if math.isfinite(span):
+                return (clipped - self.vmin) / span
+            middle, half = self.vmin / 2 + self.vmax / 2, self.vmax / 2 - self.vmin / 2
+            return ((clipped - middle) / half + 1.0) / 2.0
+
+    def at(self, fractions: np.ndarray) -> np.ndarray:
+        """The values at `fractions` of the range (the inverse of `fraction`)."""
+        f = np.asarray(fractions, dtype=float)
+        span = self.vmax - self.vmin
+        if math.isfinite(span):
+            return self.vmin + f * span
+        middle, half = self.vmin / 2 + self.vmax / 2, self.vmax / 2 - self.vmin / 2
+        return middle + (f * 2 - 1) * half
+
     def codes(self, values: np.ndarray) -> np.ndarray:
         """Level index of each value, clipped to the range; NAN, POSINF or NEGINF for
         the non-finite ones. values: any shape -> int array of the same shape."""
         v = np.asarray(values, dtype=float)
         with np.errstate(invalid="ignore"):
-            scaled = (v - self.vmin) / (self.vmax - self.vmin) * (self.levels - 1)
+            scaled = self.fraction(v) * (self.levels - 1)
             finite = np.isfinite(scaled)
             level = np.rint(np.clip(np.where(finite, scaled, 0.0), 0, self.levels - 1))
         out = level.astype(int)
@@ -220,7 +271,7 @@ class ColorScale:
             return self.colors[code]
         if code == BLANK:
             return None
-        return Color.parse(SPECIAL_COLORS[code])
+        return _special_color(code)
 
     def glyph(self, code: int) -> str:
         """The shade glyph of a code, for consoles without colour."""
@@ -229,13 +280,39 @@ class ColorScale:
         return SPECIAL_GLYPHS[code]
 
 
+@lru_cache(maxsize=8)
+def _special_color(code: int) -> Color:
+    return Color.parse(SPECIAL_COLORS[code])
+
+
+@lru_cache(maxsize=8)
+def mark_style(code: int) -> Style:
+    """The style of a non-finite cell's mark: dark on its reserved colour, bold."""
+    return Style(color=MARK_COLOR, bgcolor=_special_color(code), bold=True)
+
+
+@lru_cache(maxsize=8)
+def glyph_style(code: int) -> Style:
+    """The style of a non-finite cell's mark drawn alone (half a line high): its
+    reserved colour on the terminal's background, bold."""
+    return Style(color=_special_color(code), bold=True)
+
+
+def mark(code: int, width: int) -> str:
+    """What a non-finite cell `width` characters wide shows: its text ("+inf") centred
+    when it fits with a space either side, else its glyph in every character."""
+    text = SPECIAL_TEXTS[code][0]
+    if width >= len(text) + 2:
+        return text.center(width)
+    return SPECIAL_GLYPHS[code] * width
+
+
 def format_value(value: float, width: int) -> str:
     """`value` in at most `width` characters, as precise as fits: "0.42", "-1.53",
-    "12.3", "1e+03"; "nan", "inf", "-inf" for the non-finite."""
-    if math.isnan(value):
-        return "nan"[:width]
-    if math.isinf(value):
-        return ("inf" if value > 0 else "-inf")[:width]
+    "12.3", "1e+03"; "nan", "+inf", "-inf" for the non-finite (shorter where narrow)."""
+    code = special_code(value)
+    if code is not None:
+        return special_text(code, width)
     if value == 0:
         value = 0.0  # no "-0.00"
     for decimals in (2, 1, 0):
@@ -245,7 +322,8 @@ def format_value(value: float, width: int) -> str:
         if len(text) <= width:
             return text
     for digits in (1, 0):
-        text = f"{value:.{digits}e}".replace("e+0", "e").replace("e-0", "e-")
+        mantissa, exponent = f"{value:.{digits}e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"  # "1.2e5", "1e-7", "1e300"
         if len(text) <= width:
             return text
     return "#" * width

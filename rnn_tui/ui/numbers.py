@@ -30,6 +30,7 @@ def _activate(act: str, value: float) -> float:
     return max(value, 0.0)  # relu
 
 
+@np.errstate(all="ignore")  # an overflow shows as inf / nan, silently
 def product(name: str, weights: np.ndarray, values: np.ndarray) -> Product:
     """weights · values written out; the MAX_TERMS largest |w·v| when there are more.
     weights, values: (n,)."""
@@ -53,6 +54,7 @@ def product(name: str, weights: np.ndarray, values: np.ndarray) -> Product:
     )
 
 
+@np.errstate(all="ignore")
 def unit_equation(
     network: Network, trace: Trace, layer: int, direction: str, t: int, unit: int
 ) -> UnitEquation:
@@ -158,6 +160,7 @@ def unit_equation(
     )  # fmt: skip
 
 
+@np.errstate(all="ignore")
 def merge_steps(network: Network, trace: Trace, layer: int, t: int, unit: int) -> list[Step]:
     """How unit `unit` of the two directions is merged at t (what the next layer reads)."""
     lt = trace.layers[layer]
@@ -184,6 +187,7 @@ def merge_steps(network: Network, trace: Trace, layer: int, t: int, unit: int) -
     return [Step(f"{s}[{unit}] = {text}", value, float(lt.output[t - 1, j]))]
 
 
+@np.errstate(all="ignore")
 def readout_step(
     network: Network, trace: Trace, t: int, unit: int, labels: list[str] | None
 ) -> list[Step]:
