@@ -83,7 +83,7 @@ def cli(lang: str | None) -> None:
 @cli.command("open", help=N_("Open the app on SCENARIO (default: the built-in intent scenario)."))
 @click.argument("scenario", required=False)
 @click.option("--record", "record", type=click.Path(dir_okay=False), default=None,
-              help="Record the session into this file (JSON Lines; r stops).")  # fmt: skip
+              help=N_("Record the session into this file (JSON Lines; r stops)."))  # fmt: skip
 def open_app(scenario: str | None, record: str | None) -> None:
     load_scenario(scenario)  # fail here, with a message, before the terminal switches modes
     from .ui import make_app
@@ -254,8 +254,8 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
 @click.argument("session", type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True, help=N_("Recompute every state without a screen."))
 @click.option("--speed", type=click.FloatRange(0.01, 1000), default=1.0, show_default=True,
-              help="Play this many times faster than recorded.")  # fmt: skip
-@click.option("--paused", is_flag=True, help="Start paused (space plays, → and ← step).")
+              help=N_("Play this many times faster than recorded."))  # fmt: skip
+@click.option("--paused", is_flag=True, help=N_("Start paused (space plays, → and ← step)."))
 def replay(session: str, check: bool, speed: float, paused: bool) -> None:
     from pathlib import Path
 
@@ -276,7 +276,9 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
     except SessionError as e:
         raise click.ClickException(str(e)) from None
     if result.failed_line is not None:
-        click.echo(f"{session}: line {result.failed_line}: {result.reason}", err=True)
+        from .session.format import line_of
+
+        click.echo(f"{line_of(session, result.failed_line)}: {result.reason}", err=True)
         click.echo(_("{count} action(s) matched before it").format(count=result.checked), err=True)
         sys.exit(1)
     click.echo(
@@ -289,15 +291,15 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
                      "were checked").format(session=session))  # fmt: skip
 
 
-@cli.command(help="Export a recorded SESSION: an asciicast v2 file (--cast) of its frames, "
-             "and / or one SVG per action (--svg).")  # fmt: skip
+@cli.command(help=N_("Export a recorded SESSION: an asciicast v2 file (--cast) of its frames, "
+                     "and / or one SVG per action (--svg)."))  # fmt: skip
 @click.argument("session", type=click.Path(dir_okay=False))
 @click.option("--cast", "cast", type=click.Path(dir_okay=False), default=None,
-              help="Write an asciicast v2 file here (asciinema play OUT.cast).")  # fmt: skip
+              help=N_("Write an asciicast v2 file here (asciinema play OUT.cast)."))  # fmt: skip
 @click.option("--svg", "svg", type=click.Path(file_okay=False), default=None,
-              help="Write one SVG per action into this directory.")  # fmt: skip
+              help=N_("Write one SVG per action into this directory."))  # fmt: skip
 @click.option("--size", default=None, metavar="COLSxROWS",
-              help="Render at this size instead of the recorded terminal's.")  # fmt: skip
+              help=N_("Render at this size instead of the recorded terminal's."))  # fmt: skip
 def export(session: str, cast: str | None, svg: str | None, size: str | None) -> None:
     import asyncio
     from pathlib import Path
@@ -306,12 +308,14 @@ def export(session: str, cast: str | None, svg: str | None, size: str | None) ->
     from .session.export import write_cast
 
     if cast is None and svg is None:
-        raise click.ClickException("nothing to export: give --cast OUT.cast and / or --svg DIR")
+        raise click.ClickException(_("nothing to export: give --cast OUT.cast and / or --svg DIR"))
     shape = None
     if size is not None:
         cols, _x, rows = size.lower().partition("x")
         if not (cols.isdigit() and rows.isdigit() and int(cols) >= 20 and int(rows) >= 10):
-            raise click.ClickException(f"--size {size}: expected COLSxROWS, e.g. 120x40")
+            raise click.ClickException(
+                _("--size {size}: expected COLSxROWS, e.g. 120x40").format(size=size)
+            )
         shape = (int(cols), int(rows))
     try:
         recorded = read_session(Path(session))
@@ -337,26 +341,33 @@ def export(session: str, cast: str | None, svg: str | None, size: str | None) ->
             write_cast(Path(cast), frames, width=int(width), height=int(height),
                        title=f"rnn-tui: {Path(session).name}")  # fmt: skip
     except OSError as e:
-        raise click.ClickException(f"cannot write: {e}") from None
+        raise click.ClickException(_("cannot write: {reason}").format(reason=e)) from None
     if cast is not None:
-        click.echo(f"wrote {cast}: {len(frames)} frame(s) at {width}x{height}")
+        click.echo(
+            _("wrote {path}: {count} frame(s) at {width}x{height}").format(
+                path=cast, count=len(frames), width=width, height=height
+            )
+        )
     if svg_dir is not None:
-        click.echo(f"wrote {len(frames)} SVG file(s) into {svg_dir}")
+        click.echo(
+            _("wrote {count} SVG file(s) into {path}").format(count=len(frames), path=svg_dir)
+        )
 
 
-@cli.command(help="Run the app in a browser (textual-serve) on this machine: open the URL "
-             "it prints. Works offline.")  # fmt: skip
+@cli.command(help=N_("Run the app in a browser (textual-serve) on this machine: open the URL "
+                     "it prints. Works offline."))  # fmt: skip
 @click.argument("scenario", required=False)
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help=N_("Port to listen on."))  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (keep it local: the app runs as you).")  # fmt: skip
+              help=N_("Address to listen on (keep it local: the app runs as you)."))  # fmt: skip
 def serve(scenario: str | None, port: int, host: str) -> None:
     load_scenario(scenario)  # fail here, with a message, not in the browser
     try:
         from .ui.serve import serve as run_server
     except ImportError:
         raise click.ClickException(
-            "serving needs textual-serve: pip install 'textual-serve>=1.1,<2'"
+            _("serving needs textual-serve: pip install 'textual-serve>=1.1,<2'")
         ) from None
     run_server(scenario, host=host, port=port)
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from .format import Session, restore_scenario
+from .format import Session, line_of, restore_scenario
 from .verify import apply_change
 
 
 def scenarios_of(session: Session) -> tuple[Any, list[Any]]:
     """The header's scenario, and the scenario after each action (the same object while
     nothing changes). Raises SessionError naming the line of a change that cannot apply."""
-    scenario = restore_scenario(session.header.get("scenario") or {}, f"{session.path}: line 1")
+    base = session.path.parent
+    scenario = restore_scenario(
+        session.header.get("scenario") or {}, line_of(session.path, 1), base
+    )
     first, out = scenario, []
     for action in session.actions:
         if action.change:
-            scenario = apply_change(scenario, action.change, f"{session.path}: line {action.line}")
+            where = line_of(session.path, action.line)
+            scenario = apply_change(scenario, action.change, where, base)
         out.append(scenario)
     return first, out
 

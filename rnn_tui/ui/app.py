@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from ..engine import MERGES, Network
+from ..i18n import N_, _
 from .commands import RnnCommands
 from .help import KEY_NOTES, HelpScreen
 from .panes import (
@@ -31,13 +34,14 @@ from .screens import EditScreen, OpenScreen
 from .view import DIRECTIONS, PANELS, Stage, View
 from .widgets import PANES, TALL_SCREEN, FigureView, KeyFooter, StatusLine, TokenStripView, ViewBar
 
-STEP = Binding.Group("step")
-ENDS = Binding.Group("first/last")
-LAYER = Binding.Group("layer")
-SPEED = Binding.Group("speed")
-UNIT = Binding.Group("unit")
+# descriptions are marked with N_ and translated where they are shown (footer, help)
+STEP = Binding.Group(N_("step"))
+ENDS = Binding.Group(N_("first/last"))
+LAYER = Binding.Group(N_("layer"))
+SPEED = Binding.Group(N_("speed"))
+UNIT = Binding.Group(N_("unit"))
 
-UNTRAINED = "untrained (seeded) weights"
+UNTRAINED = N_("untrained (seeded) weights")
 LEFT_PANES = ("step", "layers", "history")
 """The views in the left column when every view is on screen (the others on the right)."""
 OPTIONAL_KEYS = frozenset({"1", "n", "t", "i", "r"})
@@ -77,38 +81,42 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     BINDINGS = [
         Binding("ctrl+c", "help_quit", show=False, system=True),
-        Binding("left", "step(-1)", "back", group=STEP, key_display="←"),
-        Binding("right", "step(1)", "forward", group=STEP, key_display="→"),
-        Binding("home", "first", "first step", group=ENDS),
-        Binding("end", "last", "last step", group=ENDS),
-        Binding("down", "layer(-1)", "layer down", group=LAYER, key_display="↓"),
-        Binding("up", "layer(1)", "layer up", group=LAYER, key_display="↑"),
-        Binding("space", "play", "play", key_display="space"),
-        Binding("minus", "speed(-1)", "slower", group=SPEED, key_display="-"),
-        Binding("plus", "speed(1)", "faster", group=SPEED, key_display="+"),
-        Binding("equals_sign", "speed(1)", "faster", show=False),
-        Binding("d", "direction", "direction"),
-        Binding("m", "merge", "merge"),
-        Binding("left_square_bracket", "unit(-1)", "unit before", group=UNIT, key_display="["),
-        Binding("right_square_bracket", "unit(1)", "next unit", group=UNIT, key_display="]"),
-        Binding("shift+left", "unit(-1)", "unit before", show=False),
-        Binding("shift+right", "unit(1)", "next unit", show=False),
-        Binding("c", "cell", "cell"),
-        Binding("e", "edit", "edit"),
-        Binding("o", "open", "open"),
-        Binding("r", "record", "record"),
-        Binding("s", "screenshot", "screenshot"),
+        Binding("left", "step(-1)", N_("step back"), group=STEP, key_display="←"),
+        Binding("right", "step(1)", N_("step forward"), group=STEP, key_display="→"),
+        Binding("home", "first", N_("first step"), group=ENDS),
+        Binding("end", "last", N_("last step"), group=ENDS),
+        Binding("down", "layer(-1)", N_("layer down"), group=LAYER, key_display="↓"),
+        Binding("up", "layer(1)", N_("layer up"), group=LAYER, key_display="↑"),
+        Binding("space", "play", N_("play"), key_display="space"),
+        Binding("minus", "speed(-1)", N_("slower"), group=SPEED, key_display="-"),
+        Binding("plus", "speed(1)", N_("faster"), group=SPEED, key_display="+"),
+        Binding("equals_sign", "speed(1)", N_("faster"), show=False),
+        Binding("d", "direction", N_("direction")),
+        Binding("m", "merge", N_("merge")),
+        Binding(
+            "left_square_bracket", "unit(-1)", N_("unit before"), group=UNIT, key_display="["
+        ),  # fmt: skip
+        Binding(
+            "right_square_bracket", "unit(1)", N_("next unit"), group=UNIT, key_display="]"
+        ),  # fmt: skip
+        Binding("shift+left", "unit(-1)", N_("unit before"), show=False),
+        Binding("shift+right", "unit(1)", N_("next unit"), show=False),
+        Binding("c", "cell", N_("cell")),
+        Binding("e", "edit", N_("edit")),
+        Binding("o", "open", N_("open")),
+        Binding("r", "record", N_("record")),
+        Binding("s", "screenshot", N_("screenshot")),
         # shown when the footer has room (the view bar shows 1-5 anyway); all in the help
-        Binding("1", "show_pane('step')", "views", key_display="1-5"),
-        Binding("2", "show_pane('numbers')", "numbers view", show=False),
-        Binding("3", "show_pane('layers')", "layers view", show=False),
-        Binding("4", "show_pane('history')", "history view", show=False),
-        Binding("5", "show_pane('weights')", "weights view", show=False),
-        Binding("n", "sequence", "sequence"),
-        Binding("t", "train", "train"),
-        Binding("i", "influence_numbers", "∂ numbers"),
-        Binding("question_mark", "help", "help", key_display="?"),
-        Binding("ctrl+q", "quit", "quit", priority=True),
+        Binding("1", "show_pane('step')", N_("views"), key_display="1-5"),
+        Binding("2", "show_pane('numbers')", N_("numbers view"), show=False),
+        Binding("3", "show_pane('layers')", N_("layers view"), show=False),
+        Binding("4", "show_pane('history')", N_("history view"), show=False),
+        Binding("5", "show_pane('weights')", N_("weights view"), show=False),
+        Binding("n", "sequence", N_("sequence")),
+        Binding("t", "train", N_("train")),
+        Binding("i", "influence_numbers", N_("∂ numbers")),
+        Binding("question_mark", "help", N_("help"), key_display="?"),
+        Binding("ctrl+q", "quit", N_("quit"), priority=True),
     ]
     CSS_PATH = "app.tcss"
     TITLE = "rnn-tui"
@@ -146,6 +154,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.last_screenshot: Path | None = None
         self._timer: Timer | None = None
         self._training: Any = None
+        self._training_key = ""
         self._weights_key: tuple | None = None
         self._mounted_once = False
         self.training_status = ""
@@ -172,7 +181,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         with VerticalGroup(id="top"):
             with HorizontalGroup(id="title-bar"):
                 yield Label(scenario.title, id="title")
-                yield Label(UNTRAINED, id="untrained")
+                yield Label(_(UNTRAINED), id="untrained")
             yield Static(" ".join(scenario.description.split()), id="description")
             yield TokenStripView(self.trace.tokens, stage.steps, id="tokens")
             yield StatusLine(stage.steps, stage.num_layers, "", id="status")
@@ -226,7 +235,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         bar = self.query_one(ViewBar)
         bar.display = not wide
         bar.active = self.pane
-        for pane_id, _ in PANES:
+        for pane_id, _label in PANES:
             pane = self.query_one(f"#{pane_id}")
             pane.display = wide or self.pane == pane_id
             pane.set_class(self.pane == pane_id, "-current")
@@ -298,7 +307,9 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """A new scenario, network or input: redraw everything that depends on it."""
         scenario, stage = self.scenario, self.stage
         self.query_one("#title", Label).update(scenario.title)
-        self.query_one("#untrained", Label).display = not scenario.trained
+        untrained = self.query_one("#untrained", Label)
+        untrained.update(_(UNTRAINED))
+        untrained.display = not scenario.trained
         description = self.query_one("#description", Static)
         description.update(" ".join(scenario.description.split()))
         description.set_class(not scenario.description, "-empty")
@@ -312,23 +323,23 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def _configure_status(self) -> None:
         net, stage, scenario = self.stage.network, self.stage, self.scenario
         cell = f"{net.cell} ({net.nonlinearity})" if net.cell == "rnn" else net.cell
-        extra = [("H = ", str(net.hidden_size))]
+        extra = [(_("H = "), str(net.hidden_size))]
         if net.bidirectional:
-            extra.append(("merge ", net.merge))
+            extra.append((_("merge "), net.merge))
         if net.output_size:
-            many = " (many-to-one)" if net.readout == "last" else ""
-            extra.append(("readout ", f"{net.readout}{many}"))
+            readout = _("last (many-to-one)") if net.readout == "last" else _("every")
+            extra.append((_("readout "), readout))
         if len(scenario.sequences) > 1:
-            extra.append(("sequence ", scenario.sequence))
+            extra.append((_("sequence "), scenario.sequence))
         self.query_one(StatusLine).configure(stage.steps, stage.num_layers, cell, extra)
         self._show_activity()
 
     def _show_activity(self) -> None:
         fields = []
         if self.recorder is not None:
-            fields.append(("● ", "REC"))
+            fields.append(("● ", _("REC")))
         if self.playing:
-            fields.append(("▶ ", f"{SPEEDS[self.speed]:g}/s"))
+            fields.append(("▶ ", _("{speed:g}/s").format(speed=SPEEDS[self.speed])))
         if self.training_status:
             fields.append(("", self.training_status))
         self.query_one(StatusLine).set_activity(fields)
@@ -352,13 +363,13 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         stage = self.stage
         cost = influence_cost(stage.network, stage.steps)
         if stage.steps > INFLUENCE_STEPS or cost > INFLUENCE_MAX:
-            strip.set_influence(None, f"influence not computed: T = {stage.steps}, "
-                                      f"H = {stage.hidden} would take minutes")  # fmt: skip
+            note = _("influence not computed: T = {steps}, H = {hidden} would take minutes")
+            strip.set_influence(None, note.format(steps=stage.steps, hidden=stage.hidden))
             return
         if cost <= INFLUENCE_INLINE:
             self._influence_ready(stage, _influence(stage))
             return
-        strip.set_influence(None, "influence ‖∂s_t/∂x_k‖: computing in the background…")
+        strip.set_influence(None, _("influence ‖∂s_t/∂x_k‖: computing in the background…"))
         self._influence_worker(stage)
 
     @work(thread=True, exclusive=True, group="influence")
@@ -429,12 +440,16 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """Up or down the stack; layer 1 is the bottom one."""
         layers = self.stage.num_layers
         if layers == 1:
-            self.say("This network has a single layer.", timeout=3)
+            self.say(_("This network has a single layer."), timeout=3)
             return
         target = self.view.layer + delta
         if not 1 <= target <= layers:
-            where = "top" if delta > 0 else "bottom"
-            self.say(f"Already at the {where} layer ({self.view.layer} of {layers}).", timeout=3)
+            where = (
+                _("Already at the top layer ({layer} of {layers}).")
+                if delta > 0
+                else _("Already at the bottom layer ({layer} of {layers}).")
+            )
+            self.say(where.format(layer=self.view.layer, layers=layers), timeout=3)
             return
         self.view = replace(self.view, layer=target)
 
@@ -442,8 +457,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """forward -> backward -> both -> forward; a unidirectional network only says so."""
         if not self.stage.bidirectional:
             self.say(
-                "This network is unidirectional: it reads forward only.",
-                title="direction",
+                _("This network is unidirectional: it reads forward only."),
+                title=_("direction"),
                 timeout=4,
             )
             return
@@ -494,14 +509,18 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def _tick(self) -> None:
         if self.stage.is_last(self.view):
             self.playing = False
-            self.say("The end of the sequence: space plays it again.", timeout=3)
+            self.say(_("The end of the sequence: space plays it again."), timeout=3)
             return
-        self.view = self.stage.step(self.view, 1)
+        with self.acting("play"):
+            self.view = self.stage.step(self.view, 1)
 
     def action_speed(self, delta: int) -> None:
         """Play faster or slower (steps per second)."""
         self.speed = min(max(self.speed + delta, 0), len(SPEEDS) - 1)
-        self.say(f"Playing speed: {SPEEDS[self.speed]:g} steps a second.", timeout=2)
+        self.say(
+            _("Playing speed: {speed:g} steps a second.").format(speed=SPEEDS[self.speed]),
+            timeout=2,
+        )
 
     def watch_speed(self) -> None:
         if self.playing:
@@ -513,7 +532,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def action_merge(self) -> None:
         """concat -> sum -> mean -> mul: how the two directions are combined."""
         if not self.stage.bidirectional:
-            self.say("This network is unidirectional: there is nothing to merge.", timeout=4)
+            self.say(_("This network is unidirectional: there is nothing to merge."), timeout=4)
             return
         mode = self.stage.network.merge
         self.set_network(merge=MERGES[(MERGES.index(mode) + 1) % len(MERGES)])
@@ -529,6 +548,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         still fits (layer 1 always; all of them between sum, mean and mul), so the merge
         is the only thing that differs; the rest are fresh seeded weights. The screen
         says which. Each (cell, merge) keeps its weights for the session."""
+        if not self.allowed("cell" if cell else "merge"):
+            return
         net = self.stage.network
         cell, merge = cell or net.cell, merge or net.merge
         key = (cell, merge)
@@ -551,63 +572,91 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self.networks[key] = (network, trained)
             message = self._switch_message(net, cell, merge, kept=kept)
         scenario = replace(self.scenario, network=network, trained=trained)
-        self.set_scenario(scenario, message)
+        with self.acting("cell" if cell != net.cell else "merge"):
+            self.set_scenario(scenario, message)
 
     def _switch_message(self, net: Network, cell: str, merge: str, kept: list[str] | None) -> str:
-        change = f"cell {net.cell} → {cell}" if cell != net.cell else f"merge {net.merge} → {merge}"
+        if cell != net.cell:
+            change = _("cell {old} → {new}").format(old=net.cell, new=cell)
+        else:
+            change = _("merge {old} → {new}").format(old=net.merge, new=merge)
         if (cell, merge) == self.origin_key:
-            return f"{change}: the scenario's own weights again."
+            return _("{change}: the scenario's own weights again.").format(change=change)
         if kept is None:
-            return f"{change}: the weights made when you first switched to it (untrained)."
+            return _("{change}: the weights made when you first switched to it "
+                     "(untrained).").format(change=change)  # fmt: skip
         if not kept:
-            return f"{change}: fresh seeded weights (untrained) for the whole network."
+            return _("{change}: fresh seeded weights (untrained) for the whole "
+                     "network.").format(change=change)  # fmt: skip
         layers = self.stage.num_layers
-        fresh = [f"layer {k + 1}" for k in range(1, layers) if f"weight_ih_l{k}" not in kept]
+        fresh = [
+            _("layer {k}").format(k=k + 1)
+            for k in range(1, layers)
+            if f"weight_ih_l{k}" not in kept
+        ]
         if net.output_size and "readout.weight" not in kept:
-            fresh.append("the readout")
+            fresh.append(_("the readout"))
         if not fresh:
-            return f"{change}: every weight kept (no shape changed), but untrained for {merge}."
-        return (
-            f"{change}: layer 1 keeps its weights; {' and '.join(fresh)} get fresh "
-            "seeded weights, since the merged width they read changed (untrained)."
-        )
+            return _("{change}: every weight kept (no shape changed), but untrained for "
+                     "{merge}.").format(change=change, merge=merge)  # fmt: skip
+        return _(
+            "{change}: layer 1 keeps its weights; {fresh} get fresh seeded weights, since "
+            "the merged width they read changed (untrained)."
+        ).format(change=change, fresh=_(" and ").join(fresh))
 
     # ------------------------------------------------------------------ inputs
     def action_sequence(self) -> None:
         """The scenario's next named input sequence."""
+        if not self.allowed("sequence"):
+            return
         names = list(self.scenario.sequences)
         if len(names) < 2:
-            self.say("This scenario has a single input sequence (e edits it).", timeout=4)
+            self.say(_("This scenario has a single input sequence (e edits it)."), timeout=4)
             return
         current = names.index(self.scenario.sequence) if self.scenario.sequence in names else -1
         self.select_sequence(names[(current + 1) % len(names)])
 
     def select_sequence(self, name: str) -> None:
         """Read the named input sequence."""
-        self.set_scenario(self.scenario.select(name), f"Input sequence: {name}.")
+        if not self.allowed("sequence"):
+            return
+        with self.acting("sequence"):
+            message = _("Input sequence: {name}.").format(name=name)
+            self.set_scenario(self.scenario.select(name), message)
 
     def action_edit(self) -> None:
         """Type another input sentence (token scenarios only)."""
+        if not self.allowed("edit"):
+            return
         if self.scenario.vocab is None:
             self.say(
-                "This scenario's inputs are vectors, not words: edit its file, or open "
-                "another scenario (o).",
+                _(
+                    "This scenario's inputs are vectors, not words: edit its file, or open "
+                    "another scenario (o)."
+                ),
                 timeout=5,
             )
             return
+        key = self._key
 
         def done(scenario: Any) -> None:
             if scenario is not None:
-                self.set_scenario(scenario, f"Reading: {' '.join(scenario.tokens)}")
+                with self.acting("edit", key):
+                    message = _("Reading: {sentence}").format(sentence=" ".join(scenario.tokens))
+                    self.set_scenario(scenario, message)
 
         self.push_screen(EditScreen(self.scenario), done)
 
     def action_open(self) -> None:
         """Pick a scenario file; one that does not load keeps the current scenario."""
+        if not self.allowed("open"):
+            return
+        key = self._key
 
         def done(scenario: Any) -> None:
             if scenario is not None:
-                self.open_scenario(scenario)
+                with self.acting("open", key):
+                    self.open_scenario(scenario)
 
         self.push_screen(OpenScreen(Path.cwd(), self.scenario.path), done)
 
@@ -618,11 +667,15 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self._training.cancel()
             self.training_status = ""
         self._adopt(scenario)
-        self.set_scenario(scenario, f"Opened {scenario.name}: {scenario.title}")
-        self.view = self.stage.clamp(View())
+        with self.acting("open"):
+            message = _("Opened {name}: {title}").format(name=scenario.name, title=scenario.title)
+            self.set_scenario(scenario, message)
+            self.view = self.stage.clamp(View())
 
     def open_builtin(self, name: str) -> None:
         """Open a built-in scenario by name."""
+        if not self.allowed("open"):
+            return
         from ..scenario import ScenarioError, load_scenario
 
         try:
@@ -634,9 +687,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def action_train(self) -> None:
         """Fit the weights on the scenario's [train] examples in a thread; the heatmaps
         switch to the new weights when it ends. Pressed again, it stops."""
+        if not self.allowed("train"):
+            return
         if self._training is not None and self._training.is_running:
             self._training.cancel()
-            self.training_status = "training stopped"
+            self.training_status = _("training stopped")
             self._show_activity()
             return
         from ..scenario.training import training_examples
@@ -645,20 +700,23 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         examples = training_examples(scenario) if scenario.examples else []
         if not examples:
             why = (
-                "this scenario has no [train] examples"
+                _("this scenario has no [train] examples")
                 if not scenario.examples
-                else "its examples cannot be trained here (vector inputs or no labels)"
+                else _("its examples cannot be trained here (vector inputs or no labels)")
             )
             self.say(
-                f"Nothing to train on: {why}. Add examples such as [train] examples = "
-                '[{ text = "what time is it ?", label = "ask_time" }] to its file.',
-                title="train",
+                _(
+                    "Nothing to train on: {why}. Add examples such as [train] examples = "
+                    '[{{ text = "what time is it ?", label = "ask_time" }}] to its file.'
+                ).format(why=why),
+                title=_("train"),
                 severity="warning",
                 timeout=8,
             )
             return
-        self.training_status = f"training on {len(examples)} examples…"
+        self.training_status = _("training on {count} examples…").format(count=len(examples))
         self._show_activity()
+        self._training_key = self._key
         self._training = self._train_worker(scenario, examples)
 
     @work(thread=True, exclusive=True, group="train")
@@ -683,14 +741,14 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.call_from_thread(self._training_done, scenario, copy.network, embedding, stats)
 
     def _training_progress(self, stats: Any, epochs: int) -> None:
-        self.training_status = (
-            f"training {stats.epoch}/{epochs} · loss {stats.loss:.4f} · acc {stats.accuracy:.2f}"
-        )
+        self.training_status = _(
+            "training {epoch}/{epochs} · loss {loss:.4f} · acc {accuracy:.2f}"
+        ).format(epoch=stats.epoch, epochs=epochs, loss=stats.loss, accuracy=stats.accuracy)
         self._show_activity()
 
     def _training_done(self, scenario: Any, network: Network, embedding: Any, stats: Any) -> None:
         if self.scenario.network is not scenario.network:
-            self.training_status = "training finished for another network: not applied"
+            self.training_status = _("training finished for another network: not applied")
             self._show_activity()
             return
         trained = replace(self.scenario, network=network, trained=True)
@@ -704,12 +762,22 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self.origin = replace(self.origin, network=network, trained=True,
                                   embedding=trained.embedding)  # fmt: skip
         self.training_status = (
-            f"trained: loss {stats.loss:.4f}, accuracy {stats.accuracy:.2f}" if stats else ""
+            _("trained: loss {loss:.4f}, accuracy {accuracy:.2f}").format(
+                loss=stats.loss, accuracy=stats.accuracy
+            )
+            if stats
+            else ""
         )
-        self.set_scenario(trained, f"Training done; the heatmaps show the new weights "
-                                   f"({self.training_status}).")  # fmt: skip
+        message = _("Training done; the heatmaps show the new weights ({status}).")
+        with self.acting("train", self._training_key):
+            self.set_scenario(trained, message.format(status=self.training_status))
 
     # ------------------------------------------------------------------ recording
+    def allowed(self, action: str) -> bool:
+        """May `action` (open, edit, train, cell, merge, sequence, record: the actions that
+        change the model or the recording) run now? Always, here; a replay refuses them."""
+        return True
+
     async def _check_bindings(self, key: str, priority: bool = False) -> bool:
         """As App's; the key is kept while its action runs, for the recording."""
         self._key = key
@@ -728,6 +796,20 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         finally:
             self._action = outer
 
+    @contextmanager
+    def acting(self, action: str, key: str | None = None) -> Iterator[None]:
+        """Record the changes made inside as `action` (and, given, as pressed with `key`):
+        for the model changes that end outside the binding's own action (a dialog's answer,
+        a training's end, a command from the palette)."""
+        outer = self._action, self._key
+        self._action = action
+        if key is not None:
+            self._key = key
+        try:
+            yield
+        finally:
+            self._action, self._key = outer
+
     def _record(self, action: str = "") -> None:
         """Write the view and the model shown now into the recording, if one runs."""
         if self.recorder is None:
@@ -735,7 +817,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         try:
             self.recorder.record(self, key=self._key, action=self._action or action or "change")
         except (OSError, ValueError) as e:
-            self.stop_recording(f"Recording stopped: {e}")
+            self.stop_recording(_("Recording stopped: {reason}").format(reason=e))
 
     def start_recording(self, path: Path) -> None:
         """Record from now on into `path`: the header with the current scenario, then a
@@ -746,12 +828,14 @@ class RnnTuiApp(App[None], inherit_bindings=False):
                 path, self.scenario, self.stage, columns=self.size.width, rows=self.size.height
             )
         except OSError as e:
-            self.say(f"Could not record to {path}: {e.strerror or e}", severity="error",
+            message = _("Could not record to {path}: {reason}")
+            self.say(message.format(path=path, reason=e.strerror or e), severity="error",
                      timeout=6)  # fmt: skip
             return
         self._record("start")
         self._show_activity()
-        self.say(f"Recording to {Path(path).resolve()} (r stops).", title="record", timeout=4)
+        self.say(_("Recording to {path} (r stops).").format(path=Path(path).resolve()),
+                 title=_("record"), timeout=4)  # fmt: skip
 
     def stop_recording(self, message: str = "") -> None:
         """Close the recording, if one runs, and say where it is."""
@@ -760,14 +844,19 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             return
         recorder.close()
         self._show_activity()
+        done = _(
+            "Recorded {count} action(s) to {path}; check it with rnn-tui replay {file} --check"
+        )
         self.say(
-            message or f"Recorded {recorder.lines} action(s) to {recorder.path.resolve()}; "
-            f"check it with rnn-tui replay {recorder.path} --check",
-            title="record", timeout=6,
+            message or done.format(count=recorder.lines, path=recorder.path.resolve(),
+                                   file=recorder.path),
+            title=_("record"), timeout=6,
         )  # fmt: skip
 
     def action_record(self) -> None:
         """Start or stop recording this walk into a session file."""
+        if not self.allowed("record"):
+            return
         if self.recorder is not None:
             self.stop_recording()
         else:
@@ -789,10 +878,12 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         try:
             path = self.save_screenshot(filename, path or str(self.screenshot_dir))
         except OSError as e:
-            self.say(f"Could not save the screenshot: {e}", severity="error", timeout=6)
+            self.say(_("Could not save the screenshot: {reason}").format(reason=e),
+                     severity="error", timeout=6)  # fmt: skip
             return
         self.last_screenshot = Path(path)
-        self.say(f"Screenshot saved to {Path(path).resolve()}", title="screenshot", timeout=6)
+        self.say(_("Screenshot saved to {path}").format(path=Path(path).resolve()),
+                 title=_("screenshot"), timeout=6)  # fmt: skip
 
     def action_help(self) -> None:
         """Open the help screen."""
@@ -803,14 +894,16 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             if not b.show and not b.action.startswith("show_pane"):
                 continue
             shown = b.key if b.action.startswith("show_pane") else self.get_key_display(b)
-            what = b.description if b.key != "1" else "step view"
+            what = b.description if b.key != "1" else N_("step view")
             keys.append((shown, what, KEY_NOTES.get(b.action, "")))
-        keys.append(("^p", "command palette", "built-in scenarios, sequences, themes and more"))
+        keys.append(("^p", N_("command palette"),
+                     N_("built-in scenarios, sequences, themes and more")))  # fmt: skip
         about = f"**{self.scenario.title}**"
         if self.scenario.description:
             about += "\n\n" + " ".join(self.scenario.description.split())
         if not self.scenario.trained:
-            about += f"\n\n*{UNTRAINED}: the outputs are arbitrary until trained (t).*"
+            note = _("{untrained}: the outputs are arbitrary until trained (t).")
+            about += "\n\n*" + note.format(untrained=_(UNTRAINED)) + "*"
         self.push_screen(HelpScreen(keys, about))
 
     def run(self, *args: Any, **kwargs: Any):  # type: ignore[override]

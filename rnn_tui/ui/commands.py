@@ -75,7 +75,8 @@ def switch_language(app: RnnTuiApp, language: str) -> None:
     from .widgets import KeyFooter, ViewBar
 
     set_language(language)
-    app.set_scenario(app.scenario)
+    with app.acting("language"):
+        app.set_scenario(app.scenario)
     app.watch_view(app.view)
     for widget in (*app.query(ViewBar), *app.query(KeyFooter)):
         widget.refresh(layout=True)

@@ -29,6 +29,7 @@ KEY_NOTES = {
         "type another input sentence (unknown words are refused, or become the unknown token)"
     ),
     "open": N_("open a scenario file; the built-in ones are in the command palette"),
+    "record": N_("start or stop recording this walk into a session file (● REC while on)"),
     "screenshot": N_("save the screen as an SVG file (the message says where)"),
     "show_pane('step')": N_("the step view: o, s and x at t"),
     "show_pane('numbers')": N_("the numbers behind the selected unit"),

@@ -13,7 +13,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..session import SessionWriter, ViewState, scenario_record, state_hash
+from ..i18n import _
+from ..session import SessionWriter, ViewState, state_hash
 from ..session.format import edited_tokens
 from .commands import CommandListProvider
 
@@ -61,7 +62,7 @@ class Recorder:
                 return {"tokens": tokens}
             if scenario.sequence != before.sequence or edited_tokens(before) is not None:
                 return {"sequence": scenario.sequence}
-        return {"scenario": scenario_record(scenario)}
+        return {"scenario": self.writer.scenario_record(scenario)}
 
     def record(self, app: RnnTuiApp, *, key: str, action: str) -> None:
         """One line for the app's current view and scenario, unless nothing changed."""
@@ -83,10 +84,10 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Any]]:
     """The recording's entries in the command palette."""
     run = app.call_after_refresh
     if app.recorder is None:
-        yield "Start recording", "record every step into a session file (r)", \
+        yield _("Start recording"), _("record every step into a session file (r)"), \
             partial(run, app.action_record)  # fmt: skip
     else:
-        yield "Stop recording", f"close {app.recorder.path.name} (r)", \
+        yield _("Stop recording"), _("close {file} (r)").format(file=app.recorder.path.name), \
             partial(run, app.action_record)  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from textual.binding import Binding
 from textual.timer import Timer
 
+from ..i18n import N_, _
 from ..session import Session
 from ..session.player import delays, scenarios_of
 from .app import RnnTuiApp
@@ -22,13 +23,23 @@ class ReplayApp(RnnTuiApp):
     through the recorded lines, home and end go to the first and the last."""
 
     BINDINGS = [
-        Binding("space", "toggle_replay", "pause / play", key_display="space", priority=True),
-        Binding("right", "replay_step(1)", "next line", key_display="→", priority=True),
-        Binding("left", "replay_step(-1)", "line before", key_display="←", priority=True),
-        Binding("home", "replay_goto(0)", "first line", priority=True),
-        Binding("end", "replay_goto(-1)", "last line", priority=True),
-        Binding("r", "noop", "", show=False, priority=True),
+        Binding("space", "toggle_replay", N_("pause / play"), key_display="space", priority=True),
+        Binding("right", "replay_step(1)", N_("next line"), key_display="→", priority=True),
+        Binding("left", "replay_step(-1)", N_("line before"), key_display="←", priority=True),
+        Binding("home", "replay_goto(0)", N_("first line"), priority=True),
+        Binding("end", "replay_goto(-1)", N_("last line"), priority=True),
     ]
+    REFUSED = {
+        "open": N_("opening a scenario"),
+        "edit": N_("editing the input"),
+        "train": N_("training"),
+        "cell": N_("switching the cell"),
+        "merge": N_("switching the merge"),
+        "sequence": N_("another input sequence"),
+        "record": N_("recording"),
+    }
+    """What a key of the app would do to the model or the recording, refused here: a
+    replay shows the recorded walk (the view keys, help, themes and quit still work)."""
 
     def __init__(self, session: Session, *, speed: float = 1.0, paused: bool = False,
                  exporting: bool = False, **kwargs: Any) -> None:  # fmt: skip
@@ -68,7 +79,7 @@ class ReplayApp(RnnTuiApp):
         if following >= len(self.session.actions):
             self.replaying = False
             self._show_activity()
-            self.say("The end of the recording: ← steps back, space plays it again.", timeout=4)
+            self.say(_("The end of the recording: ← steps back, space plays it again."), timeout=4)
             return
         self._replay_timer = self.set_timer(max(self.delays[following], 0.001), self._advance)
 
@@ -100,8 +111,14 @@ class ReplayApp(RnnTuiApp):
         if self.session.actions:
             self.show_line(index % len(self.session.actions))
 
-    def action_noop(self) -> None:
-        """Recording while replaying is not offered."""
+    def allowed(self, action: str) -> bool:
+        """None of the actions that change the model or the recording: each says why not."""
+        self.say(
+            _("Not while replaying: {what} would change the recorded walk. Quit (ctrl+q) and "
+              "open the scenario with rnn-tui to explore it.").format(what=_(self.REFUSED[action])),
+            title=_("replay"), severity="warning", timeout=4,
+        )  # fmt: skip
+        return False
 
     def _show_activity(self) -> None:
         super()._show_activity()
@@ -110,10 +127,10 @@ class ReplayApp(RnnTuiApp):
         state = "▶" if self.replaying else "⏸"
         line = self.position + 1
         total = len(self.session.actions)
-        fields = [(f"{state} replay ", f"{line}/{total}")]
+        fields = [(f"{state} " + _("replay "), f"{line}/{total}")]
         if 0 <= self.position < total:
             action = self.session.actions[self.position]
-            fields.append(("", f"{action.action} ({action.key or 'no key'})"))
+            fields.append(("", f"{action.action} ({action.key or _('no key')})"))
         status = self.query_one("#status")
         status.set_activity(fields)  # type: ignore[attr-defined]
 

@@ -30,7 +30,10 @@ def serve(scenario: str | None, *, host: str, port: int) -> None:
     """Serve the app on host:port until interrupted."""
     from textual_serve.server import Server
 
-    command = [sys.executable, "-m", "rnn_tui", "open"] + ([scenario] if scenario else [])
+    from ..i18n import current_language
+
+    command = [sys.executable, "-m", "rnn_tui", "--lang", current_language(), "open"]
+    command += [scenario] if scenario else []  # the browser's app speaks the server's language
     with tempfile.TemporaryDirectory(prefix="rnn-tui-serve-") as folder:
         server = Server(
             shlex.join(command), host=host, port=port, title="rnn-tui",

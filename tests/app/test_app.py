@@ -336,8 +336,8 @@ async def test_help_explains_every_key():
         screen = app.screen
         assert isinstance(screen, HelpScreen)
         described = {what for _, what, _ in screen.keys}
-        for what in ("back", "forward", "first step", "last step", "layer up", "layer down",
-                     "direction", "help", "quit"):  # fmt: skip
+        for what in ("step back", "step forward", "first step", "last step", "layer up",
+                     "layer down", "direction", "help", "quit"):  # fmt: skip
             assert what in described
 
 

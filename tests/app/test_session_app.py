@@ -100,6 +100,79 @@ async def test_an_edited_sentence_and_a_sequence_recorded_in_the_app_verify(tmp_
     assert result.failed_line is None, result.reason
 
 
+async def wait_for(pilot, condition, tries: int = 400) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out")
+
+
+async def test_every_model_change_is_recorded_under_its_own_action_and_verifies(tmp_path):
+    """n, c, m, e, t and o each write their own action name (and the key that started
+    them), with the change that lets `replay --check` recompute the state after them."""
+    path = tmp_path / "actions.jsonl"
+    app = make_app(INTENT_ZH, record=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right", "n", "c")
+        await pilot.press("e")
+        app.screen.query_one("#sentence").value = "早上 好"
+        await pilot.press("enter")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: app._training is not None and not app._training.is_running)
+        await wait_for(pilot, lambda: app.scenario.trained)
+        await pilot.press("o")
+        app.screen.query_one("#path").value = str(BIDIRECTIONAL)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.stage.bidirectional)
+        await pilot.press("m", "d")
+        await pilot.pause()
+    session = read_session(path)
+    lines = [(a.key, a.action, sorted(a.change or {})) for a in session.actions]
+    assert ("n", "sequence", ["sequence"]) in lines
+    assert ("c", "cell", ["scenario"]) in lines
+    assert ("e", "edit", ["tokens"]) in lines
+    assert ("t", "train", ["scenario"]) in lines
+    assert ("o", "open", ["scenario"]) in lines
+    assert ("m", "merge", ["scenario"]) in lines
+    assert all(a.action != "change" for a in session.actions), lines
+    unchanged = {a.action for a in session.actions if not a.change}
+    assert unchanged <= {"start", "step", "direction", "open"}, lines
+    raw = [json.loads(line)["action"] for line in path.read_text().splitlines()[1:]]
+    assert {"sequence", "cell", "edit", "train", "open", "merge"} <= set(raw)
+    done = run("replay", str(path), "--check")
+    assert done.returncode == 0, done.stderr
+    assert f"all {len(session.actions)} recorded states match" in done.stdout
+
+
+async def test_palette_changes_playing_and_a_language_switch_are_named_too(tmp_path):
+    """Changes not made by a key (the palette's commands, the play timer, the language)
+    are recorded under the action they are, with no key, and verify."""
+    from rnn_tui.ui.commands import switch_language
+
+    path = tmp_path / "palette.jsonl"
+    app = make_app(BIDIRECTIONAL, record=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_network(merge="mean")
+        app.set_network(cell="gru")
+        app.open_builtin("elman-by-hand")
+        app.speed = len(__import__("rnn_tui.ui.app").ui.app.SPEEDS) - 1
+        await pilot.press("space")
+        await wait_for(pilot, lambda: not app.playing)
+        try:
+            switch_language(app, "zh")
+        finally:
+            switch_language(app, "en")
+        await pilot.pause()
+    session = read_session(path)
+    actions = [a.action for a in session.actions]
+    assert "change" not in actions, actions
+    assert {"merge", "cell", "open", "play", "language"} <= set(actions)
+    assert [a.key for a in session.actions if a.action in ("merge", "cell", "open")] == [""] * 3
+    result = check_session(session)
+    assert result.failed_line is None, result.reason
+
+
 async def test_r_starts_and_stops_a_recording_with_an_indicator(tmp_path):
     app = make_app(INTENT)
     app.record_dir = tmp_path
@@ -221,3 +294,60 @@ def test_replaying_a_corrupt_or_unknown_file_is_a_message_and_exit_2(tmp_path):
     assert done.returncode == 2 and "line 1" in done.stderr and "Traceback" not in done.stderr
     done = run("replay", str(tmp_path / "missing.jsonl"))
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+async def test_replay_refuses_the_keys_that_would_change_the_model_but_keeps_the_view_keys(
+    tmp_path,
+):
+    """o, e, t, c, n, m and r (and the palette's cell / merge / sequence / built-in
+    commands) say why not and change nothing; pause, step, help, theme and quit work."""
+    from rnn_tui.ui.commands import switch_language
+    from rnn_tui.ui.replay import ReplayApp
+
+    path = tmp_path / "walk.jsonl"
+    await record(BIDIRECTIONAL, path, ["right", "right", "d"])
+    session = read_session(path)
+    app = ReplayApp(session, paused=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right")
+        assert app.position == 0
+        scenario, screens = app.scenario, len(app.screen_stack)
+        for key in ["o", "e", "t", "c", "n", "m", "r"]:
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(app.screen_stack) == screens, key
+            assert app.scenario is scenario and app.recorder is None, key
+            (note,) = list(app._notifications)
+            assert note.message.startswith("Not while replaying"), (key, note.message)
+        app.set_network(cell="gru")
+        app.set_network(merge="sum")
+        app.select_sequence("main")
+        app.open_builtin("intent")
+        assert app.scenario is scenario
+        assert app._training is None
+        # the view keys still work
+        await pilot.press("right")
+        assert app.position == 1
+        await pilot.press("space")
+        assert app.replaying
+        await pilot.press("space")
+        assert not app.replaying
+        theme = app.theme
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert len(app.screen_stack) == screens
+        app.theme = "textual-light" if theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert app.theme != theme
+        try:
+            switch_language(app, "zh")
+            app.clear_notifications()
+            await pilot.press("o")
+            (note,) = list(app._notifications)
+            assert "回放" in note.message and "Not while" not in note.message
+        finally:
+            switch_language(app, "en")
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

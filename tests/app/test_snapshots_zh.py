@@ -51,3 +51,15 @@ def test_help_zh_80x24(snap_compare):
 
 def test_help_zh_120x40(snap_compare):
     assert snap_compare(app("intent-zh"), press=["question_mark"], terminal_size=(120, 40))
+
+
+def test_status_and_footer_zh_80x24(snap_compare):
+    """A bidirectional, two-layer network at 80×24: the status line (合并, 读出) and the
+    footer's keys all in Chinese, the footer within its two lines."""
+    assert snap_compare(app("bidirectional"), press=["up", "d"], terminal_size=(80, 24))
+
+
+def test_help_questions_zh_120x40(snap_compare):
+    """The help screen scrolled to its end: the tutorial's 思考 questions answered in
+    Chinese, pointing at keys and views."""
+    assert snap_compare(app("intent-zh"), press=["question_mark", "end"], terminal_size=(120, 40))

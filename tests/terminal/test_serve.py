@@ -90,3 +90,29 @@ def test_the_websocket_runs_the_app(server):
     seen = asyncio.run(talk())
     assert "pong" in seen
     assert "Intent" in seen  # the app's title, drawn through the websocket
+
+
+def test_the_served_app_speaks_the_language_of_the_command(monkeypatch):
+    """`rnn-tui --lang zh serve` runs `rnn-tui --lang zh open ...` for each browser: the
+    app in the browser is in the language asked for, not the server's locale."""
+    import textual_serve.server
+
+    from rnn_tui.i18n import set_language
+    from rnn_tui.ui import serve as served
+
+    seen = {}
+
+    class Fake:
+        def __init__(self, command, **kwargs):
+            seen["command"] = command
+
+        def serve(self):
+            pass
+
+    monkeypatch.setattr(textual_serve.server, "Server", Fake)
+    try:
+        set_language("zh")
+        served.serve(str(INTENT), host="127.0.0.1", port=free_port())
+    finally:
+        set_language("en")
+    assert " --lang zh open " in seen["command"] and str(INTENT) in seen["command"]

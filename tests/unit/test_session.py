@@ -271,3 +271,38 @@ def test_a_change_that_is_not_an_object_is_a_message(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(SessionError, match="line 2: change is not an object"):
         check_session(read_session(path))
+
+
+def test_big_weights_made_in_the_app_go_into_a_file_beside_the_session(tmp_path, monkeypatch):
+    """Weights over the embedding limit that exist in no scenario file (changed in the
+    app, as training does) are written beside the session, named by path and sha256, and
+    `replay --check` reads them from there; a missing or altered file is a message."""
+    import rnn_tui.session.format as fmt
+
+    monkeypatch.setattr(fmt, "MAX_EMBEDDED_BYTES", 10)
+    scenario = load_scenario("elman-by-hand")
+    path = tmp_path / "big.jsonl"
+    writer = SessionWriter(path, scenario, columns=80, rows=24)
+    trained = scenario.with_network()
+    trained.network.set_params({k: v * 0.5 for k, v in scenario.network.params.items()})
+    view = ViewState(t=2)
+    record = writer.scenario_record(trained)
+    writer.action(key="t", action="train", view=view, state=state_hash(trained.trace(), view),
+                  change={"scenario": record})  # fmt: skip
+    writer.close()
+    header = json.loads(path.read_text().splitlines()[0])["scenario"]["weights"]
+    assert header["embedded"] is None and header["path"] == "big.weights-1.npz"
+    assert record["weights"]["embedded"] is None
+    assert record["weights"]["path"] == "big.weights-2.npz"
+    assert (tmp_path / "big.weights-2.npz").is_file()
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    for f in tmp_path.glob("big*"):
+        f.rename(moved / f.name)  # the session and its weights travel together
+    result = check_session(read_session(moved / "big.jsonl"))
+    assert result.failed_line is None and result.checked == 1, result.reason
+    done = run("replay", str(moved / "big.jsonl"), "--check")
+    assert done.returncode == 0, done.stderr
+    (moved / "big.weights-2.npz").unlink()
+    with pytest.raises(SessionError, match=r"line 2: the recorded weights file .* is missing"):
+        check_session(read_session(moved / "big.jsonl"))
