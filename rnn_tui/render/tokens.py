@@ -12,6 +12,7 @@ with the numbers written in when asked; without colour, shade glyphs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,7 +24,7 @@ from rich.style import Style
 
 from .heatmap import _is_mono
 from .notation import sub
-from .palette import ColorScale, format_value
+from .palette import ColorScale, format_value, mark, mark_style, special_code
 
 ARROW = {"forward": "→", "backward": "←", "both": "↔"}
 
@@ -202,15 +203,19 @@ class TokenStrip:
             out.append(Segment(" "))
         mono = _is_mono(console, self.mono)
         values = [float(self.influence[t - 1]) for t in shown]
-        top = max(float(max(self.influence)), 0.0)
+        finite = [float(v) for v in self.influence if math.isfinite(v)]
+        top = max(max(finite, default=0.0), 0.0)  # an overflowed one (inf, nan) is marked
         scale = ColorScale.unit()
         used = len(self._prefix) + (1 if cut_left else 0)
         for t, value in zip(shown, values, strict=True):
             slot = self._slot(t)
             block = slot - 2  # under the word, a blank column either side
             relative = value / top if top > 0 else 0.0
+            special = special_code(value)
             if value == 0.0:
                 text, style = "·".center(block), styles["index"]
+            elif special is not None:
+                text, style = mark(special, block), Style() if mono else mark_style(special)
             else:
                 code = int(scale.codes(np.array([relative]))[0])
                 text = format_value(value, block).center(block) if self.influence_numbers else ""

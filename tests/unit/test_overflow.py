@@ -292,3 +292,14 @@ async def test_the_app_steps_through_an_overflow_in_every_view(theme, size, no_c
                 assert cells and any("+inf" in s.text for s in cells)
                 assert not special_cells(state, NAN)
             assert app.is_running and not app._exception
+
+
+def test_an_overflowed_influence_is_marked_and_the_others_keep_their_shades():
+    from rnn_tui.render.tokens import TokenStrip
+
+    strip = TokenStrip(["a", "b", "c", "d"], 4, 4, "forward", influence=[NAN_, INF, 2.0, 1.0])
+    *_, influence = text(strip, width=60).splitlines()
+    assert influence.split() == ["∂", "???", "+++", "███", "▒▒▒"]  # 2.0 is the top, not inf
+    line = render(strip, width=60)[-1]
+    marked = [s for s in line if s.text.strip() in ("???", "+++")]
+    assert [rgb(s.style.bgcolor) for s in marked] == [(255, 0, 255), (255, 140, 0)]
