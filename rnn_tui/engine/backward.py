@@ -44,6 +44,8 @@ def _activation_slope(net: Network, h: np.ndarray) -> np.ndarray:
     return (h > 0).astype(h.dtype)  # relu
 
 
+# overflowed traces give inf/NaN gradients: results to show, not warnings to print
+@np.errstate(over="ignore", invalid="ignore")
 def _direction_backward(
     net: Network,
     layer: int,

@@ -138,6 +138,7 @@ class Trace:
         return int(self.inputs.shape[0])
 
 
+@np.errstate(over="ignore", invalid="ignore")  # inf logits give NaN, silently
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Softmax over the last axis; logits: (..., O) -> (..., O), stable for large values."""
     shifted = logits - np.max(logits, axis=-1, keepdims=True)

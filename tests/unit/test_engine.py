@@ -634,3 +634,19 @@ def test_overflow_is_a_value_not_a_crash_or_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert gru.trace(np.ones((3, 2))).layers[0].forward.h.shape == (3, 2)
+
+
+def test_softmax_and_influence_of_an_overflowed_network_warn_nothing():
+    from rnn_tui.engine.backward import influence
+
+    huge = {
+        "weight_ih_l0": np.full((2, 1), 1e308), "weight_hh_l0": np.full((2, 2), 1e308),
+        "bias_ih_l0": np.zeros(2), "bias_hh_l0": np.zeros(2),
+    }  # fmt: skip
+    net = Network("rnn", input_size=1, hidden_size=2, nonlinearity="relu", state_dict=huge)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        probabilities = softmax(np.array([np.inf, 1.0]))
+        values = influence(net, np.ones((4, 1)))
+    assert np.isnan(probabilities).all()
+    assert np.isinf(values[3, 0]) and values[0, 1] == 0.0
