@@ -56,6 +56,12 @@ class ReplayApp(RnnTuiApp):
 
     def on_mount(self) -> None:
         super().on_mount()
+        if self.session.ends_mid_line and not self.exporting:
+            self.say(
+                _("The recording ends mid-line (it was cut short): its {count} whole lines are "
+                  "replayed.").format(count=len(self.session.actions)),
+                title=_("replay"), severity="warning", timeout=6,
+            )  # fmt: skip
         self._schedule()
 
     def show_line(self, index: int) -> None:

@@ -351,3 +351,21 @@ async def test_replay_refuses_the_keys_that_would_change_the_model_but_keeps_the
             switch_language(app, "en")
         await pilot.press("ctrl+q")
     assert app.return_code == 0
+
+
+async def test_replaying_a_file_cut_mid_line_says_so_and_plays_its_whole_lines(tmp_path):
+    from rnn_tui.ui.replay import ReplayApp
+
+    path = tmp_path / "walk.jsonl"
+    await record(INTENT, path, ["right", "right", "right"])
+    text = path.read_text()
+    path.write_text(text[: len(text) - 30])  # a recording killed while writing its last line
+    session = read_session(path)
+    assert session.ends_mid_line and len(session.actions) == 3
+    app = ReplayApp(session, paused=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        (note,) = list(app._notifications)
+        assert "ends mid-line" in note.message and "3 whole lines" in note.message
+        await pilot.press("end")
+        assert app.position == 2 and app.view.t == 3
