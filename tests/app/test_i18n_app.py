@@ -6,6 +6,7 @@ The language is set before the app is built and put back to English afterwards (
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,43 @@ async def test_the_command_palette_switches_the_language_in_the_app():
             assert "hidden state" in panel_text(app)
     finally:
         set_language("en")
+
+
+# Words that stay as they are in Chinese: key names, model and merge names, and the
+# scenario's own tokens / file names (content, not interface).
+KEEP = {"home", "end", "space", "rnn", "tanh", "lstm", "gru", "concat", "sum", "mean", "mul",
+        "the", "cat", "sat", "on", "mat", "ctrl", "rnn-tui", "escape", "shift"}  # fmt: skip
+
+
+def english_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", text) if w.lower() not in KEEP}
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_footer_status_line_and_notifications_hold_no_english_under_zh(zh, size):
+    """The footer, the status line (merge, readout, playing, recording) and the messages
+    of the keys are all Chinese; the footer keeps to its two lines."""
+    from rnn_tui.ui.widgets import KeyFooter
+
+    app = make_app(DATA / "snap-bidirectional.toml")
+    app.record_dir = Path(__import__("tempfile").mkdtemp())
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("r", "space", "d", "d", "up")
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        assert footer.size.height <= KeyFooter.MAX_LINES
+        described = " ".join(item.description for item in footer.items())
+        assert not english_words(described), described
+        status = app.query_one(StatusLine).plain
+        assert "录制中" in status and "步/秒" in status
+        assert not english_words(status), status
+        messages = []
+        for key in ["up", "m", "c", "n", "t", "minus", "space", "r"]:
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            messages += [n.message for n in app._notifications]
+        assert len(messages) >= 6
+        for message in messages:  # paths, commands and the TOML example are not words
+            bare = re.sub(r"\S*/\S*|rnn-tui \w+|\[.*\]|--\w+", "", message)
+            assert not english_words(bare), message
