@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from textual.binding import Binding
+from textual.keys import format_key
 from textual.timer import Timer
 
 from ..i18n import N_, _
@@ -16,6 +17,16 @@ from ..session import Session
 from ..session.player import delays, scenarios_of
 from .app import RnnTuiApp
 from .view import View
+
+ACTION_LABELS = {
+    "start": N_("start"), "record": N_("record"), "step": N_("step"),
+    "first": N_("first step"), "last": N_("last step"), "layer": N_("layer"),
+    "direction": N_("direction"), "unit": N_("unit"), "select_unit": N_("unit"),
+    "select_cell": N_("unit"), "play": N_("play"), "merge": N_("merge"), "cell": N_("cell"),
+    "edit": N_("edit"), "open": N_("open"), "train": N_("train"),
+    "sequence": N_("sequence"), "language": N_("language"),
+}  # fmt: skip
+"""How the status line names a recorded action (the file keeps the app's action names)."""
 
 
 class ReplayApp(RnnTuiApp):
@@ -136,7 +147,8 @@ class ReplayApp(RnnTuiApp):
         fields = [(f"{state} " + _("replay "), f"{line}/{total}")]
         if 0 <= self.position < total:
             action = self.session.actions[self.position]
-            fields.append(("", f"{action.action} ({action.key or _('no key')})"))
+            what = _(ACTION_LABELS.get(action.action, action.action))
+            fields.append(("", f"{what} ({format_key(action.key) if action.key else _('no key')})"))
         status = self.query_one("#status")
         status.set_activity(fields)  # type: ignore[attr-defined]
 

@@ -341,8 +341,10 @@ async def test_replay_refuses_the_keys_that_would_change_the_model_but_keeps_the
         app.theme = "textual-light" if theme != "textual-light" else "textual-dark"
         await pilot.pause()
         assert app.theme != theme
+        assert "step (→)" in app.query_one(StatusLine).plain
         try:
             switch_language(app, "zh")
+            assert "回放 2/4 │ 时间步 (→)" in app.query_one(StatusLine).plain
             app.clear_notifications()
             await pilot.press("o")
             (note,) = list(app._notifications)
