@@ -39,6 +39,13 @@ def panel_text(app) -> str:
     return "\n".join(panel.text for panel in app.query(FigureView) if panel.display)
 
 
+def footer_words(app) -> list[str]:
+    """The footer's descriptions as drawn."""
+    from rnn_tui.ui.widgets import KeyFooter
+
+    return [item.description for item in app.query_one(KeyFooter).items()]
+
+
 # --------------------------------------------------------------------------- help
 async def test_help_screen_is_in_chinese_and_answers_the_five_questions(zh):
     app = make_app(DATA / "snap-intent.toml")
@@ -167,12 +174,16 @@ async def test_the_command_palette_switches_the_language_in_the_app():
             assert "方向 正向" in app.query_one(StatusLine).plain
             assert "时间步" in app.query_one(ViewBar).render().plain
             assert "隐藏层状态" in panel_text(app)
+            assert {"方向", "合并", "上一层"} & set(footer_words(app)) == {"方向", "合并"}
+            badge = app.query_one("#untrained")
+            assert badge.display and "未训练" in str(badge.render())  # a seeded scenario
             assert app.t == 2
             names = {name: callback for name, _, callback in commands(app)}
             names["语言：English"]()
             await pilot.pause()
             assert current_language() == "en"
             assert "hidden state" in panel_text(app)
+            assert {"direction", "merge"} <= set(footer_words(app))
     finally:
         set_language("en")
 
