@@ -82,6 +82,20 @@ def test_validate_speaks_chinese_with_lang_zh_naming_file_and_field():
     assert "1 个文件中有 1 个无效" in result.stderr
 
 
+def test_session_errors_speak_chinese_naming_file_and_line(tmp_path):
+    """replay / export refuse an unknown version or a corrupt line in Chinese, naming the
+    file and the line as in English."""
+    bad = tmp_path / "v99.jsonl"
+    bad.write_text('{"format": "rnn-tui-session", "version": 99}\n')
+    result = run(["--lang", "zh", "replay", str(bad), "--check"])
+    assert result.returncode == 2
+    assert f"{bad}：第 1 行" in result.stderr and "不支持会话格式版本 99" in result.stderr
+    bad.write_text("not json\n")
+    result = run(["--lang", "zh", "export", str(bad), "--svg", str(tmp_path / "svg")])
+    assert result.returncode == 2
+    assert f"{bad}：第 1 行" in result.stderr and "已损坏" in result.stderr
+
+
 def test_the_locale_picks_chinese_and_lang_en_overrides_it():
     path = DATA / "wrong-shape.toml"
     zh = run(["validate", str(path)], LANG="zh_CN.UTF-8")

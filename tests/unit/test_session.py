@@ -60,7 +60,15 @@ def test_a_recording_reads_back_and_checks(tmp_path):
     session = read_session(path)
     assert session.header["format"] == "rnn-tui-session" and session.header["version"] == 1
     assert session.header["terminal"] == {"columns": 120, "rows": 40}
-    assert session.header["scenario"]["weights"]["embedded"]  # small: inside the file
+    assert session.header["app_version"] == __import__("rnn_tui").__version__
+    assert session.header["created"][:2] == "20"  # an ISO timestamp
+    recorded = session.header["scenario"]
+    assert recorded["text"] == load_scenario("bidirectional").text  # the full scenario text
+    assert len(recorded["weights"]["sha256"]) == 64
+    assert recorded["weights"]["embedded"]  # small: inside the file, base64 .npz
+    import base64
+
+    assert base64.b64decode(recorded["weights"]["embedded"])[:2] == b"PK"  # a zip: .npz
     assert [a.view for a in session.actions] == [v for _, _, v in walk]
     assert [a.line for a in session.actions] == list(range(2, 2 + len(walk)))
     assert all(a.time >= 0 for a in session.actions)
