@@ -80,12 +80,18 @@ def cli(lang: str | None) -> None:
     """The command group (the language was set before parsing, in main)."""
 
 
+LONG_SEQUENCE = 10_000  # steps from which the trace before the first frame is noticeable
+
+
 @cli.command("open", help=N_("Open the app on SCENARIO (default: the built-in intent scenario)."))
 @click.argument("scenario", required=False)
 @click.option("--record", "record", type=click.Path(dir_okay=False), default=None,
               help=N_("Record the session into this file (JSON Lines; r stops)."))  # fmt: skip
 def open_app(scenario: str | None, record: str | None) -> None:
-    load_scenario(scenario)  # fail here, with a message, before the terminal switches modes
+    loaded = load_scenario(scenario)  # fail here, with a message, before the screen switches
+    steps = loaded.inputs.shape[0]
+    if steps >= LONG_SEQUENCE:  # seconds of tracing before the first frame: say why
+        click.echo(_("rnn-tui: tracing {steps:,} steps…").format(steps=steps), err=True)
     from .ui import make_app
 
     app = make_app(scenario, record=record)

@@ -216,7 +216,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self.start_recording(self.record_path)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._on_resized()
+        # this handler runs before Textual's own records the new size: lay out after it
+        self.call_next(self._on_resized)
 
     @property
     def wide(self) -> bool:

@@ -608,7 +608,8 @@ def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
     else:
         s_prev = np.zeros(stage.hidden, dtype=run.h.dtype)
         name = f"W_hh s{sub(prev_t)} + b_hh, s{sub(prev_t)} = 0"
-    recurrent = w_hh @ s_prev + b_hh  # the per-step part, for display
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowed state shows as inf
+        recurrent = w_hh @ s_prev + b_hh  # the per-step part, for display
     arrow = direction if stage.bidirectional else None
     title = _("Why no matrix product per step? (3.5)")
     notes = (

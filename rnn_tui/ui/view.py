@@ -442,8 +442,7 @@ class Stage:
                 title="o  " + _("output (many-to-one)"),
                 detail=detail,
                 caveat=_(
-                    "o exists only after the last step (t = {end}): "
-                    "it reads the final state alone."
+                    "o exists only after the last step (t = {end}): it reads the final state alone."
                 ).format(end=end),
                 muted=True,
                 slots=slots,
@@ -490,8 +489,12 @@ class Stage:
         predicted label (argmax of the row when the trace names none), its probability."""
         labels = self.trace.labels or []
         best = labels.index(name) if name in labels else int(np.argmax(probabilities))
+        bars = (tuple(labels), tuple(float(p) for p in probabilities), best)
+        if not np.all(np.isfinite(probabilities)):  # argmax of NaN would name a label
+            no_label = (bars[0], bars[1], -1)  # bars marking no row as the prediction
+            return _("no prediction: the outputs overflowed (inf / nan)"), no_label
         where = f" {at}" if at else ""
         note = _("prediction{where}: {label} (p = {p})").format(
             where=where, label=labels[best], p=f"{probabilities[best]:.2f}"
         )
-        return note, (tuple(labels), tuple(float(p) for p in probabilities), best)
+        return note, bars

@@ -88,12 +88,6 @@ async def test_repeated_resizes_while_stepping():
             check_layout(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RnnTuiApp.on_resize reads self.size before Textual's App._on_resize has set "
-    "it (the subclass handler runs first), so the layout is that of the size before; "
-    "fixed by deferring it: self.call_next(self._on_resized). Remove this mark then.",
-)
 async def test_the_layout_follows_a_resize_without_a_key():
     app = make_app("bidirectional")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -175,3 +175,29 @@ def test_train_is_deterministic_and_refuses_scenarios_without_examples(tmp_path)
     result = run("train", "elman-by-hand")
     assert result.returncode == 2
     assert "train.examples: nothing to train on" in result.stderr
+
+
+def test_open_says_it_is_tracing_a_long_sequence_before_the_first_frame(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import rnn_tui.ui
+    from rnn_tui.cli import LONG_SEQUENCE, cli
+
+    class NoApp:  # stands in for the app: this test is about what comes before it
+        return_code = 0
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(rnn_tui.ui, "make_app", lambda *args, **kwargs: NoApp())
+    words = ", ".join(['"a"', '"b"'] * (LONG_SEQUENCE // 2))
+    long = tmp_path / "long.toml"
+    long.write_text(
+        f'title = "long"\n[model]\ncell = "rnn"\nhidden_size = 2\n[weights]\nseed = 1\n'
+        f"[input]\ntokens = [{words}]\n"
+    )
+    result = CliRunner().invoke(cli, ["open", str(long)])
+    assert result.exit_code == 0, result.output
+    assert "rnn-tui: tracing 10,000 steps…" in result.stderr
+    short = CliRunner().invoke(cli, ["open", str(DATA.parent.parent / "app/data/by-hand.toml")])
+    assert short.exit_code == 0 and "tracing" not in short.stderr

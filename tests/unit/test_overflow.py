@@ -79,8 +79,12 @@ def test_an_inf_cell_differs_from_the_max_cell_in_style_and_in_text(background):
     cells = [s for s in line if s.text.strip() or s.style and s.style.bgcolor]
     top, pos, bottom, neg, nan = cells
     assert top.text == " " * 6 and rgb(top.style.bgcolor) == rgb(scale.colors[-1])
-    assert pos.text == " +inf " and rgb(pos.style.bgcolor) == rgb(Color.parse(SPECIAL_COLORS[POSINF]))
-    assert neg.text == " -inf " and rgb(neg.style.bgcolor) == rgb(Color.parse(SPECIAL_COLORS[NEGINF]))
+    assert pos.text == " +inf " and rgb(pos.style.bgcolor) == rgb(
+        Color.parse(SPECIAL_COLORS[POSINF])
+    )
+    assert neg.text == " -inf " and rgb(neg.style.bgcolor) == rgb(
+        Color.parse(SPECIAL_COLORS[NEGINF])
+    )
     assert nan.text == " nan  " and rgb(nan.style.bgcolor) == rgb(Color.parse(SPECIAL_COLORS[NAN]))
     assert rgb(bottom.style.bgcolor) == rgb(scale.colors[0])
     assert pos.style != top.style and neg.style != bottom.style
@@ -254,7 +258,7 @@ async def test_the_app_steps_through_an_overflow_in_every_view(theme, size, no_c
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # the engine's overflow
+        warnings.simplefilter("error", RuntimeWarning)  # the engine overflows silently
         app = make_app(OVERFLOW)
         async with app.run_test(size=size) as pilot:
             app.theme = theme
@@ -303,3 +307,15 @@ def test_an_overflowed_influence_is_marked_and_the_others_keep_their_shades():
     line = render(strip, width=60)[-1]
     marked = [s for s in line if s.text.strip() in ("???", "+++")]
     assert [rgb(s.style.bgcolor) for s in marked] == [(255, 0, 255), (255, 140, 0)]
+
+
+async def test_an_overflowed_output_predicts_nothing():
+    from rnn_tui.ui import make_app
+
+    app = make_app(OVERFLOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("end")
+        content = app.panel("output").content
+        assert content.prediction == "no prediction: the outputs overflowed (inf / nan)"
+        assert content.bars is not None and content.bars[2] == -1  # no row marked ◀
+        assert "nan" in app.panel("output").text and "◀" not in app.panel("output").text
