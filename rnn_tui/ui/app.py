@@ -21,18 +21,18 @@ from textual.worker import get_current_worker
 from ..engine import MERGES, Network
 from ..i18n import N_, _
 from .commands import RnnCommands
-from .help import KEY_NOTES, HelpScreen
-from .panes import (
-    equation_content,
-    history_content,
-    layers_content,
-    projection_content,
-    weights_content,
-)
 from .recording import RecordCommands, Recorder, default_session_path
-from .screens import EditScreen, OpenScreen
 from .view import DIRECTIONS, PANELS, Stage, View
-from .widgets import PANES, TALL_SCREEN, FigureView, KeyFooter, StatusLine, TokenStripView, ViewBar
+from .widgets import (
+    PANES,
+    TALL_SCREEN,
+    FigureStyles,
+    FigureView,
+    KeyFooter,
+    StatusLine,
+    TokenStripView,
+    ViewBar,
+)
 
 # descriptions are marked with N_ and translated where they are shown (footer, help)
 STEP = Binding.Group(N_("step"))
@@ -190,7 +190,9 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             # two columns when wide: the step panels, all layers and the history on the
             # left, the numbers and the weights on the right; else one view at a time
             with VerticalScroll(id="left", can_focus=False, classes="column"):
-                with VerticalGroup(id="step", classes="pane"):
+                # born -current (as on_mount would make it), so mounting does not restyle it
+                step_classes = "pane -current" if self.pane == "step" else "pane"
+                with VerticalGroup(id="step", classes=step_classes):
                     yield FigureView(id="output")
                     with HorizontalGroup(id="directions"):
                         yield FigureView(id="state-forward")
@@ -205,6 +207,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
                 with VerticalGroup(id="weights", classes="pane"):
                     yield FigureView(id="projection")
                     yield FigureView(id="weights-matrices")
+        yield FigureStyles()
         yield KeyFooter(optional=OPTIONAL_KEYS)
 
     def on_mount(self) -> None:
@@ -276,11 +279,17 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             return
         stage = self.stage
         if self._visible("numbers"):
+            from .panes import equation_content  # not at start-up: only once a pane shows
+
             self.panel("numbers").content = equation_content(stage, view)
         if self._visible("layers"):
+            from .panes import layers_content
+
             # when the step panels are on screen they draw the selected layer large
             self.panel("layers").content = layers_content(stage, view, large=not self.wide)
         if self._visible("history"):
+            from .panes import history_content
+
             rows = max(4, min(32, self.size.height - (18 if self.wide else 14)))
             self.panel("history").content = history_content(stage, view, rows)
         if self._visible("weights"):
@@ -289,6 +298,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def _update_weights(self, view: View) -> None:
         """The weights change only with the layer, direction or unit (not with t):
         their content is kept, so their drawing is cached, while t moves."""
+        from .panes import projection_content, weights_content
+
         key = (id(self.stage), view.layer, view.direction, view.unit)
         if self._weights_key != key:
             self.panel("weights-matrices").content = weights_content(self.stage, view)
@@ -640,6 +651,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             return
         key = self._key
 
+        from .screens import EditScreen
+
         def done(scenario: Any) -> None:
             if scenario is not None:
                 with self.acting("edit", key):
@@ -653,6 +666,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         if not self.allowed("open"):
             return
         key = self._key
+
+        from .screens import OpenScreen
 
         def done(scenario: Any) -> None:
             if scenario is not None:
@@ -888,6 +903,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         """Open the help screen."""
+        from .help import KEY_NOTES, HelpScreen
+
         keys = []
         for b in self.BINDINGS:
             if not isinstance(b, Binding) or b.system or b.action == "help_quit":

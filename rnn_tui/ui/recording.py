@@ -14,17 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import _
-from ..session import SessionWriter, ViewState, state_hash
-from ..session.format import edited_tokens
 from .commands import CommandListProvider
 
 if TYPE_CHECKING:
+    from ..session import ViewState
     from .app import RnnTuiApp
     from .view import Stage, View
 
 
 def view_state(view: View) -> ViewState:
     """The app's view as a session records it."""
+    from ..session import ViewState
+
     return ViewState(t=view.t, layer=view.layer, direction=view.direction, unit=view.unit)
 
 
@@ -38,6 +39,8 @@ class Recorder:
 
     def __init__(self, path: Path, scenario: Any, stage: Stage, *, columns: int,
                  rows: int) -> None:  # fmt: skip
+        from ..session import SessionWriter
+
         self.path = Path(path)
         self.writer = SessionWriter(self.path, scenario, columns=columns, rows=rows)
         self.scenario = scenario
@@ -48,6 +51,8 @@ class Recorder:
 
     def change(self, scenario: Any) -> dict | None:
         """What the model change from the last recorded scenario to `scenario` is."""
+        from ..session.format import edited_tokens
+
         before = self.scenario
         if scenario is before:
             return None
@@ -66,6 +71,8 @@ class Recorder:
 
     def record(self, app: RnnTuiApp, *, key: str, action: str) -> None:
         """One line for the app's current view and scenario, unless nothing changed."""
+        from ..session import state_hash
+
         view = view_state(app.view)
         stage = app.stage
         if view == self.view and stage is self.stage:

@@ -36,24 +36,17 @@ ESSENTIAL_FIELDS = 4
 """The status line always shows t, layer, direction and cell; the rest when they fit."""
 
 
-class FigureView(Widget):
-    """One panel: any content with a `renderable(look)` method (a titled heatmap, an
-    equation, the layers, the history, the weights), drawn through Rich.
-
-    Uses the Line API: the strips are rendered once per content and width, cached,
-    and `render_line` only looks them up, so stepping through time costs one render
-    of each panel, not one widget per cell. Colours come from the theme through the
-    component classes, so every built-in theme works.
-    """
+class FigureStyles(Widget):
+    """Never shown: the theme styles of the panels (the figure-view-- component classes),
+    held once for every FigureView on its screen. Textual restyles each component class
+    of each widget on every restyle: a dozen classes on each of eleven panels was ~11 ms
+    of the first frame. The panels and this widget sit on the same background (the
+    screen's), so the styles come out the same."""
 
     COMPONENT_CLASSES = {f"figure-view--{name}" for name in STYLE_NAMES}
     DEFAULT_CSS = """
-    FigureView {
-        height: auto;
-        link-style: none;
-        link-color: $foreground;
-        link-background-hover: $boost;
-        padding: 0 1;
+    FigureStyles {
+        display: none;
         & > .figure-view--header { background: $boost; }
         & > .figure-view--title { color: $text-primary; text-style: bold; }
         & > .figure-view--detail { color: $text-secondary; text-style: italic; }
@@ -66,6 +59,27 @@ class FigureView(Widget):
         & > .figure-view--good { color: $text-success; }
         & > .figure-view--bad { color: $text-error; background: $error-muted; text-style: bold; }
         & > .figure-view--bar { color: $primary; }
+    }
+    """
+
+
+class FigureView(Widget):
+    """One panel: any content with a `renderable(look)` method (a titled heatmap, an
+    equation, the layers, the history, the weights), drawn through Rich.
+
+    Uses the Line API: the strips are rendered once per content and width, cached,
+    and `render_line` only looks them up, so stepping through time costs one render
+    of each panel, not one widget per cell. Colours come from the theme through the
+    component classes of the screen's FigureStyles, so every built-in theme works.
+    """
+
+    DEFAULT_CSS = """
+    FigureView {
+        height: auto;
+        link-style: none;
+        link-color: $foreground;
+        link-background-hover: $boost;
+        padding: 0 1;
     }
     """
 
@@ -115,8 +129,10 @@ class FigureView(Widget):
         tall = self.app.size.height >= TALL_SCREEN
         key = (self.app.theme, tall, few_colours(self.app))
         if self._look is None or self._look[0] != key:
+            source = self.screen.query_one(FigureStyles)
             styles = {
-                name: self.get_component_rich_style(f"figure-view--{name}") for name in STYLE_NAMES
+                name: source.get_component_rich_style(f"figure-view--{name}")
+                for name in STYLE_NAMES
             }
             self._look = (key, Look(styles, few_colours(self.app), tall, self.rich_style.bgcolor))
         return self._look[1]
