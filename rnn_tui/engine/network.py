@@ -80,14 +80,6 @@ def init_state_dict(
     return out
 
 
-def _sigmoid_(a: np.ndarray) -> None:
-    """σ in place: σ(x) = (1 + tanh(x/2)) / 2, one transcendental call, no overflow."""
-    a *= 0.5
-    np.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
-
-
 class Network:
     """RNN, LSTM or GRU; any depth; uni- or bidirectional; optional linear readout.
 
@@ -317,7 +309,7 @@ class Network:
         G = self.spec.blocks * H
         # LSTM rows run i, f, o, g inside the loop: one σ over three gates, one tanh
         blocks = [0, 1, 3, 2] if cell == "lstm" else list(range(self.spec.blocks))
-        order = np.concatenate([np.arange(b * H, (b + 1) * H) for b in blocks])
+        order = np.concatenate([np.arange(b * H, (b + 1) * H) for b in blocks])  # for W_hh
         projections, w_in, b_in, w_stack, b_hn = [], [], [], [], []
         for d in dirs:
             w_ih, _, b_ih, b_hh = self.weights(layer, d)
@@ -331,14 +323,30 @@ class Network:
             b_in.append((b_ih, bias))
             w_stack.append(self._w_hh_t[self._hh_name(layer, d)][:, order])
 
-        def folded(d: int, start: int, stop: int) -> np.ndarray:
-            """What direction d adds at steps [start, stop), gate rows in loop order."""
+        # the loop's gate order as runs of PyTorch's rows: slice copies, not a gather
+        runs = [(b * H, (b + 1) * H, k * H) for k, b in enumerate(blocks)]
+
+        def fold_into(out: np.ndarray, d: int, start: int, stop: int) -> None:
+            """Write what direction d adds at steps [start, stop) into out (n, [B,] G):
+            its input projection plus the folded biases, rows in loop order, scaled."""
             a, b = (start, stop) if d == 0 else (T - stop, T - start)  # backward reads back
             b_ih, bias = b_in[d]
             part = (projections[d][a:b] if projections else x[a:b] @ w_in[d].T + b_ih) + bias
-            return (part if d == 0 else part[::-1])[..., order]
+            if d == 1:
+                part = part[::-1]
+            for src, src_end, dst in runs:
+                width = src_end - src
+                np.multiply(part[..., src:src_end], scale[dst : dst + width],
+                            out=out[..., dst : dst + width])  # fmt: skip
 
-        w = np.stack(w_stack)  # (D, H, G)
+        # σ(a) = (1 + tanh(a/2)) / 2: the rows behind a σ are halved once here (exactly: a
+        # power of two), so each step needs one tanh and no scaling before it
+        halve = {"lstm": 3 * H, "gru": 2 * H}.get(cell, G if self.nonlinearity == "sigmoid" else 0)
+        scale = np.ones(G, dtype=self.dtype)
+        scale[:halve] = 0.5
+        # (D, H, G), C order: the column gather above leaves each slab in Fortran order,
+        # and a stacked matmul on that copies or loops instead of calling BLAS each step
+        w = np.ascontiguousarray(np.stack(w_stack) * scale)
         rows = int(np.prod(batch, dtype=np.int64)) if batch else 1
         h = np.zeros((D, rows, H), dtype=self.dtype)
         z = np.empty((D, rows, G), dtype=self.dtype)
@@ -353,48 +361,59 @@ class Network:
             hs = np.empty((T, D, rows, H), dtype=self.dtype)
             gs = np.empty((T, D, rows, G), dtype=self.dtype) if cell != "rnn" else None
             cs = np.empty((T, D, rows, H), dtype=self.dtype) if cell == "lstm" else None
-        act = {"tanh": np.tanh, "relu": None, "sigmoid": None}[self.nonlinearity]
-        if cell == "lstm":
-            c = np.zeros((D, rows, H), dtype=self.dtype)
-            tmp = np.empty((D, rows, H), dtype=self.dtype)
+        tmp = np.empty((D, rows, H), dtype=self.dtype)
+        c = np.zeros((D, rows, H), dtype=self.dtype)
+        # fixed views of the step buffer: slicing anew each step costs more than the math
+        sigmoids, first, second, third, fourth = (
+            z[..., :halve],
+            z[..., :H],
+            z[..., H : 2 * H],
+            z[..., 2 * H : 3 * H],
+            z[..., 3 * H :],
+        )  # LSTM: i f o g; GRU: r z n (third), fourth empty
         if cell == "gru":
             bn = np.stack(b_hn)[:, None, :]  # (D, 1, H)
-            tmp = np.empty((D, rows, H), dtype=self.dtype)
+        chunk = np.empty((min(T, CHUNK), D, *batch, G), dtype=self.dtype)
         for start in range(0, T, CHUNK):
             stop = min(T, start + CHUNK)
-            xs = np.stack([folded(d, start, stop) for d in range(D)], axis=1)
-            xs = xs.reshape(stop - start, D, rows, G)
+            for side in range(D):
+                fold_into(chunk[: stop - start, side], side, start, stop)
+            xs = chunk.reshape(-1, D, rows, G)
+            xs_rz, xs_n = xs[..., : 2 * H], xs[..., 2 * H :]  # GRU adds these at two places
             for step in range(start, stop):
                 np.matmul(h, w, out=z)  # W_hh s for both directions at once
                 if cell == "rnn":
                     z += xs[step - start]
-                    if act is not None:
-                        act(z, out=z)
-                    elif self.nonlinearity == "relu":
+                    if self.nonlinearity == "relu":
                         np.maximum(z, 0, out=z)
                     else:
-                        _sigmoid_(z)
+                        np.tanh(z, out=z)
+                        if halve:  # σ
+                            z *= 0.5
+                            z += 0.5
                     h, z = z, h  # the new state is z; reuse the old state's buffer
                 elif cell == "lstm":
                     z += xs[step - start]
-                    _sigmoid_(z[..., : 3 * H])  # i, f, o
-                    np.tanh(z[..., 3 * H :], out=z[..., 3 * H :])  # g
-                    c *= z[..., H : 2 * H]  # f ⊙ c_{t-1}
-                    np.multiply(z[..., :H], z[..., 3 * H :], out=tmp)  # i ⊙ g
+                    np.tanh(z, out=z)  # g, and i f o halved
+                    sigmoids *= 0.5
+                    sigmoids += 0.5  # i, f, o
+                    c *= second  # f ⊙ c_{t-1}
+                    np.multiply(first, fourth, out=tmp)  # i ⊙ g
                     c += tmp  # c_t
                     np.tanh(c, out=tmp)
-                    np.multiply(z[..., 2 * H : 3 * H], tmp, out=h)  # s_t = o ⊙ tanh(c_t)
+                    np.multiply(third, tmp, out=h)  # s_t = o ⊙ tanh(c_t)
                 else:  # gru
-                    z[..., : 2 * H] += xs[step - start][..., : 2 * H]
-                    _sigmoid_(z[..., : 2 * H])  # r, z
-                    n = z[..., 2 * H :]
-                    n += bn  # W_hn s + b_hn
-                    n *= z[..., :H]  # r ⊙ (...)
-                    n += xs[step - start][..., 2 * H :]  # + W_in x + b_in
-                    np.tanh(n, out=n)
-                    np.subtract(h, n, out=tmp)
-                    tmp *= z[..., H : 2 * H]
-                    np.add(n, tmp, out=h)  # s_t = n + z ⊙ (s_{t-1} - n)
+                    sigmoids += xs_rz[step - start]
+                    np.tanh(sigmoids, out=sigmoids)
+                    sigmoids *= 0.5
+                    sigmoids += 0.5  # r, z
+                    third += bn  # W_hn s + b_hn
+                    third *= first  # r ⊙ (...)
+                    third += xs_n[step - start]  # + W_in x + b_in
+                    np.tanh(third, out=third)  # n
+                    np.subtract(h, third, out=tmp)
+                    tmp *= second
+                    np.add(third, tmp, out=h)  # s_t = n + z ⊙ (s_{t-1} - n)
                 if hs is not None:
                     hs[step] = h
                     if gs is not None:
