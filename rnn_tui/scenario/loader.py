@@ -70,6 +70,7 @@ class Scenario:
     labels: list[str] | None = None
     trained: bool = False  # False: seeded, untrained weights
     weights_source: str = "seed"  # seed | file | inline
+    seed: int = 0  # [weights] seed, also for the fresh weights of a switched cell or merge
     examples: list[dict] = field(default_factory=list)
     heldout: list[dict] = field(default_factory=list)
     train_settings: dict[str, Any] = field(default_factory=dict)  # epochs, lr, seed, ...
@@ -160,13 +161,14 @@ class Scenario:
         return new
 
     def with_network(self, **changes: Any) -> Scenario:
-        """A copy whose network is rebuilt with some settings changed (fresh seeded weights)."""
+        """A copy whose network is rebuilt with some settings changed: fresh weights from the
+        scenario's seed, as if its file named the new settings."""
         net = self.network
         settings: dict[str, Any] = dict(
             cell=net.cell, input_size=net.input_size, hidden_size=net.hidden_size,
             num_layers=net.num_layers, bidirectional=net.bidirectional, merge=net.merge,
             nonlinearity=net.nonlinearity, output_size=net.output_size, readout=net.readout,
-            bias=net.bias, dtype=net.dtype,
+            bias=net.bias, dtype=net.dtype, seed=self.seed,
         )  # fmt: skip
         settings.update(changes)
         return replace(self, network=Network(**settings), trained=False, weights_source="seed")
@@ -695,6 +697,7 @@ class _Builder:
             labels=labels,
             trained=trained,
             weights_source=source,
+            seed=w["seed"] if w["seed"] is not None else 0,
             examples=list(v["train"]["examples"] or []),
             heldout=list(v["train"]["heldout"] or []),
             train_settings={

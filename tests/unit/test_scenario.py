@@ -259,3 +259,17 @@ def test_validate_reports_input_labels_and_weights_problems_at_once(tmp_path):
     text += "[output]\nlabels = ['x', 'x']\n"
     fields = [p.split(": ")[1] for p in problems_of(write(tmp_path, text))]
     assert fields == ["input.tokens[1]", "output.labels", "weights.file"]
+
+
+def test_a_switched_cell_draws_its_weights_from_the_scenarios_seed(tmp_path):
+    """Switching the cell in the app gives the weights the file would give with that cell."""
+    source = Path(__file__).parents[1] / "app" / "data" / "seeded.toml"
+    text = source.read_text()
+    assert 'cell = "rnn"' in text and "seed = " in text
+    switched = load_scenario(source).with_network(cell="gru")
+    edited = tmp_path / "as-gru.toml"
+    edited.write_text(text.replace('cell = "rnn"', 'cell = "gru"'))
+    written = load_scenario(edited)
+    assert switched.seed == written.seed != 0
+    for name, value in written.network.params.items():
+        np.testing.assert_array_equal(switched.network.params[name], value, err_msg=name)
