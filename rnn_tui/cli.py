@@ -231,7 +231,7 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
         )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_npz(target, trainer.state_dict())
+        target = write_npz(target, trainer.state_dict())
     except OSError as e:
         raise click.ClickException(
             _("{path}: cannot write: {reason}").format(path=target, reason=e.strerror)

@@ -54,13 +54,14 @@ class TokenStrip:
         label_style: Style | str = "bold",
         influence: Sequence[float] | np.ndarray | None = None,
         influence_numbers: bool = False,
-        influence_caption: str = "",
+        influence_caption: str | tuple[str, ...] = "",
         influence_note: str = "",
         mono: bool | None = None,
     ) -> None:
         """influence: (T,) ‖∂s_current/∂x_k‖ for every k, or None for no third line;
         influence_numbers: write the values in their slots; influence_caption: text
-        after the strip when it fits (what the line is); influence_note: shown on the
+        after the strip when it fits (what the line is), or a tuple of them from the
+        fullest to the shortest, the first that fits shown; influence_note: shown on the
         third line instead of the strip (e.g. "computing…")."""
         if direction not in ARROW:
             raise ValueError(f"direction must be forward, backward or both, not {direction!r}")
@@ -231,9 +232,12 @@ class TokenStrip:
             out.append(Segment(text, style))
             out.append(Segment(" "))
             used += slot
-        caption = self.influence_caption
-        if caption and used + 1 + cell_len(caption) <= width:
-            out.append(Segment(" " + caption, styles["index"]))
+        # the longest caption that fits (a tuple: from the fullest to the shortest)
+        captions = self.influence_caption
+        for caption in (captions,) if isinstance(captions, str) else captions:
+            if caption and used + 1 + cell_len(caption) <= width:
+                out.append(Segment(" " + caption, styles["index"]))
+                break
         return out
 
 

@@ -149,6 +149,10 @@ def read_weights(path: Path) -> dict[str, np.ndarray]:
     raise WeightsError(_("is neither .npz nor .safetensors"))
 
 
-def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Save named arrays as an .npz that `read_npz` (and np.load) read back as they are."""
-    np.savez(path, **arrays)  # type: ignore[arg-type]  # numpy's stub mistypes **kwds
+def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> Path:
+    """Save named arrays as an .npz that `read_npz` (and np.load) read back as they are.
+    Returns the path written: numpy appends ".npz" to a name without it."""
+    path = Path(path)
+    written = path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    np.savez(written, **arrays)  # type: ignore[arg-type]  # numpy's stub mistypes **kwds
+    return written

@@ -93,6 +93,7 @@ def scenario_record(scenario: Scenario, beside: Path | None = None) -> dict[str,
         "network": {"cell": scenario.network.cell, "merge": scenario.network.merge},
         "tokens": edited_tokens(scenario),
         "weights": weights_record(scenario, beside),
+        "trained": scenario.trained,  # weights trained in the app are no longer the seed's
     }
 
 
@@ -143,6 +144,8 @@ def restore_scenario(record: dict[str, Any], where: str, base: Path | None = Non
             ) from None
         if embedding is not None:
             scenario.embedding = np.asarray(embedding, dtype=scenario.network.dtype)
+    if isinstance(record.get("trained"), bool):
+        scenario.trained = record["trained"]
     if weights_digest(scenario_weights(scenario)) != weights.get("sha256"):
         raise SessionError(f"{where}: " + _("the weights differ from the recorded ones (sha256)"))
     sequence = record.get("sequence")

@@ -394,7 +394,13 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         if stage is not self.stage:
             return  # computed for a scenario no longer shown
         self.influence = values
-        self.query_one(TokenStripView).set_influence(values)
+        # the engine differentiates the top layer's merged state: say so where that is
+        # not simply s_t (a layer or direction selected below would otherwise look meant)
+        net = stage.network
+        parts = [_("top layer")] if net.num_layers > 1 else []
+        if net.bidirectional:
+            parts.append(_("both directions merged"))
+        self.query_one(TokenStripView).set_influence(values, subject=_(", ").join(parts))
 
     def say(
         self,

@@ -25,7 +25,7 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     yield _("Play / pause"), _("step through time by itself (space; + and - set the speed)"), \
         partial(run, app.action_play)  # fmt: skip
     yield _("Train on the examples"), \
-        _("fit the weights on [train] examples in the background (t)"), \
+        _("fit the weights on the scenario's examples, in the background; again stops"), \
         partial(run, app.action_train)  # fmt: skip
     yield _("Edit the input sentence"), _("type another sentence (e)"), \
         partial(run, app.action_edit)  # fmt: skip

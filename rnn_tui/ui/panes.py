@@ -239,7 +239,9 @@ def layers_content(stage: Stage, view: View, *, large: bool = True) -> LayersCon
     title = _("All {n} layers at t = {t}: each layer reads the one below").format(
         n=stage.num_layers, t=t
     )
-    notes = ("↑ ↓ select a layer (▶)" + ("; it is drawn large." if large else "."),)
+    notes = (
+        _("↑ ↓ select a layer (▶); it is drawn large.") if large else _("↑ ↓ select a layer (▶)."),
+    )
     return LayersContent(
         title, tuple(rows), units=stage.hidden, highlight=view.unit - 1, notes=notes
     )
@@ -364,11 +366,10 @@ def history_content(stage: Stage, view: View, max_rows: int = MAX_ROWS) -> Histo
         run = layer.forward if direction == "forward" else layer.backward
         assert run is not None
         arrow = direction if stage.bidirectional else None
-        name = f"{state_symbol('ₜ', arrow)}"
-        if stage.num_layers > 1:
-            name += f" of layer {view.layer}"
+        words = [_("layer {k}").format(k=view.layer)] if stage.num_layers > 1 else []
         if stage.bidirectional:
-            name += f", {direction}"
+            words.append(_(direction))
+        name = state_symbol("ₜ", arrow) + (f"  {_(', ').join(words)}" if words else "")
         filled = "all" if view.direction == "both" else direction
         blocks.append(HistoryBlock(name, run.h, scale, filled))
     s_T = f"s₁ … s{sub(stage.steps)}"

@@ -232,6 +232,7 @@ class TokenStripView(Widget):
         self.steps = steps
         self.influence: np.ndarray | None = None
         self.influence_note = ""
+        self.subject = ""  # which state the influence is of, when not plain (see set_influence)
 
     def set_sequence(self, tokens: list[str] | None, steps: int) -> None:
         """Show another input sequence (its influence comes later, or not at all)."""
@@ -239,9 +240,12 @@ class TokenStripView(Widget):
         self.influence, self.influence_note = None, ""
         self.refresh(layout=True)
 
-    def set_influence(self, influence: np.ndarray | None, note: str = "") -> None:
-        """influence: (T, T) ‖∂s_t/∂x_k‖, or None with a note saying why there is none."""
-        self.influence, self.influence_note = influence, note
+    def set_influence(
+        self, influence: np.ndarray | None, note: str = "", subject: str = ""
+    ) -> None:
+        """influence: (T, T) ‖∂s_t/∂x_k‖, or None with a note saying why there is none;
+        subject: which state s is, when not plainly the one layer's (e.g. "top layer")."""
+        self.influence, self.influence_note, self.subject = influence, note, subject
         self.refresh(layout=True)
 
     @property
@@ -269,6 +273,8 @@ class TokenStripView(Widget):
     def strip(self) -> TokenStrip:
         style = self.get_component_rich_style
         t = self.view.t
+        symbol = f"‖∂s{sub(t)}/∂xₖ‖"
+        subject = _("({subject})").format(subject=self.subject) + " " if self.subject else ""
         return TokenStrip(
             self.tokens,
             self.steps,
@@ -281,7 +287,11 @@ class TokenStripView(Widget):
             label_style=style("token-strip--arrow"),
             influence=self.row,
             influence_numbers=self.numbers,
-            influence_caption=f"‖∂s{sub(t)}/∂xₖ‖ " + _("(i: numbers)"),
+            influence_caption=(  # the longest that fits the line
+                f"{symbol} {subject}{_('(i: numbers)')}",
+                f"{symbol} {subject}".rstrip(),
+                symbol,
+            ),
             influence_note=self.influence_note,
             mono=few_colours(self.app),
         )

@@ -437,3 +437,18 @@ def test_make_app_accepts_a_path():
     app = make_app(str(DATA / "by-hand.toml"), size=(80, 24))
     assert app.scenario.title == scenario.title
     assert app.size_hint == (80, 24)
+
+
+async def test_the_influence_strip_says_which_state_it_differentiates():
+    """The engine's influence is of the top layer's merged state; on a stacked,
+    bidirectional network the caption says so, as layer 1 forward is selected."""
+    app = make_app(DATA / "snap-bidirectional.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert (app.layer, app.direction) == (1, "forward")
+        text = strip_text(tokens(app))
+        assert "‖∂s₁/∂xₖ‖ (top layer, both directions merged)" in text
+    simple = make_app(DATA / "by-hand.toml")
+    async with simple.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "‖∂s₁/∂xₖ‖ (i: numbers)" in strip_text(tokens(simple))

@@ -177,6 +177,15 @@ def test_train_is_deterministic_and_refuses_scenarios_without_examples(tmp_path)
     assert "train.examples: nothing to train on" in result.stderr
 
 
+def test_train_names_the_file_it_really_wrote(tmp_path):
+    path = seeded_intent(tmp_path)
+    result = run("train", str(path), "--epochs", "2", "-o", str(tmp_path / "mine-t.toml"))
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "mine-t.toml.npz"  # numpy's suffix, said as it is
+    assert written.is_file() and not (tmp_path / "mine-t.toml").exists()
+    assert f"weights written to {written}" in result.stdout
+
+
 def test_open_says_it_is_tracing_a_long_sequence_before_the_first_frame(tmp_path, monkeypatch):
     from click.testing import CliRunner
 

@@ -19,6 +19,7 @@ from rnn_tui.session import (
     ViewState,
     check_session,
     read_session,
+    restore_scenario,
     scenario_record,
     state_hash,
 )
@@ -314,3 +315,17 @@ def test_big_weights_made_in_the_app_go_into_a_file_beside_the_session(tmp_path,
     (moved / "big.weights-2.npz").unlink()
     with pytest.raises(SessionError, match=r"line 2: the recorded weights file .* is missing"):
         check_session(read_session(moved / "big.jsonl"))
+
+
+def test_weights_trained_in_the_app_replay_as_trained(tmp_path):
+    """A seeded scenario trained while recording: its recorded record says trained, and
+    the scenario the replay rebuilds from it is trained too (no "untrained" badge)."""
+    scenario = load_scenario("bidirectional")
+    assert not scenario.trained
+    trained = scenario.with_network()
+    trained.network.set_params({k: v * 0.5 for k, v in scenario.network.params.items()})
+    trained.trained = True  # what the app's training does
+    record = scenario_record(trained)
+    assert record["trained"] is True and scenario_record(scenario)["trained"] is False
+    assert restore_scenario(record, "line 2", tmp_path).trained
+    assert not restore_scenario(scenario_record(scenario), "line 1", tmp_path).trained
