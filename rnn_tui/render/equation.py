@@ -85,7 +85,7 @@ class GateRow:
     """One pre-activation and its activation. name: "s" for an RNN, else the gate;
     x_part: (W_ih x_t + b_ih)[row], from the trace's projection; h_part: (W_hh s_{t-1})[row];
     b_hh: b_hh[row]; pre: the pre-activation; value: act(pre); trace: the trace's value;
-    reset: for GRU's n, the r that scales (h_part + b_hh)."""
+    reset: for GRU's n, the r that scales (h_part + b_hh); b_ih: b_ih[row], inside x_part."""
 
     name: str
     act: str
@@ -96,6 +96,7 @@ class GateRow:
     value: float
     trace: float | None = None
     reset: float | None = None
+    b_ih: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ class UnitEquation:
     symbol: "→s₃[2]"; heading: where it is (unit, layer, direction, t); cell: rnn, lstm
     or gru; x_symbol, prev_symbol: the input and the previous state ("x₃", "s₂" or "s₀ = 0");
     rows: the pre-activations; products: dot products written out; steps: how the gates
-    combine (LSTM c and h, GRU h); result: the unit's value; trace: the trace's value.
+    combine (LSTM c and h, GRU h); result: the unit's value; trace: the trace's value;
+    prime: "'" for a bidirectional network's backward direction (its own W', b').
     """
 
     symbol: str
@@ -128,6 +130,7 @@ class UnitEquation:
     result: float = 0.0
     trace: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    prime: str = ""
 
     @property
     def exact(self) -> bool:
@@ -202,23 +205,26 @@ class EquationPanel:
     def _rnn(self, eq: UnitEquation) -> list[Text | Table]:
         (row,) = eq.rows
         j = eq.symbol.split("[", 1)[1].rstrip("]") if "[" in eq.symbol else ""
+        w_ih, w_hh, b_ih, b_hh = (f"{m}{eq.prime}_{k}" for m, k in
+                                  (("W", "ih"), ("W", "hh"), ("b", "ih"), ("b", "hh")))  # fmt: skip
         labels = [
-            f"W_ih[{j}]·{eq.x_symbol} + b_ih[{j}]",
-            f"W_hh[{j}]·{eq.prev_symbol.split(' ')[0]}",
-            f"b_hh[{j}]",
+            f"{w_ih}[{j}]·{eq.x_symbol} + {b_ih}[{j}]",
+            f"{w_hh}[{j}]·{eq.prev_symbol.split(' ')[0]}",
+            f"{b_hh}[{j}]",
             _("pre-activation a"),
             f"{eq.symbol} = {row.act}(a)",
         ]
         width = max(cell_len(label) for label in labels)
-        x_product = next((p for p in eq.products if p.name.startswith("W_ih")), None)
-        h_product = next((p for p in eq.products if p.name.startswith("W_hh")), None)
+        x_product = next((p for p in eq.products if p.name.startswith(w_ih)), None)
+        h_product = next((p for p in eq.products if p.name.startswith(w_hh)), None)
         out: list[Text | Table] = [
             self._line(
-                labels[0], row.x_part, width, _("precomputed for every t: ") + "X·W_ihᵀ + b_ih"
+                labels[0], row.x_part, width, _("precomputed for every t: ") + f"X·{w_ih}ᵀ + {b_ih}"
             )
         ]
         if x_product is not None:
-            out.append(Text("      = " + x_product.terms() + " + b_ih", self.styles.muted))
+            terms = f"{x_product.terms()} + {factor(row.b_ih)}"  # the last: b_ih[j]
+            out.append(Text("      = " + terms, self.styles.muted))
         out.append(self._line(labels[1], row.h_part, width, _("the only product done per step")))
         if h_product is not None:
             prev = eq.prev_symbol
@@ -243,7 +249,9 @@ class EquationPanel:
         st = self.styles
         table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
         prev = eq.prev_symbol.split(" ")[0]
-        for header in ("", "", f"W_ih·{eq.x_symbol}+b_ih", f"W_hh·{prev}", "b_hh", _("pre-act")):
+        p = eq.prime
+        headers = ("", "", f"W{p}_ih·{eq.x_symbol}+b{p}_ih", f"W{p}_hh·{prev}", f"b{p}_hh")
+        for header in (*headers, _("pre-act")):
             table.add_column(header, justify="right", header_style=st.label)
         table.add_column(_("value"), justify="right", header_style=st.label)
         table.add_column("", justify="left")
@@ -261,7 +269,8 @@ class EquationPanel:
         for row in eq.rows:
             if row.reset is not None:
                 how = (
-                    f"{row.name} = tanh(W_in·{eq.x_symbol}+b_in + r·(W_hn·{prev}+b_hn)) = "
+                    f"{row.name} = tanh(W{p}_in·{eq.x_symbol}+b{p}_in"
+                    f" + r·(W{p}_hn·{prev}+b{p}_hn)) = "
                     f"tanh({num(row.x_part)} + {factor(row.reset)}×{factor(row.h_part + row.b_hh)})"
                 )
                 out.append(Text.assemble("  ", (how, st.label), " = ", self._number(row.value)))

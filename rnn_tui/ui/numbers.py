@@ -88,6 +88,7 @@ def unit_equation(
         where.append(_(direction))
     where.append(f"t = {t}")
     heading = _(", ").join(where)
+    prime = "'" if network.bidirectional and direction == "backward" else ""  # W', b' (3.6)
 
     def row_of(block: int, name: str, act: str, gate_trace: np.ndarray | None) -> GateRow:
         r = block * H + j
@@ -97,19 +98,19 @@ def unit_equation(
         pre = x_part + h_part + bias
         value = _activate(act, pre)
         stored = None if gate_trace is None else float(gate_trace[t - 1, j])
-        return GateRow(name, act, x_part, h_part, bias, pre, value, stored)
+        return GateRow(name, act, x_part, h_part, bias, pre, value, stored, b_ih=float(b_ih[r]))
 
     result_trace = float(run.h[t - 1, j])
     if network.cell == "rnn":
         act = ACTIVATION_SYMBOLS.get(network.nonlinearity, network.nonlinearity)
         row = row_of(0, "s", act, None)
         products = (
-            product(f"W_ih[{unit},:]·{x_symbol}", w_ih[j], x),
-            product(f"W_hh[{unit},:]·{s_p}", w_hh[j], s_prev),
+            product(f"W{prime}_ih[{unit},:]·{x_symbol}", w_ih[j], x),
+            product(f"W{prime}_hh[{unit},:]·{s_p}", w_hh[j], s_prev),
         )
         return UnitEquation(
             symbol, heading, "rnn", x_symbol, prev_symbol, (row,), products,
-            result=row.value, trace=result_trace,
+            result=row.value, trace=result_trace, prime=prime,
         )  # fmt: skip
     names = network.spec.gate_names
     if network.cell == "lstm":
@@ -132,7 +133,7 @@ def unit_equation(
         )
         return UnitEquation(
             symbol, heading, "lstm", x_symbol, prev_symbol, rows, (), steps,
-            result=h, trace=result_trace,
+            result=h, trace=result_trace, prime=prime,
         )  # fmt: skip
     # GRU: r and z as usual; n = tanh(x_n + r·(W_hn s + b_hn)); s = (1-z)·n + z·s_prev
     r_row = row_of(0, "r", "σ", run.gates["r"])
@@ -142,7 +143,7 @@ def unit_equation(
     n_pre = n_base.x_part + r * (n_base.h_part + n_base.b_hh)
     n_row = GateRow(
         "n", "tanh", n_base.x_part, n_base.h_part, n_base.b_hh, n_pre,
-        _activate("tanh", n_pre), n_base.trace, reset=r,
+        _activate("tanh", n_pre), n_base.trace, reset=r, b_ih=n_base.b_ih,
     )  # fmt: skip
     z, n, sp = z_row.value, n_row.value, float(s_prev[j])
     h = (1.0 - z) * n + z * sp  # blend of the candidate and the previous state
@@ -156,7 +157,7 @@ def unit_equation(
     )
     return UnitEquation(
         symbol, heading, "gru", x_symbol, prev_symbol, (r_row, z_row, n_row), (), steps,
-        result=h, trace=result_trace,
+        result=h, trace=result_trace, prime=prime,
     )  # fmt: skip
 
 

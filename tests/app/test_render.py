@@ -502,3 +502,20 @@ def test_equation_panel_writes_every_term_and_checks_it():
     # x_2 = 0, s_1 = (tanh 1, tanh 0.5): W_hh[2] = (1, 0.5)
     assert "= 1.000×0.762 + 0.500×0.462" in text
     assert f"trace: {trace.layers[0].forward.h[1, 1]:.3f} ✓" in text
+
+
+def test_the_backward_equation_names_its_own_weights_and_writes_b_ih_out():
+    """Section 3.6: the backward direction has its own W', b'; and the input part's
+    bias is written as a number, so the line adds up by hand."""
+    from rnn_tui.render.equation import EquationPanel
+    from rnn_tui.scenario import load_scenario
+    from rnn_tui.ui.numbers import unit_equation
+
+    scenario = load_scenario(ROOT / "tests/app/data/snap-bidirectional.toml")
+    net, trace = scenario.network, scenario.trace()
+    back = mono(EquationPanel([unit_equation(net, trace, 0, "backward", 3, 1)]), width=110)
+    assert "W'_ih[1]·x₃ + b'_ih[1]" in back and "W'_hh[1]·←s₄" in back and "b'_hh[1]" in back
+    b_ih = float(net.weights(0, "backward")[2][0])
+    assert f"(the other 4 terms are × 0) + ({b_ih:.3f})" in back
+    forward = mono(EquationPanel([unit_equation(net, trace, 0, "forward", 3, 1)]), width=110)
+    assert "W_ih[1]·x₃ + b_ih[1]" in forward and "W'" not in forward
