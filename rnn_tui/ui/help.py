@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from ..i18n import N_, _
+from .screens import MODAL_FRAME
 
 KEY_NOTES = {
     "step(1)": N_("one step along the reading order (going backward, t goes down)"),
@@ -132,22 +133,17 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "close", N_("close")),
         Binding("question_mark", "close", N_("close"), key_display="?"),
     ]
-    DEFAULT_CSS = """
-    HelpScreen {
+    DEFAULT_CSS = f"""
+    HelpScreen {{
         align: center middle;
-        & > VerticalScroll {
+        & > VerticalScroll {{
             width: 90%;
             max-width: 96;
             height: 90%;
-            border: thick $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-            padding: 0 1;
-        }
-        Markdown { background: $surface; margin: 0; }
-    }
+            {MODAL_FRAME}
+        }}
+        Markdown {{ background: $surface; margin: 0; }}
+    }}
     """
 
     def __init__(self, keys: list[tuple[str, str, str]], scenario_text: str = "") -> None:

@@ -16,7 +16,18 @@ from textual.widgets import Button, DirectoryTree, Input, Label, Static
 from ..i18n import N_, _
 from ..scenario import ScenarioError, load_scenario
 
-MODAL_CSS = """
+# the box every modal screen draws its content in (these dialogs and the help)
+MODAL_FRAME = """
+border: thick $primary;
+border-title-color: $text-primary;
+border-title-style: bold;
+border-subtitle-color: $text-muted;
+background: $surface;
+padding: 0 1;
+"""
+
+MODAL_CSS = (
+    """
 {name} {{
     align: center middle;
     & > Vertical {{
@@ -24,13 +35,9 @@ MODAL_CSS = """
         max-width: 100;
         height: auto;
         max-height: 90%;
-        border: thick $primary;
-        border-title-color: $text-primary;
-        border-title-style: bold;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-        padding: 0 1;
-    }}
+        """
+    + MODAL_FRAME  # no braces: safe inside the .format template
+    + """    }}
     .hint {{ color: $text-muted; height: auto; }}
     .error {{ color: $text-error; background: $error-muted; height: auto; padding: 0 1; }}
     .error.-empty {{ display: none; }}
@@ -38,6 +45,7 @@ MODAL_CSS = """
     Button {{ margin: 0 0 0 1; min-width: 10; }}
 }}
 """
+)
 
 
 class EditScreen(ModalScreen[Any]):
