@@ -205,8 +205,8 @@ class EquationPanel:
     def _rnn(self, eq: UnitEquation) -> list[Text | Table]:
         (row,) = eq.rows
         j = eq.symbol.split("[", 1)[1].rstrip("]") if "[" in eq.symbol else ""
-        w_ih, w_hh, b_ih, b_hh = (f"{m}{eq.prime}_{k}" for m, k in
-                                  (("W", "ih"), ("W", "hh"), ("b", "ih"), ("b", "hh")))  # fmt: skip
+        p = eq.prime
+        w_ih, w_hh, b_ih, b_hh = f"W{p}_ih", f"W{p}_hh", f"b{p}_ih", f"b{p}_hh"
         labels = [
             f"{w_ih}[{j}]·{eq.x_symbol} + {b_ih}[{j}]",
             f"{w_hh}[{j}]·{eq.prev_symbol.split(' ')[0]}",
