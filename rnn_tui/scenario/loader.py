@@ -17,18 +17,14 @@ from typing import Any
 import numpy as np
 
 from ..engine import Network, Trace, init_state_dict, parameter_shapes, softmax
+from ..files import BUILTIN_DIR
 from ..i18n import _, current_language
 from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
 from .weights import MAX_ARRAY_ELEMENTS, WeightsError, read_weights
 
 BUILTIN_DEFAULT = "intent"
-# A source checkout keeps them at the top of the repository; a wheel inside the package.
-_CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-_PACKAGE_DIR = Path(__file__).resolve().parents[1] / "scenarios"
-BUILTIN_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else _PACKAGE_DIR
 MAX_TOML_BYTES = 4 * 1024 * 1024  # a scenario is hand-written text; larger is a mistake
 DEFAULT_SEQUENCE = "default"
-MAX_INFLUENCE_STEPS = 2048
 
 
 @dataclass(frozen=True)
@@ -91,8 +87,10 @@ class Scenario:
 
     def influence(self) -> np.ndarray | None:
         """(T, T) influence[t, k] = ‖∂s_t/∂x_k‖_F of the top layer's merged state on each
-        input; None past MAX_INFLUENCE_STEPS, where its O(T²) cost would not pay."""
-        if self.inputs.shape[0] > MAX_INFLUENCE_STEPS:
+        input; None where limits.influence_plan skips it (its reason says why)."""
+        from .limits import influence_plan
+
+        if influence_plan(self.network, self.inputs.shape[0]).how == "skip":
             return None
         from ..engine.backward import influence
 

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from ..engine import MERGES, Network
 from ..i18n import N_, _
+from ..scenario.limits import influence_plan
 from .commands import RnnCommands
 from .recording import RecordCommands, Recorder, default_session_path
 from .view import DIRECTIONS, PANELS, Stage, View
@@ -51,25 +52,6 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 """Playing speeds, steps per second."""
 WIDE = (150, 40)
 """From this size on (columns, rows) every view is on screen at once; below, one at a time."""
-INFLUENCE_INLINE = 5e7
-"""Influence cheaper than this (multiply-adds, estimated) is computed at once; dearer
-ones in a background thread, so the first frame never waits for them."""
-INFLUENCE_MAX = 4e11
-"""Influence dearer than this is not computed at all (it would take minutes)."""
-INFLUENCE_STEPS = 2000
-"""Nor for sequences longer than this: the T × T matrix alone would be too big."""
-
-
-def influence_cost(network: Network, steps: int) -> float:
-    """Multiply-adds of the influence matrix: T backward passes over T steps, each with
-    H' cotangents through the (G·H × (H + in)) weights of every layer."""
-    blocks = network.spec.blocks * network.hidden_size
-    width = network.hidden_size + max(network.input_size, network.merged_size)
-    dirs = 2 if network.bidirectional else 1
-    per_step = network.merged_size * blocks * width * dirs * network.num_layers
-    return float(steps) * steps * per_step
-
-
 class RnnTuiApp(App[None], inherit_bindings=False):
     """Shows x_t, s_t and o_t of one scenario as heatmaps, with the numbers behind any
     unit, all layers, the history of a state and the weights; the keys move t, the
@@ -373,12 +355,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         strip = self.query_one(TokenStripView)
         self.influence = None
         stage = self.stage
-        cost = influence_cost(stage.network, stage.steps)
-        if stage.steps > INFLUENCE_STEPS or cost > INFLUENCE_MAX:
-            note = _("influence not computed: T = {steps}, H = {hidden} would take minutes")
-            strip.set_influence(None, note.format(steps=stage.steps, hidden=stage.hidden))
+        plan = influence_plan(stage.network, stage.steps)
+        if plan.how == "skip":
+            strip.set_influence(None, plan.reason)
             return
-        if cost <= INFLUENCE_INLINE:
+        if plan.how == "inline":
             self._influence_ready(stage, _influence(stage))
             return
         strip.set_influence(None, _("influence ‖∂s_t/∂x_k‖: computing in the background…"))

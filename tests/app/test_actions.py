@@ -616,7 +616,7 @@ async def test_a_1024_unit_layer_wraps_and_windows(tmp_path):
 
 
 async def test_dearer_influence_is_computed_in_the_background(tmp_path):
-    from rnn_tui.ui.app import INFLUENCE_INLINE, influence_cost
+    from rnn_tui.scenario.limits import INFLUENCE_INLINE, influence_cost
 
     path = tmp_path / "mid.toml"
     path.write_text(

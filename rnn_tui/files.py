@@ -1,0 +1,104 @@
+"""Every file rnn-tui writes goes through here: atomically, never onto an input of
+the same command, never into the built-in scenarios, never onto a device.
+
+A write goes to a temporary file in the target's own folder and is moved over the
+target with `os.replace`, so a full disk or a crash leaves the old file whole.
+No textual or rich here.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .i18n import _
+
+# A source checkout keeps the built-ins at the top of the repository; a wheel inside
+# the package. The scenario loader reads them from here too.
+_CHECKOUT_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+_PACKAGE_DIR = Path(__file__).resolve().parent / "scenarios"
+BUILTIN_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else _PACKAGE_DIR
+
+
+class WriteRefused(OSError):
+    """A write that rnn-tui will not make; the message says why and names the file."""
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def is_builtin(path: Path) -> bool:
+    """True when `path` lies in the built-in scenarios' folder (which is never written)."""
+    try:
+        return path.resolve().is_relative_to(BUILTIN_DIR.resolve())
+    except OSError:
+        return False
+
+
+def check_target(path: Path, *, inputs: Iterable[Path] = ()) -> None:
+    """Raise WriteRefused when `path` may not be written: it is one of `inputs` (the
+    files the same command reads), lies among the built-in scenarios, or exists and is
+    not a regular file (a device, a folder, a fifo)."""
+    for source in inputs:
+        if _same_file(path, Path(source)):
+            raise WriteRefused(
+                _("{path}: refusing to write onto {input}, an input of this command").format(
+                    path=path, input=source
+                )
+            )
+    if is_builtin(path):
+        raise WriteRefused(
+            _("{path}: refusing to write into the built-in scenarios' folder").format(path=path)
+        )
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise WriteRefused(f"{path}: {e.strerror}") from None
+    if not stat.S_ISREG(mode):
+        what = _("a folder") if stat.S_ISDIR(mode) else _("not a regular file")
+        raise WriteRefused(_("{path}: cannot write: {what}").format(path=path, what=what))
+
+
+def write_atomic(path: Path, data: bytes | str, *, inputs: Iterable[Path] = ()) -> Path:
+    """Write `data` (str as UTF-8) to `path` through a temporary file in the same folder
+    and `os.replace`. Raises WriteRefused (see check_target) or OSError (the old file,
+    if any, is untouched and no temporary file is left). Returns `path`."""
+    path = Path(path)
+    check_target(path, inputs=inputs)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def reason(error: OSError) -> str:
+    """The words of an OSError for a message (its strerror, else its text)."""
+    return error.strerror or str(error) if not isinstance(error, WriteRefused) else str(error)
