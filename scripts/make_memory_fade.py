@@ -13,11 +13,11 @@ ones live in scenarios/memory-fade/. Deterministic: same seeds, same weights.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+from train_builtin import train_builtin  # scripts/ is on sys.path when run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -129,10 +129,7 @@ def main() -> None:
         for cell in CELLS:
             path = path_for(cell, length)
             path.write_text(scenario_text(cell, length, "(training)"), encoding="utf-8")
-            subprocess.run(
-                [sys.executable, "-m", "rnn_tui", "train", str(path), "--update"],
-                check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
+            train_builtin(path, cwd=ROOT)
             results[cell, length] = heldout_accuracy(path)
             print(f"{cell:>4} L={length:<3} held-out accuracy {results[cell, length]:.0%}")
     for length in LENGTHS:

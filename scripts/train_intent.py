@@ -11,9 +11,10 @@ description where it says (training) or where an earlier run wrote them.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
+
+from train_builtin import train_builtin  # scripts/ is on sys.path when run
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {"intent": 7, "intent-zh": 8}  # the documented initial weights
@@ -41,8 +42,7 @@ def main() -> None:
     for name, seed in SEEDS.items():
         path = ROOT / "scenarios" / f"{name}.toml"
         path.write_text(seeded_text(path.read_text(encoding="utf-8"), seed), encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "rnn_tui", "train", str(path), "--update"],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
+        train_builtin(path, cwd=ROOT)
         (tr, tn), (hr, hn) = accuracy(path, "examples"), accuracy(path, "heldout")
         epochs = re.search(r"^epochs = (\d+)", path.read_text(encoding="utf-8"), re.M)
         line = (
