@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
+import re
+import reprlib
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,11 +23,16 @@ import numpy as np
 from ..engine import Network, Trace, init_state_dict, parameter_shapes, softmax
 from ..files import BUILTIN_DIR
 from ..i18n import _, current_language
+from ..text import visible
 from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
-from .weights import MAX_ARRAY_ELEMENTS, WeightsError, read_weights
+from .weights import WeightsError, open_regular, read_weights
 
 BUILTIN_DEFAULT = "intent"
 MAX_TOML_BYTES = 4 * 1024 * 1024  # a scenario is hand-written text; larger is a mistake
+MAX_NESTING = 32  # tables and arrays inside each other; a scenario needs 6
+MAX_PROBLEMS = 100  # reported of one file; the rest are counted
+MAX_MODEL_BYTES = 128 * 2**20  # the parameters, as float64: far beyond a model meant to be read
+MAX_SEQUENCE_BYTES = 128 * 2**20  # a sequence's input vectors, or its states in one trace
 DEFAULT_SEQUENCE = "default"
 
 
@@ -35,9 +44,15 @@ class Problem:
     field: str
     message: str
 
+    def __post_init__(self) -> None:
+        # A file name, a key or a value quoted in a message came from a file or the file
+        # system: shown with its control and bidi characters escaped, wherever it goes.
+        for name in ("file", "field", "message"):
+            object.__setattr__(self, name, visible(str(getattr(self, name))))
+
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}: {where}{self.message}"
+        return visible(f"{self.file}: {where}{self.message}")
 
 
 class ScenarioError(Exception):
@@ -73,6 +88,17 @@ class Scenario:
     sequences: dict[str, list[str] | np.ndarray] = field(default_factory=dict)
     sequence: str = DEFAULT_SEQUENCE  # the selected one
     text: str = ""  # the TOML source, kept for recordings
+    _index: tuple[list[str], dict[str, int]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def token_index(self) -> dict[str, int]:
+        """Token -> its row in the vocabulary, built once (lookups stay linear)."""
+        if self.vocab is None:
+            return {}
+        if self._index is None or self._index[0] is not self.vocab:
+            self._index = (self.vocab, {tok: i for i, tok in enumerate(self.vocab)})
+        return self._index[1]
 
     def trace(self) -> Trace:
         """Run the network over the inputs; tokens, labels and probabilities filled in."""
@@ -107,23 +133,33 @@ class Scenario:
         the `unknown` token, or raise ValueError naming the first one."""
         if self.vocab is None:
             raise ValueError(_("this scenario's inputs are vectors, not tokens"))
+        rows = self.token_index()
+        width = self.embedding.shape[1] if self.embedding is not None else len(self.vocab)
+        size = len(tokens) * width * self.network.dtype.itemsize
+        if size > MAX_SEQUENCE_BYTES:
+            raise ValueError(
+                _("{steps:,} tokens of width {width:,} need {size:,} bytes; the limit is {limit:,}")
+                .format(steps=len(tokens), width=width, size=size, limit=MAX_SEQUENCE_BYTES)
+            )  # fmt: skip
         index = []
         for tok in tokens:
-            if tok in self.vocab:
-                index.append(self.vocab.index(tok))
-            elif self.unknown is not None:
-                index.append(self.vocab.index(self.unknown))
-            else:
-                raise ValueError(_('"{token}" is not in the vocabulary').format(token=tok))
+            row = rows.get(tok)
+            if row is None and self.unknown is not None:
+                row = rows.get(self.unknown)
+            if row is None:
+                raise ValueError(_('"{token}" is not in the vocabulary').format(token=visible(tok)))
+            index.append(row)
         if self.encoding == "embedding":
             assert self.embedding is not None
             return self.embedding[index]
         return _one_hot(index, len(self.vocab), self.network.dtype)
 
     def with_tokens(self, tokens: list[str]) -> Scenario:
-        """A copy reading another sentence (ValueError for unknown tokens without `unknown`)."""
+        """A copy reading another sentence (ValueError for unknown tokens without `unknown`).
+        The tokens are escaped as the loader escapes the vocabulary, so they match it."""
         if not tokens:
             raise ValueError(_("the sentence is empty"))
+        tokens = [visible(tok) for tok in tokens]
         return replace(self, tokens=list(tokens), inputs=self.encode(tokens))
 
     def select(self, name: str) -> Scenario:
@@ -190,7 +226,7 @@ def resolve(source: str | Path | None) -> Path:
     if source is None:
         source = BUILTIN_DEFAULT
     path = Path(source)
-    if path.suffix == ".toml" or path.exists() or "/" in str(source):
+    if path.suffix == ".toml" or os.path.lexists(_fs(path)) or "/" in str(source):
         return path
     builtin = BUILTIN_DIR / f"{source}.toml"
     if builtin.exists():
@@ -215,44 +251,161 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
     def fail(message: str) -> ScenarioError:
         return ScenarioError([Problem(label, "", message)])
 
+    if not os.path.lexists(_fs(path)):
+        raise fail(_("file not found"))
     try:
-        if not path.is_file():
-            raise fail(_("file not found") if not path.exists() else _("not a file"))
-        size = path.stat().st_size
-        if size > MAX_TOML_BYTES:
-            raise fail(
-                _("file is {size:,} bytes; scenarios are limited to {limit:,}").format(
-                    size=size, limit=MAX_TOML_BYTES
-                )
-            )
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise fail(_("not UTF-8 text")) from None
+        # Only a regular file: a fifo or /dev/urandom (or a link to one) would block or
+        # never end; a directory or a device is named for what it is.
+        with open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            data = f.read(MAX_TOML_BYTES + 1) if size <= MAX_TOML_BYTES else b""
+    except WeightsError as e:
+        raise fail(e.message) from None
     except OSError as e:
-        raise fail(_("cannot read: {reason}").format(reason=e.strerror)) from None
+        raise fail(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
+    if size > MAX_TOML_BYTES or len(data) > MAX_TOML_BYTES:
+        raise fail(
+            _("file is {size:,} bytes; scenarios are limited to {limit:,}").format(
+                size=max(size, len(data)), limit=MAX_TOML_BYTES
+            )
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise fail(
+            _("not UTF-8 text (byte {offset:,} cannot be decoded)").format(offset=e.start)
+        ) from None
     return parse_scenario(text, path=path)
+
+
+def _fs(path: Path) -> str:
+    """A path for os functions; a name with a NUL byte (which no file has) becomes one
+    that does not exist, instead of a ValueError."""
+    name = str(path)
+    return name if "\0" not in name else ""
 
 
 def parse_scenario(text: str, *, path: Path | None = None, name: str | None = None) -> Scenario:
     """TOML text -> Scenario. `path` names the file in messages and anchors relative files."""
     label = str(path) if path is not None else (name or "<scenario>")
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError([Problem(label, "", message)])
+
+    source = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write
+    long_key = _LONG_DOTTED_KEY.search(source)
+    if long_key is not None:  # tomllib takes time and memory quadratic in a key's parts
+        line = source.count("\n", 0, long_key.start()) + 1
+        raise fail(
+            _("line {line}: a dotted key of more than {limit} parts").format(
+                line=line, limit=MAX_NESTING
+            )
+        )
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as e:
         detail = str(e).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-        raise ScenarioError(
-            [Problem(label, "", _("not valid TOML: {detail}").format(detail=detail))]
+        raise fail(_("not valid TOML: {detail}").format(detail=detail)) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and tables
+        raise fail(
+            _("not valid TOML: nested more than {limit} levels deep").format(limit=MAX_NESTING)
         ) from None
+    except ValueError as e:  # an integer of more than 4,300 digits
+        raise fail(_("not valid TOML: {detail}").format(detail=str(e).split(";")[0])) from None
+    deep = _too_deep(data, MAX_NESTING)
+    if deep is not None:
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    deep,
+                    _("nested more than {limit} levels deep").format(limit=MAX_NESTING),
+                )
+            ]
+        )
     scenario = _Builder(label, path, data).build()
     scenario.text = text
-    scenario.name = name or (path.stem if path is not None else "scenario")
+    scenario.name = visible(name or (path.stem if path is not None else "scenario"))
     return scenario
 
 
+_KEY_PART = r"""(?:[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')"""
+# MAX_NESTING + 1 parts joined by dots, starting where no key part or dot precedes: one
+# attempt per chain, possessive parts, so the search stays linear over any text.
+_LONG_DOTTED_KEY = re.compile(
+    r"""(?<![A-Za-z0-9_."'-])""" + _KEY_PART + rf"(?:[ \t]*+\.[ \t]*+{_KEY_PART}){{{MAX_NESTING}}}"
+)
+
+
+def _too_deep(data: dict, limit: int) -> str | None:
+    """Where tables and arrays nest more than `limit` deep (dotted keys nest without
+    brackets), or None. Iterative: no recursion whatever the depth."""
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    while stack:
+        value, depth, where = stack.pop()
+        if depth > limit:
+            return where if len(where) <= 80 else where[:77] + "..."
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, (dict, list)):
+                    stack.append((item, depth + 1, f"{where}.{key}" if where else str(key)))
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, (dict, list)):
+                    stack.append((item, depth + 1, where))
+    return None
+
+
 # ---------------------------------------------------------------- validation
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 3, 4, 4, 30, 30
+
+
 def _found(value: Any) -> str:
-    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    """A value from the file in a message: short whatever its size or depth."""
+    if isinstance(value, str):
+        text = f'"{value}"'
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        text = _("an integer of {digits} digits").format(digits=len(str(abs(value))))
+    else:
+        text = _REPR.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _finite(x: Any) -> bool:
+    """A number that is finite as a float (an integer too large for a float is not)."""
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
+def _escape_example(example: dict, every: bool) -> dict:
+    """A training example with its words and label(s) escaped as tokens and labels are:
+    word by word (training splits the text at spaces), the label whole (readout last) or
+    word by word (readout every)."""
+    out = dict(example)
+    out["text"] = " ".join(visible(word) for word in example["text"].split())
+    label = example["label"]
+    out["label"] = " ".join(visible(x) for x in label.split()) if every else visible(label)
+    return out
+
+
+def _numeric_tree(value: Any, depth: int = 4) -> bool:
+    """A number, or lists (at most `depth` deep) of numbers only: no strings, no
+    booleans, no tables, nothing too large for a float."""
+    stack = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, list):
+            if level >= depth:
+                return False
+            stack.extend((x, level + 1) for x in item)
+        elif isinstance(item, bool) or not isinstance(item, (int, float)):
+            return False
+        elif isinstance(item, int) and not _finite(item):
+            return False
+    return True
 
 
 def _did_you_mean(name: str, options: list[str]) -> str:
@@ -278,13 +431,30 @@ class _Builder:
         self.path = path
         self.data = data
         self.problems: list[Problem] = []
+        self.more = 0  # problems past MAX_PROBLEMS, counted, not kept
 
     def problem(self, where: str, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more += 1
+            return
         self.problems.append(Problem(self.label, where, message))
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= MAX_PROBLEMS
 
     def stop_if_any(self) -> None:
         if self.problems:
-            raise ScenarioError(self.problems)
+            problems = list(self.problems)
+            if self.more:
+                problems.append(
+                    Problem(
+                        self.label,
+                        "",
+                        _("and {count:,} more problems").format(count=self.more),
+                    )
+                )
+            raise ScenarioError(problems)
 
     # -- keys and kinds
     def check_schema(self) -> dict[str, dict[str, Any]]:
@@ -303,7 +473,7 @@ class _Builder:
                 for sub, v in value.items():
                     spec = SCHEMA[key].get(sub)
                     if spec is None:
-                        hint = _did_you_mean(sub, list(SCHEMA[key]))
+                        hint = "" if self.full else _did_you_mean(sub, list(SCHEMA[key]))
                         self.problem(f"{key}.{sub}", _("unknown key") + hint)
                     elif self._typed(f"{key}.{sub}", spec, v):
                         values[key][sub] = v
@@ -311,7 +481,8 @@ class _Builder:
                 if self._typed(key, SCHEMA[""][key], value):
                     values[""][key] = value
             else:
-                self.problem(key, _("unknown key") + _did_you_mean(key, top_keys))
+                hint = "" if self.full else _did_you_mean(key, top_keys)
+                self.problem(key, _("unknown key") + hint)
         reported = {p.field for p in self.problems}
         for section in ("model", "input"):
             if section not in self.data:
@@ -352,7 +523,7 @@ class _Builder:
             self.problem(
                 where,
                 _("expected an integer >= {minimum}, found {found}").format(
-                    minimum=spec.minimum, found=value
+                    minimum=spec.minimum, found=_found(value)
                 ),
             )
             return False
@@ -360,11 +531,45 @@ class _Builder:
             self.problem(
                 where,
                 _("expected an integer <= {maximum}, found {found}").format(
-                    maximum=spec.maximum, found=value
+                    maximum=spec.maximum, found=_found(value)
                 ),
             )
             return False
         return True
+
+    # -- text from the file: escaped once, here
+    def escape_texts(self, v: dict) -> None:
+        """Every text of the file that is shown or printed, with its control and bidi
+        characters made visible (text.visible). Tokens, vocabulary, sequence names,
+        labels and examples are escaped alike, so lookups between them still match;
+        two that read the same once escaped are duplicates."""
+        top, zh, inp, out, train = v[""], v["zh"], v["input"], v["output"], v["train"]
+        for table in (top, zh):
+            if table["title"] is not None:
+                table["title"] = visible(table["title"])
+            if table["description"] is not None:
+                table["description"] = visible(table["description"], lines=True)
+        for table, key in ((inp, "tokens"), (inp, "vocab"), (out, "labels")):
+            if table[key] is not None:
+                table[key] = [visible(x) for x in table[key]]
+        if inp["unknown"] is not None:
+            inp["unknown"] = visible(inp["unknown"])
+        if inp["sequences"] is not None:
+            sequences: dict[str, Any] = {}
+            for name, seq in inp["sequences"].items():
+                shown = visible(name)
+                if shown in sequences:
+                    self.problem(
+                        f"input.sequences.{name}",
+                        _("reads the same as another name once control characters are shown"),
+                    )
+                tokens = bool(seq) and kind_matches("str_list", seq)
+                sequences[shown] = [visible(x) for x in seq] if tokens else seq
+            inp["sequences"] = sequences
+        every = v["model"]["readout"] == "every"
+        for group in ("examples", "heldout"):
+            if train[group] is not None:
+                train[group] = [_escape_example(e, every) for e in train[group]]
 
     # -- inputs
     def _vectors(self, where: str, rows: list, width: int | None) -> np.ndarray | None:
@@ -382,7 +587,7 @@ class _Builder:
                     ),
                 )
                 ok = False
-            elif not all(math.isfinite(x) for x in row):
+            elif not all(_finite(x) for x in row):
                 self.problem(f"{where}[{i}]", _("NaN or infinity is not an input"))
                 ok = False
         return np.array(rows, dtype=np.float64) if ok else None
@@ -438,10 +643,15 @@ class _Builder:
                 words.add(unknown)
             vocab = sorted(words)
         else:
-            dupes = sorted({w for w in vocab if vocab.count(w) > 1})
+            # Counted once (linear): list.count per word took 37 s for 50,000 words.
+            dupes = sorted(w for w, n in Counter(vocab).items() if n > 1)
             if dupes:
-                self.problem("input.vocab", _("repeats {tokens}").format(tokens=", ".join(dupes)))
-            if unknown is not None and unknown not in vocab:
+                shown = ", ".join(dupes[:10])
+                if len(dupes) > 10:
+                    shown += _(" and {count:,} more").format(count=len(dupes) - 10)
+                self.problem("input.vocab", _("repeats {tokens}").format(tokens=shown))
+            known = set(vocab)
+            if unknown is not None and unknown not in known:
                 self.problem(
                     "input.unknown", _('"{token}" is not in input.vocab').format(token=unknown)
                 )
@@ -449,7 +659,7 @@ class _Builder:
                 for name, seq in sequences.items():
                     base = "input.tokens" if name == DEFAULT_SEQUENCE else f"input.sequences.{name}"
                     for i, tok in enumerate(seq):
-                        if tok not in vocab:
+                        if tok not in known:
                             self.problem(
                                 f"{base}[{i}]",
                                 _('"{token}" is not in input.vocab').format(token=tok),
@@ -468,10 +678,17 @@ class _Builder:
             size = len(vocab)
         elif size is None:
             self.problem("model.input_size", _('required with encoding = "embedding"'))
-        return {"sequences": sequences, "vocab": vocab, "encoding": encoding, "input_size": size}
+        return {
+            "sequences": sequences, "vocab": vocab, "known": set(vocab), "encoding": encoding,
+            "input_size": size,
+        }  # fmt: skip
 
     # -- weights
-    def load_arrays(self, w: dict) -> tuple[dict[str, np.ndarray] | None, str]:
+    def load_arrays(
+        self, w: dict, *, read: bool = True
+    ) -> tuple[dict[str, np.ndarray] | None, str]:
+        """The arrays of the weights source and its kind; a file is read only with `read`
+        (not when the model is already over its budget)."""
         sources = [k for k in ("seed", "file", "values") if w[k] is not None]
         if len(sources) != 1:
             found = ", ".join(sources) if sources else "none"
@@ -485,9 +702,13 @@ class _Builder:
         if w["values"] is not None:
             arrays = {}
             for name, value in w["values"].items():
-                try:
-                    array = np.array(value, dtype=np.float64)
-                except (ValueError, TypeError):
+                array = None
+                if _numeric_tree(value):
+                    try:
+                        array = np.array(value, dtype=np.float64)
+                    except (ValueError, TypeError, OverflowError):  # ragged rows
+                        array = None
+                if array is None:
                     self.problem(
                         f"weights.values.{name}",
                         _("expected a number or nested lists of numbers, rows of equal length"),
@@ -495,10 +716,17 @@ class _Builder:
                     continue
                 arrays[name] = array
             return arrays, "inline"
+        if not read:
+            return None, "failed"
         name = w["file"]
         base = self.path.parent if self.path is not None else Path.cwd()
-        file = (base / name).resolve()
-        if not file.is_file():
+        # Not resolved: a link named w.npz is read as an .npz, and judged by what it
+        # points to (a device, an unreadable file), not by that file's own name.
+        if "\0" in name:
+            self.problem("weights.file", _('"{name}" is not a usable file name').format(name=name))
+            return None, "failed"
+        file = Path(os.path.abspath(base / name))
+        if not os.path.lexists(file):
             self.problem(
                 "weights.file",
                 _('"{name}" not found (looked for {path})').format(name=name, path=file),
@@ -564,7 +792,7 @@ class _Builder:
                 self.problem(f"{where}.{name}", _("not a parameter of this model") + hint)
 
     def check_example(
-        self, where: str, e: dict, v: dict, inputs: dict | None, labels: list[str] | None
+        self, where: str, e: dict, v: dict, inputs: dict | None, labels: set[str] | None
     ) -> None:
         extra = set(e) - {"text", "label"}
         if extra:
@@ -574,7 +802,7 @@ class _Builder:
             self.problem(f"{where}.text", _("expected at least one token"))
         if inputs is not None and inputs["vocab"] is not None and v["input"]["unknown"] is None:
             for word in words:
-                if word not in inputs["vocab"]:
+                if word not in inputs["known"]:
                     self.problem(
                         f"{where}.text", _('"{token}" is not in input.vocab').format(token=word)
                     )
@@ -599,10 +827,44 @@ class _Builder:
                 )
                 break
 
+    def within_budget(self, shapes: dict, arch: dict, sequences: dict) -> bool:
+        """Whether the parameters (as float64) and the longest sequence's input vectors and
+        states fit their byte budgets; a problem naming the bytes when not."""
+        count = sum(math.prod(shape) for shape in shapes.values())
+        if count * 8 > MAX_MODEL_BYTES:
+            self.problem(
+                "model",
+                _(
+                    "needs {count:,} parameters, {size:,} bytes as float64; "
+                    "the limit is {limit:,} bytes"
+                ).format(count=count, size=count * 8, limit=MAX_MODEL_BYTES),
+            )
+            return False
+        longest = max((len(seq) for seq in sequences.values() if seq is not None), default=0)
+        directions = 2 if arch["bidirectional"] else 1
+        states = arch["num_layers"] * directions * arch["hidden_size"]
+        size = longest * max(arch["input_size"], states) * 8
+        if size > MAX_SEQUENCE_BYTES:
+            self.problem(
+                "input",
+                _(
+                    "{steps:,} steps of this width need {size:,} bytes; the limit is {limit:,}"
+                ).format(steps=longest, size=size, limit=MAX_SEQUENCE_BYTES),
+            )
+            return False
+        return True
+
     # -- everything
     def build(self) -> Scenario:
         v = self.check_schema()
         model, w, out = v["model"], v["weights"], v["output"]
+        if model["cell"] != "rnn" and "nonlinearity" in self.data["model"]:
+            self.problem(
+                "model.nonlinearity",
+                _('applies only to cell = "rnn"; a {cell} has its own gates (remove the key)')
+                .format(cell=model["cell"]),
+            )  # fmt: skip
+        self.escape_texts(v)
         inputs = self.build_inputs(v)
         labels = out["labels"]
         if labels is not None:
@@ -617,41 +879,31 @@ class _Builder:
                 self.problem("output.labels", _("repeats a label"))
             if not labels:
                 self.problem("output.labels", _("expected at least one label"))
+        known_labels = set(labels) if labels is not None else None
         for group in ("examples", "heldout"):
             for i, e in enumerate(v["train"][group] or []):
-                self.check_example(f"train.{group}[{i}]", e, v, inputs, labels)
+                self.check_example(f"train.{group}[{i}]", e, v, inputs, known_labels)
+        # The model's size in bytes is checked before anything is read or drawn for it.
+        shapes: dict[str, tuple[int, ...]] | None = None
+        arch: dict[str, Any] = {}
+        if inputs is not None and inputs["input_size"] is not None:
+            arch = dict(
+                cell=model["cell"], input_size=inputs["input_size"],
+                hidden_size=model["hidden_size"], num_layers=model["num_layers"],
+                bidirectional=model["bidirectional"], merge=model["merge"],
+                output_size=len(labels) if labels else (out["size"] or 0), bias=model["bias"],
+            )  # fmt: skip
+            shapes = parameter_shapes(**arch)
+            if inputs["encoding"] == "embedding":
+                shapes["embedding.weight"] = (len(inputs["vocab"]), inputs["input_size"])
+            if not self.within_budget(shapes, arch, inputs["sequences"]):
+                shapes = None
         # Problems of the weights source are reported together with those above; the
         # shapes are checked only once the input width they depend on is known to be right.
-        arrays, source = self.load_arrays(w)
+        arrays, source = self.load_arrays(w, read=shapes is not None)
         self.stop_if_any()
-        assert inputs is not None
-
+        assert inputs is not None and shapes is not None
         vocab, encoding = inputs["vocab"], inputs["encoding"]
-        arch = dict(
-            cell=model["cell"], input_size=inputs["input_size"], hidden_size=model["hidden_size"],
-            num_layers=model["num_layers"], bidirectional=model["bidirectional"],
-            merge=model["merge"], output_size=len(labels) if labels else (out["size"] or 0),
-            bias=model["bias"],
-        )  # fmt: skip
-        shapes = parameter_shapes(**arch)
-        if encoding == "embedding":
-            shapes["embedding.weight"] = (len(vocab), inputs["input_size"])
-        total = sum(int(np.prod(shape, dtype=np.int64)) for shape in shapes.values())
-        longest = max(len(seq) for seq in inputs["sequences"].values())
-        if total > MAX_ARRAY_ELEMENTS:
-            self.problem(
-                "model",
-                _("needs {count:,} parameters; the limit is {limit:,}").format(
-                    count=total, limit=MAX_ARRAY_ELEMENTS
-                ),
-            )
-        elif longest * max(arch["input_size"], model["hidden_size"]) > MAX_ARRAY_ELEMENTS:
-            self.problem(
-                "input",
-                _("{steps:,} steps of this width exceed {limit:,} values").format(
-                    steps=longest, limit=MAX_ARRAY_ELEMENTS
-                ),
-            )
         self.stop_if_any()
         if arrays is None:
             arrays = init_state_dict(shapes, model["hidden_size"], w["seed"])

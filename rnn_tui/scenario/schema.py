@@ -8,6 +8,7 @@ and a test keeps the committed copies equal to what it generates.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ..i18n import N_
 
 ENCODINGS = ("one-hot", "embedding")
 DTYPES = ("float64", "float32")
+MAX_SEED = 2**63 - 1  # a seed fits a signed 64-bit integer, as in TOML itself
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "merge": Key(
             "str", "concat", MERGES, help="How the two directions combine (PyTorch: concat)."
         ),
-        "nonlinearity": Key("str", "tanh", NONLINEARITIES, help="RNN only: the activation."),
+        "nonlinearity": Key(
+            "str",
+            "tanh",
+            NONLINEARITIES,
+            help="RNN only: the activation (an error with `lstm` or `gru`, which have gates).",
+        ),
         "readout": Key(
             "str",
             "every",
@@ -79,6 +86,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             "int",
             None,
             minimum=0,
+            maximum=MAX_SEED,
             help="Draw PyTorch's default initialisation from this seed (untrained).",
         ),
         "file": Key(
@@ -90,7 +98,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "rename": Key(
             "table", None, help='File key -> rnn-tui name, e.g. `"fc.weight" = "readout.weight"`.'
         ),
-        "values": Key("table", None, help="Inline arrays: name -> number or nested lists."),
+        "values": Key(
+            "table", None, help="Inline arrays: name -> a number or nested lists of numbers."
+        ),
         "forget_bias": Key(
             "number",
             None,
@@ -145,7 +155,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "epochs": Key("int", 200, minimum=1, maximum=1_000_000, help="Passes over the examples."),
         "lr": Key("number", 0.01, help="Adam's learning rate."),
         "seed": Key(
-            "int", 0, minimum=0, help="Seed of the batch order (training is deterministic)."
+            "int",
+            0,
+            minimum=0,
+            maximum=MAX_SEED,
+            help="Seed of the batch order (training is deterministic).",
         ),
         "batch_size": Key("int", 16, minimum=1, maximum=65536, help="Examples per gradient step."),
         "clip": Key("number", 5.0, help="Largest gradient norm; larger ones are scaled down."),
@@ -170,6 +184,16 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _is_finite_number(v: Any) -> bool:
+    """A number that is finite as a float: not NaN, not infinity, no integer beyond 1e308."""
+    if not _is_number(v):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
+
+
 def _is_str_list(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(x, str) for x in v)
 
@@ -187,7 +211,7 @@ def kind_matches(kind: str, value: Any) -> bool:
     if kind == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "number":
-        return _is_number(value) and value == value and value > 0 and value != float("inf")
+        return _is_finite_number(value) and value > 0
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "str_list":
@@ -268,6 +292,12 @@ def json_schema() -> dict:
     top = section(SCHEMA[""])
     for name in SECTIONS:
         top["properties"][name] = section(SCHEMA[name])
+    # nonlinearity is RNN only: with a gated cell, the key is an error
+    top["properties"]["model"]["if"] = {
+        "properties": {"cell": {"enum": [c for c in CELLS if c != "rnn"]}},
+        "required": ["cell"],
+    }
+    top["properties"]["model"]["then"] = {"not": {"required": ["nonlinearity"]}}
     top["required"] = [*top["required"], "model", "input"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -1,152 +1,468 @@
 """Reading named arrays from .npz and .safetensors files, safely.
 
-Nothing here unpickles, and every array's declared size is checked against a
-limit before any memory is allocated for it (a zip bomb or a header declaring
-10 GB is refused at once).
+A weights file is hostile until shown otherwise: nothing here unpickles, only
+regular files are opened (never a fifo, a device or a directory, which could block
+or never end), and every array's header is read and checked before any memory is
+allocated for its data: its dtype must be a real float or integer type, and its
+size in bytes (count x itemsize) must fit the budget. A zip bomb, a member of dtype
+`|V1048576`, a header declaring 10 GB or nested 100,000 deep is a message, at once.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
+import os
+import stat
 import struct
+import warnings
 import zipfile
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from ..i18n import _
+from ..text import visible
 
-MAX_ARRAY_ELEMENTS = 64 * 1024 * 1024  # 512 MB of float64: far beyond a model meant to be read
-MAX_TOTAL_ELEMENTS = 4 * MAX_ARRAY_ELEMENTS
+MAX_ARRAY_BYTES = 256 * 2**20  # one array: far beyond a model meant to be read
+MAX_TOTAL_BYTES = 256 * 2**20  # all arrays of one file together
+MAX_ARRAY_ELEMENTS = MAX_ARRAY_BYTES // 8  # the same budget in float64 values
+MAX_MEMBERS = 4096  # arrays in one file (64 bidirectional LSTM layers need 514)
+MAX_NPY_HEADER = 65536  # bytes of one .npy header (numpy writes ~128)
+MAX_SAFETENSORS_HEADER = 16 * 2**20  # bytes of a .safetensors JSON header
+MAX_SHAPE_RANK = 32  # numpy's own limit is 64
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 SAFETENSORS_DTYPES = {
-    "F64": np.float64, "F32": np.float32, "F16": np.float16,
-    "I64": np.int64, "I32": np.int32, "I16": np.int16, "I8": np.int8, "U8": np.uint8,
+    "F64": "<f8", "F32": "<f4", "F16": "<f2",
+    "I64": "<i8", "I32": "<i4", "I16": "<i2", "I8": "i1", "U8": "u1",
 }  # fmt: skip
+_CHUNK = 1 << 20
 
 
 class WeightsError(Exception):
     """A weights file or one of its arrays cannot be used. `key` is None for the whole file."""
 
     def __init__(self, message: str, key: str | None = None) -> None:
+        message = visible(message)  # quotes names and reasons from the file: shown escaped
         super().__init__(message)
-        self.key = key
+        self.key = key  # as in the file (the loader matches it; its messages escape it)
         self.message = message
 
 
-def _check_size(key: str, shape: tuple[int, ...], budget: list[int]) -> None:
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    if count > MAX_ARRAY_ELEMENTS:
+# ---------------------------------------------------------------- opening files
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words: "a directory", "a fifo", ..."""
+    if stat.S_ISDIR(mode):
+        return _("a directory")
+    if stat.S_ISFIFO(mode):
+        return _("a fifo")
+    if stat.S_ISCHR(mode):
+        return _("a character device")
+    if stat.S_ISBLK(mode):
+        return _("a block device")
+    if stat.S_ISSOCK(mode):
+        return _("a socket")
+    return _("not a regular file")
+
+
+def _short(reason: object, limit: int = 160) -> str:
+    text = str(reason).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open `path` for reading in binary, refusing whatever is not a regular file
+    (a directory, a fifo, a device, a socket) without blocking on it. A symbolic
+    link is followed and judged by what it points to. WeightsError says why not."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            raise WeightsError(_("is a broken symbolic link")) from None
+        raise WeightsError(_("is not found")) from None
+    except ValueError:  # an embedded NUL
+        raise WeightsError(_("is not a valid file name")) from None
+    except OSError as e:
+        raise WeightsError(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WeightsError(_("is not a regular file: {kind}").format(kind=file_kind(info.st_mode)))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise WeightsError(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # swapped between the two looks
+        os.close(fd)
+        raise WeightsError(_("is not a regular file: {kind}").format(kind=file_kind(mode)))
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+# ---------------------------------------------------------------- sizes
+def _check_size(
+    key: str, shape: tuple[int, ...], dtype: np.dtype, budget: list[int]
+) -> tuple[int, int]:
+    """(count, bytes) of an array, or WeightsError when it is over the budget."""
+    count = math.prod(shape)  # Python integers: no overflow, whatever the header says
+    nbytes = count * dtype.itemsize
+    if nbytes > MAX_ARRAY_BYTES:
         raise WeightsError(
-            _("declares shape {shape} ({count:,} values); the limit is {limit:,}").format(
-                shape=shape, count=count, limit=MAX_ARRAY_ELEMENTS
+            _(
+                "declares shape {shape} ({count:,} values), {size:,} bytes; "
+                "the limit is {limit:,} bytes"
+            ).format(shape=shape, count=count, size=nbytes, limit=MAX_ARRAY_BYTES),
+            key,
+        )
+    budget[0] += nbytes
+    if budget[0] > MAX_TOTAL_BYTES:
+        raise WeightsError(
+            _("the file holds more than {limit:,} bytes of arrays in all").format(
+                limit=MAX_TOTAL_BYTES
+            )
+        )
+    return count, nbytes
+
+
+def _numeric(dtype: np.dtype) -> bool:
+    """A real float or integer dtype: no object, string, void, structured, complex, bool."""
+    return dtype.kind in "fiu" and dtype.fields is None and dtype.subdtype is None
+
+
+def _check_dtype(key: str, dtype: np.dtype) -> None:
+    if dtype.hasobject:
+        raise WeightsError(_("holds Python objects (pickle); refused"), key)
+    if not _numeric(dtype):
+        raise WeightsError(
+            _("has dtype {dtype}; only float and integer arrays are read").format(
+                dtype=_short(dtype.str if dtype.fields is None else dtype.descr, 60)
             ),
             key,
         )
-    budget[0] += count
-    if budget[0] > MAX_TOTAL_ELEMENTS:
+
+
+def _fill(stream: BinaryIO, array: np.ndarray) -> bool:
+    """Read exactly array.nbytes bytes into a contiguous array, in chunks (no second
+    copy of the data). False when the stream ends first."""
+    view = array.reshape(-1).view(np.uint8)  # a view: array is fresh and contiguous
+    pos, total = 0, array.nbytes
+    while pos < total:
+        chunk = stream.read(min(_CHUNK, total - pos))
+        if not chunk:
+            return False
+        view[pos : pos + len(chunk)] = np.frombuffer(chunk, dtype=np.uint8)
+        pos += len(chunk)
+    return True
+
+
+# ---------------------------------------------------------------- .npz
+def _npy_header(member: BinaryIO, key: str) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """Shape, fortran order and dtype from a .npy header, read by itself (at most
+    MAX_NPY_HEADER bytes), before any data."""
+    magic = member.read(8)
+    if len(magic) != 8 or magic[:6] != b"\x93NUMPY":
+        raise WeightsError(_("is not a .npy array (no .npy header)"), key)
+    version = (magic[6], magic[7])
+    if version == (1, 0):
+        size_bytes, read_header = 2, np.lib.format.read_array_header_1_0
+    elif version == (2, 0):
+        size_bytes, read_header = 4, np.lib.format.read_array_header_2_0
+    else:
         raise WeightsError(
-            _("the file holds more than {limit:,} values in all").format(limit=MAX_TOTAL_ELEMENTS)
+            _("uses .npy format version {version}; 1.0 and 2.0 are read").format(
+                version=f"{version[0]}.{version[1]}"
+            ),
+            key,
+        )
+    raw = member.read(size_bytes)
+    if len(raw) != size_bytes:
+        raise WeightsError(_("is cut short in its header"), key)
+    length = int.from_bytes(raw, "little")
+    if length > MAX_NPY_HEADER:
+        raise WeightsError(_("declares a {size:,}-byte header; refused").format(size=length), key)
+    header = member.read(length)
+    if len(header) != length:
+        raise WeightsError(_("is cut short in its header"), key)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy warns about Python 2 headers
+        shape, fortran, dtype = read_header(io.BytesIO(raw + header))
+    if len(shape) > MAX_SHAPE_RANK or any(not isinstance(n, int) or n < 0 for n in shape):
+        raise WeightsError(
+            _("declares shape {shape}, which is not a list of sizes").format(
+                shape=_short(shape, 60)
+            ),
+            key,
+        )
+    return tuple(int(n) for n in shape), bool(fortran), dtype
+
+
+def _npz_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str, budget: list[int]
+) -> np.ndarray:
+    if info.flag_bits & 0x1:
+        raise WeightsError(_("is encrypted; refused"), key)
+    if info.compress_type not in ZIP_METHODS:
+        raise WeightsError(
+            _("uses zip compression method {method}, which rnn-tui does not read").format(
+                method=info.compress_type
+            ),
+            key,
+        )
+    if info.file_size > MAX_ARRAY_BYTES + MAX_NPY_HEADER + 16:
+        raise WeightsError(
+            _("inflates to {size:,} bytes; the limit is {limit:,}").format(
+                size=info.file_size, limit=MAX_ARRAY_BYTES
+            ),
+            key,
+        )
+    with archive.open(info) as member:
+        shape, fortran, dtype = _npy_header(member, key)  # type: ignore[arg-type]
+        _check_dtype(key, dtype)
+        count, nbytes = _check_size(key, shape, dtype, budget)
+        start = member.tell()
+        if info.file_size > start + nbytes + 4096:
+            raise WeightsError(
+                _(
+                    "inflates to {size:,} bytes, more than its {declared:,} declared; refused"
+                ).format(size=info.file_size, declared=nbytes),
+                key,
+            )
+        if info.file_size < start + nbytes:
+            raise WeightsError(
+                _("is cut short: {size:,} bytes of data for the {declared:,} declared").format(
+                    size=max(0, info.file_size - start), declared=nbytes
+                ),
+                key,
+            )
+        flat = np.empty(count, dtype=dtype)
+        if not _fill(member, flat):  # type: ignore[arg-type]
+            raise WeightsError(_("is cut short in its data"), key)
+        member.read()  # the rest (at most 4 KB): zipfile checks the CRC at the end
+    return flat.reshape(shape, order="F" if fortran else "C")
+
+
+def _check_member_count(stream: BinaryIO) -> None:
+    """Refuse an archive whose end record declares more than MAX_MEMBERS entries, before
+    zipfile builds an object for each (a 100 MB directory of empty entries is 2 million).
+    Uses zipfile's own reader of that record; where it is missing, ZipFile checks later."""
+    end_record = getattr(zipfile, "_EndRecData", None)
+    if end_record is None:  # pragma: no cover - present in every CPython since 2.x
+        return
+    try:
+        record = end_record(stream)
+        stream.seek(0)
+    except (OSError, ValueError, EOFError, struct.error, zipfile.BadZipFile):
+        return  # ZipFile reports it
+    if record and record[getattr(zipfile, "_ECD_ENTRIES_TOTAL", 4)] > MAX_MEMBERS:
+        raise WeightsError(
+            _("holds {count:,} members; the limit is {limit:,}").format(
+                count=record[getattr(zipfile, "_ECD_ENTRIES_TOTAL", 4)], limit=MAX_MEMBERS
+            )
         )
 
 
 def read_npz(path: Path) -> dict[str, np.ndarray]:
-    """Every array of an .npz (as written by np.savez), name -> array. Refuses
-    object arrays (pickle), oversized arrays, and members that inflate past their header."""
+    """Every array of an .npz (as written by np.savez), name -> array. Refuses object
+    arrays (pickle), any dtype but float and integer, arrays over the byte budget,
+    encrypted members, unknown compression, and members that inflate past their header;
+    each before reading the member's data."""
     arrays: dict[str, np.ndarray] = {}
     budget = [0]
+    stream = open_regular(Path(path))
     try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise WeightsError(_("is not a readable .npz (not a zip archive)")) from None
-    with archive:
-        for info in archive.infolist():
-            key = info.filename.removesuffix(".npy")
-            if not info.filename.endswith(".npy"):
+        _check_member_count(stream)
+        try:
+            archive = zipfile.ZipFile(stream)
+        except zipfile.BadZipFile:
+            raise WeightsError(_("is not a readable .npz (not a zip archive)")) from None
+        except (OSError, ValueError, EOFError, struct.error, RuntimeError) as e:
+            raise WeightsError(
+                _("is not a readable .npz ({reason})").format(reason=_short(e))
+            ) from None
+        with archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_MEMBERS:
                 raise WeightsError(
-                    _("holds {name}, which is not a .npy array").format(name=repr(info.filename))
-                )
-            try:
-                with archive.open(info) as member:
-                    version = np.lib.format.read_magic(member)
-                    header = (
-                        np.lib.format.read_array_header_1_0
-                        if version == (1, 0)
-                        else np.lib.format.read_array_header_2_0
+                    _("holds {count:,} members; the limit is {limit:,}").format(
+                        count=len(infos), limit=MAX_MEMBERS
                     )
-                    shape, fortran, dtype = header(member)
-                    if dtype.hasobject:
-                        raise WeightsError(_("holds Python objects (pickle); refused"), key)
-                    _check_size(key, shape, budget)
-                    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-                    if info.file_size > expected + 4096:  # header is at most a few KB
-                        raise WeightsError(
-                            _(
-                                "inflates to {size:,} bytes, more than its {declared:,} "
-                                "declared; refused"
-                            ).format(size=info.file_size, declared=expected),
-                            key,
+                )
+            for info in infos:
+                key = info.filename.removesuffix(".npy")
+                if not info.filename.endswith(".npy") or info.is_dir():
+                    raise WeightsError(
+                        _("holds {name}, which is not a .npy array").format(
+                            name=_short(repr(info.filename), 80)
                         )
-                with archive.open(info) as member:  # read_array reads the header again
-                    array = np.lib.format.read_array(member, allow_pickle=False)
-            except WeightsError:
-                raise
-            except (ValueError, OSError, EOFError, zipfile.BadZipFile, struct.error) as e:
-                raise WeightsError(
-                    _("is not a readable .npy array ({reason})").format(reason=e), key
-                ) from None
-            arrays[key] = array
+                    )
+                if key in arrays:
+                    raise WeightsError(_("holds this array twice"), key)
+                try:
+                    arrays[key] = _npz_member(archive, info, key, budget)
+                except WeightsError:
+                    raise
+                except (NotImplementedError, RuntimeError) as e:  # encryption, methods
+                    raise WeightsError(
+                        _("cannot be read ({reason})").format(reason=_short(e)), key
+                    ) from None
+                except Exception as e:  # noqa: BLE001 - zlib, lzma, bz2, CRC, headers: all data
+                    raise WeightsError(
+                        _("is not a readable .npy array ({reason})").format(reason=_short(e)),
+                        key,
+                    ) from None
+    finally:
+        stream.close()
     return arrays
 
 
+# ---------------------------------------------------------------- .safetensors
+def _describe(value: Any) -> str:
+    """A JSON value in a message, bounded whatever its size or depth."""
+    if isinstance(value, str):
+        return _short(json.dumps(value, ensure_ascii=False), 40)
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return _short(str(value), 40) if value.bit_length() < 128 else _("a huge integer")
+    if isinstance(value, list):
+        return _("a list")
+    return _("an object")
+
+
+def _safetensors_entry(key: str, entry: Any, data_size: int, budget: list[int]) -> tuple:
+    """(dtype, shape, begin, end) of a header entry, every field checked."""
+    if not isinstance(entry, dict):
+        raise WeightsError(_("is {found}, not a tensor entry").format(found=_describe(entry)), key)
+    dtype_name = entry.get("dtype")
+    if not isinstance(dtype_name, str) or dtype_name not in SAFETENSORS_DTYPES:
+        raise WeightsError(
+            _("has dtype {dtype}; only F64, F32, F16 and integer tensors are read").format(
+                dtype=_describe(dtype_name)
+            ),
+            key,
+        )
+    shape = entry.get("shape")
+    if (
+        not isinstance(shape, list)
+        or len(shape) > MAX_SHAPE_RANK
+        or not all(type(n) is int and 0 <= n < 2**63 for n in shape)
+    ):
+        if isinstance(shape, list):
+            more = ", ..." if len(shape) > 4 else ""
+            found = "[" + ", ".join(_describe(n) for n in shape[:4]) + more + "]"
+        else:
+            found = _describe(shape)
+        raise WeightsError(
+            _("has shape {found}; expected a list of non-negative integers").format(found=found),
+            key,
+        )
+    dtype = np.dtype(SAFETENSORS_DTYPES[dtype_name])
+    nbytes = _check_size(key, tuple(shape), dtype, budget)[1]
+    offsets = entry.get("data_offsets")
+    if (
+        not isinstance(offsets, list)
+        or len(offsets) != 2
+        or not all(type(n) is int for n in offsets)
+        or not 0 <= offsets[0] <= offsets[1] <= data_size
+        or offsets[1] - offsets[0] != nbytes
+    ):
+        raise WeightsError(
+            _(
+                "has data_offsets that do not fit its shape and dtype ({size:,} bytes) "
+                "in the file's {data:,} bytes of data"
+            ).format(size=nbytes, data=data_size),
+            key,
+        )
+    return dtype, tuple(shape), offsets[0], offsets[1]
+
+
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """Every tensor of a .safetensors file, name -> array, through the safetensors package.
-    The JSON header is checked (dtypes, sizes) before anything is loaded."""
-    try:
-        with open(path, "rb") as f:
+    """Every tensor of a .safetensors file, name -> array. The JSON header is checked
+    first (its size, nesting, every dtype, shape and offset, the byte budget), then each
+    tensor is read into an array of exactly its declared size."""
+    with open_regular(Path(path)) as f:
+        try:
+            file_size = os.fstat(f.fileno()).st_size
             raw = f.read(8)
             if len(raw) != 8:
                 raise WeightsError(_("is not a .safetensors file (too short)"))
             (length,) = struct.unpack("<Q", raw)
-            if length > 100 * 1024 * 1024:
+            if length > MAX_SAFETENSORS_HEADER:
                 raise WeightsError(
-                    _("declares a {size:,}-byte header; refused").format(size=length)
+                    _("declares a {size:,}-byte header; the limit is {limit:,}").format(
+                        size=length, limit=MAX_SAFETENSORS_HEADER
+                    )
                 )
-            header = json.loads(f.read(length))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise WeightsError(
-            _("is not a readable .safetensors file ({reason})").format(reason=e)
-        ) from None
-    if not isinstance(header, dict):
-        raise WeightsError(_("is not a readable .safetensors file (header is not an object)"))
-    budget = [0]
-    for key, entry in header.items():
-        if key == "__metadata__":
-            continue
-        if not isinstance(entry, dict) or entry.get("dtype") not in SAFETENSORS_DTYPES:
-            dtype = entry.get("dtype") if isinstance(entry, dict) else None
+            if 8 + length > file_size:
+                raise WeightsError(
+                    _("declares a {size:,}-byte header in a {file:,}-byte file").format(
+                        size=length, file=file_size
+                    )
+                )
+            text = f.read(length).decode("utf-8")
+        except OSError as e:
             raise WeightsError(
-                _("has dtype {dtype}, which numpy cannot hold").format(dtype=dtype), key
+                _("is not a readable .safetensors file ({reason})").format(
+                    reason=_short(e.strerror or e)
+                )
+            ) from None
+        except UnicodeDecodeError:
+            raise WeightsError(
+                _("is not a readable .safetensors file (header is not UTF-8)")
+            ) from None
+        try:
+            header = json.loads(text)
+        except RecursionError:  # the C scanner stops at the recursion limit, cleanly
+            raise WeightsError(_("has a header nested too deeply; refused")) from None
+        except ValueError as e:  # JSONDecodeError, a 5,000-digit integer
+            raise WeightsError(
+                _("is not a readable .safetensors file ({reason})").format(reason=_short(e))
+            ) from None
+        if not isinstance(header, dict):
+            raise WeightsError(_("is not a readable .safetensors file (header is not an object)"))
+        if len(header) > MAX_MEMBERS:
+            raise WeightsError(
+                _("holds {count:,} members; the limit is {limit:,}").format(
+                    count=len(header), limit=MAX_MEMBERS
+                )
             )
-        _check_size(key, tuple(entry.get("shape", ())), budget)
-    try:
-        from safetensors.numpy import load_file
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise WeightsError(_("needs the safetensors package (pip install safetensors)")) from None
-    try:
-        return dict(load_file(str(path)))
-    except Exception as e:  # the package raises its own error types for corrupt files
-        raise WeightsError(
-            _("is not a readable .safetensors file ({reason})").format(reason=e)
-        ) from None
+        data_start = 8 + length
+        data_size = file_size - data_start
+        budget = [0]
+        entries = {
+            key: _safetensors_entry(key, entry, data_size, budget)
+            for key, entry in header.items()
+            if key != "__metadata__"
+        }
+        arrays: dict[str, np.ndarray] = {}
+        for key, (dtype, shape, begin, _end) in entries.items():
+            array = np.empty(shape, dtype=dtype)
+            try:
+                f.seek(data_start + begin)
+                complete = _fill(f, array)
+            except OSError as e:
+                raise WeightsError(
+                    _("cannot be read ({reason})").format(reason=_short(e.strerror or e)), key
+                ) from None
+            if not complete:
+                raise WeightsError(_("is cut short in its data"), key)
+            arrays[key] = array
+    return arrays
 
 
 def read_weights(path: Path) -> dict[str, np.ndarray]:
-    """Arrays from a weights file by its suffix: .npz or .safetensors."""
+    """Arrays from a weights file by its suffix: .npz or .safetensors. Whatever is not a
+    regular readable file is refused first, saying what it is."""
+    path = Path(path)
+    if path.suffix not in (".npz", ".safetensors"):
+        open_regular(path).close()  # a device or an unreadable file says so, not its suffix
+        raise WeightsError(_("is neither .npz nor .safetensors"))
     if path.suffix == ".safetensors":
         return read_safetensors(path)
-    if path.suffix == ".npz":
-        return read_npz(path)
-    raise WeightsError(_("is neither .npz nor .safetensors"))
+    return read_npz(path)
 
 
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> Path:
