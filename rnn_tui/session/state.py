@@ -16,6 +16,8 @@ import numpy as np
 from ..engine import Trace
 
 DIRECTIONS = ("forward", "backward", "both")
+MAX_INDEX = 10**9
+"""The largest t, layer or unit a recorded view may name."""
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,20 @@ class ViewState:
 
     @classmethod
     def from_dict(cls, data: dict) -> ViewState:
-        """From a recorded line; ValueError naming the field when it is malformed."""
+        """From a recorded line; ValueError naming the field when it is malformed (the
+        message quotes at most 40 characters of the value, made visible)."""
+        from ..text import visible
+
+        if not isinstance(data, dict):
+            raise ValueError(f"view: expected an object, found {type(data).__name__}")
         out = {}
         for name, default in asdict(cls()).items():
             value = data.get(name, default)
             if type(value) is not type(default):
-                raise ValueError(f"view.{name}: expected {type(default).__name__}, found {value!r}")
+                found = visible(repr(value))[:40]
+                raise ValueError(f"view.{name}: expected {type(default).__name__}, found {found}")
+            if isinstance(value, int) and not 1 <= value <= MAX_INDEX:
+                raise ValueError(f"view.{name}: outside 1..{MAX_INDEX}")
             out[name] = value
         if out["direction"] not in DIRECTIONS:
             raise ValueError(f"view.direction: expected one of {', '.join(DIRECTIONS)}")

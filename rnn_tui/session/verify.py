@@ -1,40 +1,108 @@
-"""Replaying a session's model changes without a screen, and checking every state hash."""
+"""Replaying a session's model changes without a screen, and checking every state hash.
+
+A change is one of a closed set ({"cell"} / {"merge"} / both, {"tokens"}, {"sequence"},
+{"scenario"}); nothing else in a session line acts, and a recorded scenario is
+restored from the session's own folder only (format.restore_scenario)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..i18n import _
 from ..scenario import Scenario
-from .format import Session, SessionError, line_of, restore_scenario
+from .format import (
+    Session,
+    SessionError,
+    _expected,
+    _why,
+    line_of,
+    restore_scenario,
+    with_recorded_tokens,
+)
 from .state import state_hash
 
+MAX_REPLAY_WORK = 2_000_000_000
+"""What replaying a session's model changes may cost, in numbers computed (each change
+builds a network and traces it: about its parameters × (steps + 1)), so that a file of
+thousands of changes to a big network is refused at once rather than run for hours."""
+CHANGE_OVERHEAD = 100_000
+"""The cost of a change however small its network (seeding, copying, hashing)."""
 
-def apply_change(
-    scenario: Scenario, change: dict | None, where: str, base: Path | None = None
-) -> Scenario:
+CHANGES = ({"cell"}, {"merge"}, {"cell", "merge"}, {"tokens"}, {"sequence"}, {"scenario"})
+"""The keys a recorded change may have (one of these sets)."""
+
+
+def apply_change(scenario: Scenario, change: Any, where: str, base: Path | None = None) -> Scenario:
     """The scenario after a recorded change: {"cell": ...}, {"merge": ...} (fresh seeded
     weights, as in the app), {"tokens": [...]}, {"sequence": name}, or a whole
-    {"scenario": record} (a file opened, or weights trained)."""
+    {"scenario": record} (a file opened, or weights trained), restored from `base`,
+    the session's folder. Anything else is a SessionError naming `where`."""
     if not change:
         return scenario
     if not isinstance(change, dict):
         raise SessionError(f"{where}: " + _("change is not an object"))
-    try:
-        if "scenario" in change:
-            return restore_scenario(change["scenario"], where, base)
-        if "cell" in change or "merge" in change:
-            return scenario.with_network(**{k: change[k] for k in ("cell", "merge") if k in change})
-        if "tokens" in change:
-            return scenario.with_tokens(list(change["tokens"]))
-        if "sequence" in change:
-            return scenario.select(change["sequence"])
-    except (KeyError, ValueError, TypeError) as e:
+    keys = set(change)
+    if keys not in CHANGES:
         raise SessionError(
-            f"{where}: " + _("change cannot be applied ({reason})").format(reason=e)
-        ) from None
-    raise SessionError(f"{where}: " + _("unknown change {keys}").format(keys=sorted(change)))
+            f"{where}: " + _("unknown change {keys}").format(keys=_shown_keys(sorted(keys)))
+        )
+    if "scenario" in change:
+        return restore_scenario(change["scenario"], where, base)
+    if "tokens" in change:
+        try:
+            return with_recorded_tokens(scenario, change["tokens"], where)
+        except ValueError as e:
+            raise _cannot(where, e) from None
+    if "sequence" in change:
+        name = change["sequence"]
+        if not isinstance(name, str):
+            raise SessionError(f"{where}: " + _expected("sequence", _("a string"), name))
+        if name not in scenario.sequences:
+            raise _cannot(where, KeyError(name))
+        try:
+            return scenario.select(name)
+        except ValueError as e:
+            raise _cannot(where, e) from None
+    from ..engine import CELLS, MERGES
+
+    for key, allowed in (("cell", tuple(CELLS)), ("merge", MERGES)):
+        if key in change and change[key] not in allowed:
+            raise SessionError(f"{where}: " + _expected(key, " | ".join(allowed), change[key]))
+    try:
+        return scenario.with_network(**{k: change[k] for k in ("cell", "merge") if k in change})
+    except (ValueError, TypeError) as e:
+        raise _cannot(where, e) from None
+
+
+def change_cost(scenario: Scenario) -> int:
+    """The work of building and tracing `scenario` after a change (see MAX_REPLAY_WORK)."""
+    params = sum(int(a.size) for a in scenario.network.params.values())
+    steps = int(scenario.inputs.shape[0]) if scenario.inputs.ndim else 1
+    return params * (steps + 1) + int(scenario.inputs.size) + CHANGE_OVERHEAD
+
+
+def over_budget(work: int, where: str) -> SessionError | None:
+    """The error to raise when `work` passes MAX_REPLAY_WORK, else None."""
+    if work <= MAX_REPLAY_WORK:
+        return None
+    return SessionError(
+        f"{where}: "
+        + _("replaying the model changes up to here would compute more than {limit:,} "
+            "numbers; refused").format(limit=MAX_REPLAY_WORK)
+    )  # fmt: skip
+
+
+def _shown_keys(keys: list[str]) -> str:
+    text = ", ".join(keys)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _cannot(where: str, error: BaseException) -> SessionError:
+    return SessionError(
+        f"{where}: " + _("change cannot be applied ({reason})").format(reason=_why(error))
+    )
 
 
 @dataclass
@@ -47,21 +115,27 @@ class CheckResult:
 
 
 def check_session(session: Session) -> CheckResult:
-    """Recompute every state the session showed; stop at the first that differs."""
+    """Recompute every state the session showed; stop at the first that differs.
+    Raises SessionError (naming the file and the line) for a line that cannot be
+    replayed; reads nothing outside the session's folder."""
     where = line_of(session.path, 1)
     base = session.path.parent
-    scenario = restore_scenario(session.header.get("scenario") or {}, where, base)
+    scenario = restore_scenario(session.header.get("scenario"), where, base)
     trace = scenario.trace()
-    checked = 0
+    checked, work = 0, 0
     for action in session.actions:
         where = line_of(session.path, action.line)
         if action.change:
             scenario = apply_change(scenario, action.change, where, base)
+            work += change_cost(scenario)
+            error = over_budget(work, where)
+            if error is not None:
+                raise error
             trace = scenario.trace()
         try:
             digest = state_hash(trace, action.view)
         except ValueError as e:
-            reason = _("the recorded view does not fit: {reason}").format(reason=e)
+            reason = _("the recorded view does not fit: {reason}").format(reason=_why(e))
             return CheckResult(checked, action.line, reason)
         if digest != action.state:
             return CheckResult(

@@ -7,13 +7,15 @@ whole scenario record with its weights) and writes it with the hash of the state
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import _
+from ..text import visible
 from .commands import CommandListProvider
 
 if TYPE_CHECKING:
@@ -30,19 +32,33 @@ def view_state(view: View) -> ViewState:
 
 
 def default_session_path(directory: Path) -> Path:
-    """A new file name for a recording started in the app."""
-    return directory / time.strftime("rnn-tui-session-%Y%m%d-%H%M%S.jsonl")
+    """A new file name for a recording started in the app (one not taken yet: a
+    recording never replaces a file)."""
+    stem = time.strftime("rnn-tui-session-%Y%m%d-%H%M%S")
+    path = directory / f"{stem}.jsonl"
+    number = 1
+    while os.path.lexists(path):
+        number += 1
+        path = directory / f"{stem}-{number}.jsonl"
+    return path
 
 
 class Recorder:
-    """Writes a session while the app runs: the header at once, then a line per change."""
+    """Writes a session while the app runs: the header at once, then a line per change.
+
+    Creating one raises OSError (WriteRefused for a path that is the scenario, one of
+    `inputs`, an existing file that is not empty, a device, or in the built-ins);
+    `record` raises OSError (SessionWriteError: the recording stopped, the lines
+    written are kept); `close` never raises and returns the error that stopped the
+    recording or that closing it met (None when all went well)."""
 
     def __init__(self, path: Path, scenario: Any, stage: Stage, *, columns: int,
-                 rows: int) -> None:  # fmt: skip
+                 rows: int, inputs: Iterable[Path] = ()) -> None:  # fmt: skip
         from ..session import SessionWriter
 
         self.path = Path(path)
-        self.writer = SessionWriter(self.path, scenario, columns=columns, rows=rows)
+        self.writer = SessionWriter(self.path, scenario, columns=columns, rows=rows,
+                                    inputs=inputs)  # fmt: skip
         self.scenario = scenario
         self.stage = stage
         self.view: ViewState | None = None
@@ -83,8 +99,16 @@ class Recorder:
         self.scenario, self.stage, self.view = app.scenario, stage, view
         self.lines += 1
 
-    def close(self) -> None:
-        self.writer.close()
+    @property
+    def error(self) -> OSError | None:
+        """The error that stopped the recording, if one did."""
+        return self.writer.error
+
+    def close(self) -> OSError | None:
+        """Close the session file; never raises. Returns the error that stopped the
+        recording or that closing met (its message names the file and says that the
+        lines before it are kept), else None."""
+        return self.writer.close()
 
 
 def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Any]]:
@@ -94,7 +118,8 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Any]]:
         yield _("Start recording"), _("record every step into a session file (r)"), \
             partial(run, app.action_record)  # fmt: skip
     else:
-        yield _("Stop recording"), _("close {file} (r)").format(file=app.recorder.path.name), \
+        name = visible(app.recorder.path.name)
+        yield _("Stop recording"), _("close {file} (r)").format(file=name), \
             partial(run, app.action_record)  # fmt: skip
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,12 @@ from textual.binding import Binding
 from textual.keys import format_key
 from textual.timer import Timer
 
+from ..files import WriteRefused, check_target, write_atomic
 from ..i18n import N_, _
-from ..session import Session
+from ..session import Session, session_files
+from ..session.export import check_export_size, write_cast
 from ..session.player import delays, scenarios_of
+from ..text import visible
 from .app import RnnTuiApp
 from .view import View
 
@@ -147,7 +151,9 @@ class ReplayApp(RnnTuiApp):
         fields = [(f"{state} " + _("replay "), f"{line}/{total}")]
         if 0 <= self.position < total:
             action = self.session.actions[self.position]
-            what = _(ACTION_LABELS.get(action.action, action.action))
+            # the session's own words (made visible when read) are shown, never translated
+            label = ACTION_LABELS.get(action.action)
+            what = _(label) if label is not None else action.action
             fields.append(("", f"{what} ({format_key(action.key) if action.key else _('no key')})"))
         status = self.query_one("#status")
         status.set_activity(fields)  # type: ignore[attr-defined]
@@ -163,20 +169,84 @@ def screen_ansi(app: RnnTuiApp) -> str:
     return out.getvalue()
 
 
+def svg_name(index: int, action: str) -> str:
+    """The file name of the SVG of action `index` (0-based): 0001-step.svg, ...; an
+    action the app does not know is named "change" (a session's words never make a
+    path)."""
+    return f"{index + 1:04d}-{action if action in ACTION_LABELS else 'change'}.svg"
+
+
 async def render_frames(
-    session: Session, *, size: tuple[int, int] | None = None, svg_dir: Path | None = None
-) -> AsyncIterator[tuple[float, str]]:
+    session: Session, *, size: tuple[int, int] | None = None, svg_dir: Path | None = None,
+    inputs: Iterable[Path] = (),
+) -> AsyncIterator[tuple[float, str]]:  # fmt: skip
     """The screen after each action, headless at the recorded terminal size (or `size`):
-    (time, ANSI text) each; with `svg_dir`, an SVG of each too (0001-step.svg, ...)."""
-    terminal = session.header.get("terminal") or {}
-    if size is None:
-        size = (int(terminal.get("columns") or 80), int(terminal.get("rows") or 24))
+    (time, ANSI text) each; with `svg_dir`, an SVG of each too (0001-step.svg, ...),
+    written with write_atomic, never onto the session, its weights files or `inputs`.
+    A session without a whole action line (cut short after its header) gives one
+    frame, its first screen (0000-start.svg). Raises SessionError before rendering
+    anything when the size is outside the sizes a session may name or the frames
+    would pass MAX_EXPORT_CELLS."""
+    width, height = size or session.terminal
+    check_export_size(max(len(session.actions), 1), width, height)
+    protected = [*session_files(session), *inputs]
+    names = svg_names(session)
+    if svg_dir is not None:
+        for name in names:
+            check_target(svg_dir / name, inputs=protected)
     app = ReplayApp(session, exporting=True)
-    async with app.run_test(size=size) as pilot:
-        for index, action in enumerate(session.actions):
-            app.show_line(index)
+    async with app.run_test(size=(width, height)) as pilot:
+        for index, name in enumerate(names):
+            if session.actions:
+                app.show_line(index)
             await pilot.pause()
             if svg_dir is not None:
-                name = f"{index + 1:04d}-{action.action or 'change'}.svg"
-                (svg_dir / name).write_text(app.export_screenshot(), encoding="utf-8")
-            yield action.time, screen_ansi(app)
+                write_atomic(svg_dir / name, app.export_screenshot(), inputs=protected)
+            yield (session.actions[index].time if session.actions else 0.0), screen_ansi(app)
+
+
+def svg_names(session: Session) -> list[str]:
+    """The SVG file names of an export, one a frame (see render_frames)."""
+    if not session.actions:
+        return ["0000-start.svg"]
+    return [svg_name(i, a.action) for i, a in enumerate(session.actions)]
+
+
+def export_session(
+    session: Session, *, cast: Path | None = None, svg_dir: Path | None = None,
+    size: tuple[int, int] | None = None, title: str = "",
+) -> tuple[int, int, int]:  # fmt: skip
+    """`rnn-tui export`: check that every change applies and that nothing would be
+    written onto the session (its file or its weights files), then render the frames
+    into an asciicast file `cast` and / or one SVG per action into `svg_dir`.
+    Returns (frames, columns, rows). Raises SessionError (a message naming the file and
+    the line, or the size) or OSError / WriteRefused (a write refused or failed: an old
+    file stays whole)."""
+    width, height = size or session.terminal
+    check_export_size(max(len(session.actions), 1), width, height)
+    scenarios_of(session)  # every change applies, before any file is written
+    protected = session_files(session)
+    svgs = [] if svg_dir is None else [svg_dir / name for name in svg_names(session)]
+    if cast is not None:
+        check_target(Path(cast), inputs=protected)
+        where = Path(cast).resolve()
+        if svg_dir is not None and where in {svg_dir.resolve(), *(p.resolve() for p in svgs)}:
+            raise WriteRefused(  # --cast d --svg d: the cast and the SVGs would collide
+                _("{path}: the cast would be written where the SVGs go").format(
+                    path=visible(str(cast))
+                )
+            )
+    for svg in svgs:
+        check_target(svg, inputs=protected)
+    if svg_dir is not None:
+        svg_dir.mkdir(parents=True, exist_ok=True)
+
+    async def collect() -> list[tuple[float, str]]:
+        frames = render_frames(session, size=(width, height), svg_dir=svg_dir)
+        return [frame async for frame in frames]
+
+    frames = asyncio.run(collect())
+    if cast is not None:
+        write_cast(Path(cast), frames, width=width, height=height, inputs=protected,
+                   title=title or f"rnn-tui: {session.path.name}")  # fmt: skip
+    return len(frames), width, height

@@ -204,10 +204,13 @@ async def test_a_built_in_opened_from_the_palette_is_recorded_whole(tmp_path):
     assert check_session(session).failed_line is None
 
 
-def test_the_command_line_records_with_the_default_open(tmp_path):
+def test_the_command_line_records_with_the_default_open(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from rnn_tui import cli
+
+    if hasattr(cli, "_has_terminal"):  # CliRunner's streams are no terminal
+        monkeypatch.setattr(cli, "_has_terminal", lambda: True)
 
     seen = {}
 
@@ -371,3 +374,96 @@ async def test_replaying_a_file_cut_mid_line_says_so_and_plays_its_whole_lines(t
         assert "ends mid-line" in note.message and "3 whole lines" in note.message
         await pilot.press("end")
         assert app.position == 2 and app.view.t == 3
+
+
+# --------------------------------------------------------------------------- hostile
+RAW = "\x1b]52;c;QUFBQQ==\x07\x1b]2;PWNED\x1b\\\x00\u202e"
+
+
+async def test_a_replay_performs_no_action_a_session_line_names(tmp_path, monkeypatch):
+    """Lines whose key and action name quit, a screenshot, a markup click or carry
+    control characters are shown (escaped) and nothing else: the app keeps running,
+    writes nothing, and only the view and the recorded model change."""
+    from rnn_tui.scenario import load_scenario
+    from rnn_tui.session import SessionWriter, ViewState, state_hash
+    from rnn_tui.text import visible
+    from rnn_tui.ui.replay import ReplayApp
+
+    folder, cwd = tmp_path / "session", tmp_path / "cwd"
+    folder.mkdir()
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    path = folder / "s.jsonl"
+    scenario = load_scenario(INTENT)
+    trace = scenario.trace()
+    writer = SessionWriter(path, scenario, columns=100, rows=30)
+    hostile = [
+        ("ctrl+q", "quit"),
+        ("ctrl+s", "screenshot"),
+        ("o", "[@click=app.screenshot('/tmp/x.svg')]open[/]"),
+        (RAW, RAW),
+    ]
+    for t, (key, action) in enumerate(hostile, start=1):
+        view = ViewState(t=t)
+        writer.action(key=key, action=action, view=view, state=state_hash(trace, view))
+    assert writer.close() is None
+    app = ReplayApp(read_session(path), paused=True)
+    async with app.run_test(size=(240, 30)) as pilot:  # wide: the status shows the label
+        for index in range(len(hostile)):
+            await pilot.press("right")
+            await pilot.pause()
+            assert app.is_running and app.position == index and app.view.t == index + 1
+            assert len(app.screen_stack) == 1
+        status = app.query_one(StatusLine).plain
+        assert visible(RAW)[:20] in status and "\x1b" not in status and "\x00" not in status
+        await pilot.press("left")
+        assert "[@click=app.screenshot('/tmp/x.svg')]open[/]" in app.query_one(StatusLine).plain
+        assert app.scenario.text == scenario.text
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    assert list(cwd.iterdir()) == [] and [p.name for p in folder.iterdir()] == ["s.jsonl"]
+    assert not Path("/tmp/x.svg").exists()
+
+
+async def test_recording_onto_an_existing_file_is_refused_with_a_message(tmp_path):
+    kept = tmp_path / "keep.jsonl"
+    kept.write_text("precious\n")
+    app = make_app(INTENT, record=kept)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.recorder is None and app.is_running
+        (note,) = list(app._notifications)
+        assert "never replaces" in note.message
+    assert kept.read_text() == "precious\n"
+
+
+async def test_a_full_disk_while_recording_stops_it_with_a_message(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    import rnn_tui.session.format as fmt
+
+    class FullDisk:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def write(self, fd, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    path = tmp_path / "walk.jsonl"
+    app = make_app(INTENT, record=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right")
+        assert app.recorder is not None
+        monkeypatch.setattr(fmt, "os", FullDisk())
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.recorder is None and app.is_running
+        (note,) = list(app._notifications)
+        assert "No space left on device" in note.message and "kept" in note.message
+        monkeypatch.undo()
+        await pilot.press("right")
+        assert app.view.t == 4
+    session = read_session(path)
+    assert [a.view.t for a in session.actions] == [1, 2]
+    assert check_session(session).failed_line is None

@@ -205,16 +205,26 @@ def test_a_killed_recording_replays_up_to_its_last_whole_line(tmp_path):
     assert f"all {len(session.actions)} recorded states match" in result.stdout
 
 
-def test_big_weights_are_referenced_by_path_and_sha256(tmp_path, monkeypatch):
+def test_big_weights_are_never_referenced_by_the_scenarios_path(tmp_path, monkeypatch):
+    """Weights too big to embed go into a file beside the session (SessionWriter); a
+    record with nowhere to put them is refused rather than pointing at the scenario's
+    own file, and a record that names such a file (as sessions before issue 12 did)
+    is refused on replay, without reading it: a session carries its weights."""
     import rnn_tui.session.format as fmt
 
     monkeypatch.setattr(fmt, "MAX_EMBEDDED_BYTES", 10)
-    rec = scenario_record(load_scenario("memory-fade-gru"))
-    assert rec["weights"]["embedded"] is None
-    assert rec["weights"]["path"].endswith("memory-fade-gru.toml")
+    scenario = load_scenario("memory-fade-gru")
+    with pytest.raises(SessionError, match="too big to embed"):
+        scenario_record(scenario)
+    rec = scenario_record(scenario, tmp_path / "s.weights-1.npz")
+    assert rec["weights"]["embedded"] is None and rec["weights"]["path"] == "s.weights-1.npz"
+    assert rec["path"] == "memory-fade-gru.toml"  # the file's name, for information only
     assert len(rec["weights"]["sha256"]) == 64
-    restored = fmt.restore_scenario(rec, "here")
+    restored = fmt.restore_scenario(rec, "here", tmp_path)
     assert restored.trained and restored.network.cell == "gru"
+    old = dict(rec, weights=dict(rec["weights"], path=str(scenario.path)))
+    with pytest.raises(SessionError, match="refusing the recorded weights file"):
+        fmt.restore_scenario(old, "here", tmp_path)
 
 
 # ---------------------------------------------------------------- fuzzing the reader
