@@ -2,18 +2,29 @@
 
 Every message goes through the catalogue (`rnn_tui.i18n`); help texts are marked
 with N_ where they are declared and translated once the language is known.
+Everything printed goes through `visible` (no control or bidi character from a file,
+a path or an argument reaches the terminal), and every file written goes through
+`rnn_tui.files.write_atomic` (never onto an input, never into the built-ins).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import math
+import os
 import sys
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
 
 import click
 
 from . import __version__
+from .files import WriteRefused, check_target, is_builtin, reason, write_atomic
 from .i18n import LANGUAGES, N_, _, set_language
-from .scenario import BUILTIN_DEFAULT, ScenarioError, builtin_names, load_scenario
+from .scenario import BUILTIN_DEFAULT, Scenario, ScenarioError, builtin_names, load_scenario
+from .text import visible
 
 # click's own words, so that they are in the catalogue too (see _translate_click)
 CLICK_MESSAGES = (
@@ -26,29 +37,63 @@ CLICK_MESSAGES = (
     N_("{name} {filename!r} does not exist."), N_("default: {default}"),
 )  # fmt: skip
 
+INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug of rnn-tui, not of the user's input
+
 
 class _DefaultToOpen(click.Group):
-    """`rnn-tui X` means `rnn-tui open X` unless X is a subcommand (after --lang)."""
+    """`rnn-tui X` means `rnn-tui open X` unless X is a subcommand; --lang may come
+    anywhere (`rnn-tui serve --lang zh` is `rnn-tui --lang zh serve`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         head, rest = _split_lang(args)
+        if head and head[-1] == "--lang":
+            raise click.UsageError(
+                _("--lang needs a value: {choices}").format(choices=", ".join(LANGUAGES)), ctx
+            )
         passthrough = {"--help", "-h", "--version"}
         if not rest or (rest[0] not in self.commands and rest[0] not in passthrough):
+            if rest:
+                _refuse_mistyped_command(rest[0], sorted(self.commands))
             rest = ["open", *rest]
         return super().parse_args(ctx, head + rest)
 
 
+def _refuse_mistyped_command(word: str, commands: list[str]) -> None:
+    """`rnn-tui validte x.toml` is a mistyped command, not a scenario named "validte":
+    a bare word that is no file and no built-in, close to a command, is refused."""
+    if word.startswith("-") or "/" in word or "." in word or word in builtin_names():
+        return
+    if os.path.lexists(word):
+        return
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    if close:
+        raise click.ClickException(
+            _("no such command or scenario '{name}'; did you mean {command}?").format(
+                name=visible(word), command=close[0]
+            )
+        )
+
+
 def _split_lang(args: list[str]) -> tuple[list[str], list[str]]:
-    """Leading --lang options, and the rest."""
+    """The --lang options found anywhere before a `--`, and the other arguments in order.
+    A --lang without a value ends `head` alone (parse_args says so)."""
     head: list[str] = []
-    rest = list(args)
-    while rest:
-        if rest[0] == "--lang" and len(rest) > 1:
-            head, rest = head + rest[:2], rest[2:]
-        elif rest[0].startswith("--lang="):
-            head, rest = head + rest[:1], rest[1:]
-        else:
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
             break
+        if arg == "--lang":
+            head.extend(args[i : i + 2])
+            i += 2
+        elif arg.startswith("--lang="):
+            head.append(arg)
+            i += 1
+        else:
+            rest.append(arg)
+            i += 1
     return head, rest
 
 
@@ -56,8 +101,106 @@ def _language_of(args: list[str]) -> str | None:
     head, _rest = _split_lang(args)
     value = None
     for i, arg in enumerate(head):
-        value = head[i + 1] if arg == "--lang" else arg.partition("=")[2] if "=" in arg else value
+        if arg == "--lang":
+            value = head[i + 1] if i + 1 < len(head) else value
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
     return value if value in LANGUAGES else None
+
+
+def _v(value: object) -> str:
+    """A path or an argument, as it may be printed: control and bidi characters escaped."""
+    text = os.fsdecode(value) if isinstance(value, (str, bytes, os.PathLike)) else str(value)
+    return visible(text)
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print one line: anything from a file, a path or an argument in it shown escaped."""
+    if err:
+        click.echo(visible(text), err=True)
+    else:
+        _to_stdout(lambda: click.echo(visible(text)))
+
+
+class _PipeClosed(Exception):
+    """Standard output's reader has gone (`rnn-tui trace x | head`); click would turn the
+    BrokenPipeError into exit status 1, this gets to main, which ends quietly."""
+
+
+def _to_stdout(write: Callable[[], object]) -> None:
+    """Run `write`; standard output that cannot take it (a full disk) is a message."""
+    try:
+        write()
+    except BrokenPipeError:  # `rnn-tui list | head`: main ends quietly
+        raise _PipeClosed() from None
+    except OSError as e:
+        _drop_stdout()
+        raise click.ClickException(
+            _("standard output: cannot write: {reason}").format(reason=reason(e))
+        ) from None
+
+
+def _drop_stdout() -> None:
+    """Send what is still waiting for standard output to /dev/null, so that Python's own
+    flush at exit does not fail a second time, with a traceback."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _has_terminal() -> bool:
+    """Whether stdin and stdout are a terminal: the app needs one (without, it would spin
+    on a closed input). Tests replace this."""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+
+
+def _need_terminal() -> None:
+    if not _has_terminal():
+        raise click.ClickException(_("rnn-tui needs a terminal; for scripts use trace --json"))
+
+
+def _scenario_files(scenario: Scenario) -> list[Path]:
+    """The files a loaded scenario was read from: its TOML and its [weights] file."""
+    if scenario.path is None:
+        return []
+    files = [scenario.path]
+    try:
+        weights = tomllib.loads(scenario.text.removeprefix("\ufeff")).get("weights")
+    except tomllib.TOMLDecodeError:
+        return files
+    if isinstance(weights, dict) and isinstance(weights.get("file"), str):
+        files.append(scenario.path.parent / weights["file"])
+    return files
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A FloatRange lets NaN through (it compares false with both bounds): refuse it."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(_("{value} is not a finite number").format(value=value))
+    return value
+
+
+def _write(path: Path, data: bytes | str, *, inputs: list[Path]) -> Path:
+    """write_atomic, its failures as a message naming the file (exit 2)."""
+    try:
+        return write_atomic(path, data, inputs=inputs)
+    except WriteRefused as e:
+        raise click.ClickException(str(e)) from None
+    except OSError as e:
+        raise click.ClickException(
+            _("{path}: cannot write: {reason}").format(path=_v(path), reason=reason(e))
+        ) from None
+
+
+def _check_target(path: Path, *, inputs: list[Path]) -> None:
+    """check_target before any work, its refusal as a message (exit 2)."""
+    try:
+        check_target(path, inputs=inputs)
+    except WriteRefused as e:
+        raise click.ClickException(str(e)) from None
 
 
 @click.group(
@@ -89,6 +232,9 @@ LONG_SEQUENCE = 10_000  # steps from which the trace before the first frame is n
               help=N_("Record the session into this file (JSON Lines; r stops)."))  # fmt: skip
 def open_app(scenario: str | None, record: str | None) -> None:
     loaded = load_scenario(scenario)  # fail here, with a message, before the screen switches
+    if record is not None:  # `rnn-tui mine.toml --record mine.toml` would replace the scenario
+        _check_target(Path(record), inputs=_scenario_files(loaded))
+    _need_terminal()
     steps = loaded.inputs.shape[0]
     if steps >= LONG_SEQUENCE:  # seconds of tracing before the first frame: say why
         click.echo(_("rnn-tui: tracing {steps:,} steps…").format(steps=steps), err=True)
@@ -107,16 +253,15 @@ def list_builtins() -> None:
         try:
             s = load_scenario(name)
         except ScenarioError as e:  # a broken built-in is a bug, but list the rest
-            click.echo(
-                f"{name:<{width}}  " + _("(broken: {reason})").format(reason=e.problems[0].message)
-            )
+            broken = _("(broken: {reason})").format(reason=e.problems[0].message)
+            _say(f"{name:<{width}}  {broken}")
             continue
         net = s.network
         shape = (
             f"{net.cell} {net.num_layers}L{' bi' if net.bidirectional else ''} H={net.hidden_size}"
         )
         marker = "*" if name == BUILTIN_DEFAULT else " "
-        click.echo(f"{name:<{width}} {marker} {shape:<16}  {s.title}")
+        _say(f"{name:<{width}} {marker} {shape:<16}  {s.title}")
 
 
 @cli.command(help=N_("Check scenario files; exit 0 when all are valid, 2 otherwise."))
@@ -130,12 +275,26 @@ def validate(files: tuple[str, ...]) -> None:
             bad += 1
             _echo_problems(e)
             continue
-        click.echo(_("ok: {file}: {title}").format(file=file, title=s.title))
+        _say(_("ok: {file}: {title}").format(file=_v(file), title=s.title))
     if bad:
-        click.echo(
-            _("{bad} of {count} file(s) invalid").format(bad=bad, count=len(files)), err=True
-        )
+        _say(_("{bad} of {count} file(s) invalid").format(bad=bad, count=len(files)), err=True)
         sys.exit(2)
+
+
+def _visible_strings(data: dict) -> None:
+    """The text fields of trace_to_dict's result escaped in place (the loader has escaped
+    them already; the scenario's name comes from its file name)."""
+    if isinstance(data.get("scenario"), str):
+        data["scenario"] = visible(data["scenario"])
+    data["model"] = {k: visible(v) if isinstance(v, str) else v for k, v in data["model"].items()}
+    for key in ("tokens", "labels"):
+        if isinstance(data.get(key), list):
+            data[key] = [visible(str(word)) for word in data[key]]
+    prediction = data.get("prediction")
+    if isinstance(prediction, str):
+        data["prediction"] = visible(prediction)
+    elif isinstance(prediction, list):
+        data["prediction"] = [visible(str(name)) for name in prediction]
 
 
 @cli.command(help=N_("The whole computation of SCENARIO as JSON on stdout."))
@@ -144,13 +303,18 @@ def validate(files: tuple[str, ...]) -> None:
               help=N_("JSON on stdout (the default and only format)."))  # fmt: skip
 def trace(scenario: str, as_json: bool) -> None:
     from .engine import trace_to_dict
+    from .scenario.limits import influence_plan
 
     s = load_scenario(scenario)
-    data = trace_to_dict(
-        s.trace(), scenario=s.name, model=s.model_config(), influence=s.influence()
-    )
-    json.dump(data, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
+    plan = influence_plan(s.network, s.inputs.shape[0])  # the app's limit; null when skipped
+    if plan.how == "skip":
+        _say(plan.reason, err=True)
+    influence = None if plan.how == "skip" else s.influence()
+    data = trace_to_dict(s.trace(), scenario=s.name, model=s.model_config(), influence=influence)
+    _visible_strings(data)
+    # trace_to_dict writes NaN and ±Infinity as null (listed in "nonfinite"): valid JSON
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n"
+    _to_stdout(lambda: (sys.stdout.write(text), sys.stdout.flush()))
 
 
 @cli.command(help=N_("Fit SCENARIO's weights on its [train] examples (BPTT, Adam), with progress."))
@@ -161,7 +325,10 @@ def trace(scenario: str, as_json: bool) -> None:
     "out",
     type=click.Path(dir_okay=False),
     default=None,
-    help=N_("Where the weights go (.npz). Default: SCENARIO's name with .npz, beside it."),
+    help=N_(
+        "Where the weights go (.npz). Default: SCENARIO's name with .npz, beside it "
+        "(for a built-in: in the current folder)."
+    ),
 )
 @click.option(
     "--epochs", type=click.IntRange(1, 100_000), default=None, help=N_("Default: [train] epochs.")
@@ -170,6 +337,7 @@ def trace(scenario: str, as_json: bool) -> None:
     "--lr",
     type=click.FloatRange(0, 10, min_open=True),
     default=None,
+    callback=_finite,
     help=N_("Adam's learning rate. Default: [train] lr."),
 )
 @click.option(
@@ -178,23 +346,31 @@ def trace(scenario: str, as_json: bool) -> None:
     default=None,
     help=N_("Batch-order seed. Default: [train] seed."),
 )
-@click.option("--update", is_flag=True, help=N_("Point the scenario's [weights] at the new file."))
+@click.option(
+    "--update",
+    is_flag=True,
+    help=N_(
+        "Point the scenario's [weights] at the new file (for a built-in: a copy of it in the "
+        "current folder)."
+    ),
+)
 def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
           seed: int | None, update: bool) -> None:  # fmt: skip
-    from pathlib import Path
+    import io
 
+    import numpy as np
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from .engine.train import Trainer
+    from .scenario.loader import parse_scenario
     from .scenario.training import point_weights_at, relative_to, train_config, training_examples
-    from .scenario.weights import write_npz
 
     s = load_scenario(scenario)
     examples = training_examples(s)
     if not examples:
         raise click.ClickException(
-            f"{s.path}: train.examples: "
+            f"{_v(s.path)}: train.examples: "
             + _(
                 "nothing to train on; add examples such as [train] examples = "
                 '[{ text = "what time is it ?", label = "ask_time" }] '
@@ -203,15 +379,38 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
         )
     config = train_config(s, epochs=epochs, lr=lr, seed=seed)
     assert s.path is not None
-    target = Path(out) if out else s.path.with_suffix(".npz")
+    # A built-in's files are never written: its weights, and with --update a copy of the
+    # scenario reading them, go into the current folder.
+    builtin = is_builtin(s.path)
+    here = Path.cwd()
+    scenario_out = here / s.path.name if builtin else s.path
+    if out:
+        requested = Path(out)
+        _check_target(requested, inputs=[s.path])  # `-o x.toml` onto the input, `-o /dev/full`
+        # numpy's habit, kept: a name without .npz gets it appended (and said as it is)
+        target = requested if requested.suffix == ".npz" else Path(f"{requested}.npz")
+    else:
+        target = scenario_out.with_suffix(".npz")
+    _check_target(target, inputs=[s.path])
+    if update:
+        if builtin and scenario_out.exists():
+            raise click.ClickException(
+                _("{path} exists; to train that copy: rnn-tui train {path} --update").format(
+                    path=_v(scenario_out)
+                )
+            )
+        _check_target(scenario_out, inputs=[])
+    if builtin:
+        notice = _("{name} is a built-in scenario, never written: training into {folder}")
+        _say(notice.format(name=s.name, folder=_v(here)), err=True)
     trainer = Trainer(s.network, examples, vocab_size=len(s.vocab or []), embedding=s.embedding,
                       config=config)  # fmt: skip
     console = Console(stderr=True)
     heading = _("training {name} ({cell}, {count} examples, {epochs} epochs, lr {lr}, seed {seed})")
-    console.print(heading.format(
+    console.print(visible(heading.format(
         name=s.name, cell=s.network.cell, count=len(examples), epochs=config.epochs,
         lr=config.lr, seed=config.seed,
-    ))  # fmt: skip
+    )), markup=False, highlight=False)  # fmt: skip
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         TextColumn(_("loss") + " {task.fields[loss]:.4f}"),
@@ -229,30 +428,44 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
         report += _("; held-out accuracy {accuracy:.1%} on {count}").format(
             accuracy=trainer.accuracy(heldout), count=len(heldout)
         )
+    npz = io.BytesIO()
+    np.savez(npz, **trainer.state_dict())  # type: ignore[arg-type]  # numpy's stub mistypes **kwds
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target = write_npz(target, trainer.state_dict())
     except OSError as e:
         raise click.ClickException(
-            _("{path}: cannot write: {reason}").format(path=target, reason=e.strerror)
+            _("{path}: cannot write: {reason}").format(path=_v(target.parent), reason=reason(e))
         ) from None
-    click.echo(report)
-    click.echo(_("weights written to {path}").format(path=target))
-    relative = relative_to(target, s.path.parent)
+    _write(target, npz.getvalue(), inputs=[s.path])
+    _say(report)
+    _say(_("weights written to {path}").format(path=_v(target)))
+    relative = relative_to(target, scenario_out.parent)
     if update:
         try:
             text = point_weights_at(s.text, relative)
         except ValueError as e:
             raise click.ClickException(
-                f"{s.path}: weights: " + _("cannot update: {reason}").format(reason=e)
+                f"{_v(s.path)}: weights: " + _("cannot update: {reason}").format(reason=e)
             ) from None
-        s.path.write_text(text, encoding="utf-8")
-        click.echo(
-            _("{scenario} now reads its weights from {path}").format(scenario=s.path, path=target)
-        )
+        try:  # what is written must load, reading the new weights
+            parse_scenario(text, path=scenario_out)
+        except ScenarioError as e:
+            raise click.ClickException(
+                f"{_v(s.path)}: weights: "
+                + _("cannot update: {reason}").format(reason=e.problems[0])
+            ) from None
+        _write(scenario_out, text, inputs=[])
+        if builtin:
+            message = _("wrote {scenario}, a copy of {name} that reads its weights from {path}")
+        else:
+            message = _("{scenario} now reads its weights from {path}")
+        _say(message.format(scenario=_v(scenario_out), name=s.name, path=_v(target)))
+    elif builtin:
+        hint = _("use them: run again with --update for a copy of {name} here that reads them")
+        _say(hint.format(name=s.name))
     else:
-        hint = _('use them: in {scenario}, [weights] file = "{path}" (or run again with --update)')
-        click.echo(hint.format(scenario=s.path, path=relative))
+        hint = _("use them: in {scenario}, [weights] file = {path} (or run again with --update)")
+        _say(hint.format(scenario=_v(s.path), path=json.dumps(relative, ensure_ascii=False)))
 
 
 @cli.command(help=N_("Replay a recorded SESSION; with --check, verify it: exit 0 when every state "
@@ -260,11 +473,9 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
 @click.argument("session", type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True, help=N_("Recompute every state without a screen."))
 @click.option("--speed", type=click.FloatRange(0.01, 1000), default=1.0, show_default=True,
-              help=N_("Play this many times faster than recorded."))  # fmt: skip
+              callback=_finite, help=N_("Play this many times faster than recorded."))  # fmt: skip
 @click.option("--paused", is_flag=True, help=N_("Start paused (space plays, → and ← step)."))
 def replay(session: str, check: bool, speed: float, paused: bool) -> None:
-    from pathlib import Path
-
     from .session import SessionError, check_session, read_session
 
     if not check:
@@ -274,6 +485,7 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
             app = ReplayApp(read_session(Path(session)), speed=speed, paused=paused)
         except SessionError as e:
             raise click.ClickException(str(e)) from None
+        _need_terminal()
         app.run()
         sys.exit(app.return_code or 0)
     try:
@@ -284,17 +496,17 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
     if result.failed_line is not None:
         from .session.format import line_of
 
-        click.echo(f"{line_of(session, result.failed_line)}: {result.reason}", err=True)
-        click.echo(_("{count} action(s) matched before it").format(count=result.checked), err=True)
+        _say(f"{line_of(_v(session), result.failed_line)}: {result.reason}", err=True)
+        _say(_("{count} action(s) matched before it").format(count=result.checked), err=True)
         sys.exit(1)
-    click.echo(
+    _say(
         _("{session}: all {count} recorded states match").format(
-            session=session, count=result.checked
+            session=_v(session), count=result.checked
         )
     )
     if recorded.ends_mid_line:
-        click.echo(_("{session}: the file ends mid-line (a recording cut short); its whole lines "
-                     "were checked").format(session=session))  # fmt: skip
+        _say(_("{session}: the file ends mid-line (a recording cut short); its whole lines "
+               "were checked").format(session=_v(session)))  # fmt: skip
 
 
 @cli.command(help=N_("Export a recorded SESSION: an asciicast v2 file (--cast) of its frames, "
@@ -305,69 +517,62 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
 @click.option("--svg", "svg", type=click.Path(file_okay=False), default=None,
               help=N_("Write one SVG per action into this directory."))  # fmt: skip
 @click.option("--size", default=None, metavar="COLSxROWS",
-              help=N_("Render at this size instead of the recorded terminal's."))  # fmt: skip
+              help=N_("Render at this size instead of the recorded terminal's "
+                      "(from 20x10 to 1000x500)."))  # fmt: skip
 def export(session: str, cast: str | None, svg: str | None, size: str | None) -> None:
-    import asyncio
-    from pathlib import Path
-
     from .session import SessionError, read_session
-    from .session.export import write_cast
+    from .session.export import parse_size
 
     if cast is None and svg is None:
         raise click.ClickException(_("nothing to export: give --cast OUT.cast and / or --svg DIR"))
-    shape = None
-    if size is not None:
-        cols, _x, rows = size.lower().partition("x")
-        if not (cols.isdigit() and rows.isdigit() and int(cols) >= 20 and int(rows) >= 10):
-            raise click.ClickException(
-                _("--size {size}: expected COLSxROWS, e.g. 120x40").format(size=size)
-            )
-        shape = (int(cols), int(rows))
-    try:
-        recorded = read_session(Path(session))
-        from .session.player import scenarios_of
-
-        scenarios_of(recorded)  # every change applies, before any file is written
-    except SessionError as e:
-        raise click.ClickException(str(e)) from None
-    from .ui.replay import render_frames
-
+    source = Path(session)
+    cast_path = None if cast is None else Path(cast)
     svg_dir = None if svg is None else Path(svg)
     try:
-        if svg_dir is not None:
-            svg_dir.mkdir(parents=True, exist_ok=True)
+        shape = None if size is None else parse_size(size)  # bounded: 99999x99999 is refused
+    except SessionError as e:
+        raise click.ClickException(str(e)) from None
+    if cast_path is not None:  # `export keep.jsonl --cast keep.jsonl`, before reading it
+        _check_target(cast_path, inputs=[source])
+    try:
+        recorded = read_session(source)
+        from .ui.replay import export_session
 
-        async def collect() -> list[tuple[float, str]]:
-            return [f async for f in render_frames(recorded, size=shape, svg_dir=svg_dir)]
-
-        frames = asyncio.run(collect())
-        terminal = recorded.header.get("terminal") or {}
-        width, height = shape or (terminal.get("columns", 80), terminal.get("rows", 24))
-        if cast is not None:
-            write_cast(Path(cast), frames, width=int(width), height=int(height),
-                       title=f"rnn-tui: {Path(session).name}")  # fmt: skip
-    except OSError as e:
-        raise click.ClickException(_("cannot write: {reason}").format(reason=e)) from None
-    if cast is not None:
-        click.echo(
+        # every file written atomically, never onto the session or its weights files
+        count, width, height = export_session(
+            recorded, cast=cast_path, svg_dir=svg_dir, size=shape,
+            title=f"rnn-tui: {visible(source.name)}",
+        )  # fmt: skip
+    except SessionError as e:
+        raise click.ClickException(str(e)) from None
+    except WriteRefused as e:
+        raise click.ClickException(str(e)) from None
+    except OSError as e:  # a full disk: the old files stay whole
+        where = e.filename or " / ".join(str(p) for p in (cast_path, svg_dir) if p is not None)
+        raise click.ClickException(
+            _("{path}: cannot write: {reason}").format(path=_v(where), reason=reason(e))
+        ) from None
+    if cast_path is not None:
+        _say(
             _("wrote {path}: {count} frame(s) at {width}x{height}").format(
-                path=cast, count=len(frames), width=width, height=height
+                path=_v(cast_path), count=count, width=width, height=height
             )
         )
     if svg_dir is not None:
-        click.echo(
-            _("wrote {count} SVG file(s) into {path}").format(count=len(frames), path=svg_dir)
-        )
+        _say(_("wrote {count} SVG file(s) into {path}").format(count=count, path=_v(svg_dir)))
 
 
-@cli.command(help=N_("Run the app in a browser (textual-serve) on this machine: open the URL "
-                     "it prints. Works offline."))  # fmt: skip
+@cli.command(help=N_("Run the app in a browser (textual-serve): open a URL it prints, with its "
+                     "secret token. Works offline. Binds 127.0.0.1 unless --host says otherwise "
+                     "(e.g. --host 0.0.0.0 for a class on one network)."))  # fmt: skip
 @click.argument("scenario", required=False)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help=N_("Port to listen on."))  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
               help=N_("Address to listen on (keep it local: the app runs as you)."))  # fmt: skip
-def serve(scenario: str | None, port: int, host: str) -> None:
+@click.option("--max-sessions", type=click.IntRange(1, 1024), default=32, show_default=True,
+              help=N_("Browser sessions (app processes) at once; more are refused."))  # fmt: skip
+def serve(scenario: str | None, port: int, host: str, max_sessions: int) -> None:
     load_scenario(scenario)  # fail here, with a message, not in the browser
     try:
         from .ui.serve import serve as run_server
@@ -375,7 +580,16 @@ def serve(scenario: str | None, port: int, host: str) -> None:
         raise click.ClickException(
             _("serving needs textual-serve: pip install 'textual-serve>=1.1,<2'")
         ) from None
-    run_server(scenario, host=host, port=port)
+    try:
+        run_server(scenario, host=host, port=port, max_sessions=max_sessions)
+    except OSError as e:  # the port is taken, the address is not this machine's, ...
+        from .text import visible
+
+        raise click.ClickException(
+            _("cannot serve on {host} port {port}: {reason}").format(
+                host=visible(host), port=port, reason=visible(e.strerror or str(e))
+            )
+        ) from None
 
 
 @cli.command(help=N_("Write a commented starter scenario NAME.toml to edit."))
@@ -386,30 +600,41 @@ def serve(scenario: str | None, port: int, host: str) -> None:
 @click.option("--hidden", type=click.IntRange(1, 4096), default=8, show_default=True)
 @click.option("--force", is_flag=True, help=N_("Overwrite an existing file."))
 def new(name: str, cell: str, layers: int, bidirectional: bool, hidden: int, force: bool) -> None:
-    from pathlib import Path
-
+    from .scenario.loader import parse_scenario
     from .scenario.starter import starter_text
 
-    path = Path(name if name.endswith(".toml") else f"{name}.toml")
+    given = Path(name)
+    path = given if name.endswith(".toml") else Path(f"{name}.toml")
+    if path != given and given.exists() and not given.is_dir():
+        _check_target(given, inputs=[])  # `new /dev/full` names a device, not a new file
+    _check_target(path, inputs=[])
     if path.exists() and not force:
         raise click.ClickException(
-            _("{path} exists; choose another name or pass --force").format(path=path)
+            _("{path} exists; choose another name or pass --force").format(path=_v(path))
         )
     text = starter_text(
         path.name, cell=cell, layers=layers, bidirectional=bidirectional, hidden=hidden
     )
+    try:  # the starter must load as written (its title is made from the name)
+        parse_scenario(text, path=path)
+    except ScenarioError:
+        raise click.ClickException(
+            _("{path}: cannot make a starter scenario of this name; use letters, digits, "
+              "'-' and '_'").format(path=_v(path))
+        ) from None  # fmt: skip
     try:
-        path.write_text(text, encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)  # as train -o does
     except OSError as e:
         raise click.ClickException(
-            _("{path}: cannot write: {reason}").format(path=path, reason=e.strerror)
+            _("{path}: cannot write: {reason}").format(path=_v(path.parent), reason=reason(e))
         ) from None
-    click.echo(_("wrote {path}: open it with `rnn-tui {path}`").format(path=path))
+    _write(path, text, inputs=[])
+    _say(_("wrote {path}: open it with `rnn-tui {path}`").format(path=_v(path)))
 
 
 def _echo_problems(error: ScenarioError) -> None:
     for problem in error.problems:
-        click.echo(_("error: {problem}").format(problem=problem), err=True)
+        _say(_("error: {problem}").format(problem=problem), err=True)
 
 
 def _translate_click(group: click.Group) -> None:
@@ -431,13 +656,32 @@ def _translate_click(group: click.Group) -> None:
     visit(group)
 
 
+def _os_error_message(error: OSError) -> str:
+    """One line naming the file an OSError is about, and why."""
+    if isinstance(error, WriteRefused):
+        return str(error)
+    name = error.filename
+    if isinstance(name, (str, bytes, os.PathLike)):
+        return _("{path}: {reason}").format(path=_v(name), reason=reason(error))
+    return reason(error)
+
+
+def _fail(message: str) -> None:
+    click.echo(_("Error: {message}").format(message=visible(message)), err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: every user-caused error becomes a message and exit status 2."""
+    """Entry point: every user-caused error becomes a message and exit status 2; an
+    unexpected exception one line and exit status 70 (its traceback with RNN_TUI_DEBUG)."""
     args = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_of(args))  # before anything is said
     _translate_click(cli)
     try:
-        cli.main(args=args, prog_name="rnn-tui", standalone_mode=False)
+        try:
+            cli.main(args=args, prog_name="rnn-tui", standalone_mode=False)
+        finally:
+            if sys.stdout is not None:  # a full disk shows here, not in Python's exit
+                _to_stdout(sys.stdout.flush)
     except ScenarioError as e:
         _echo_problems(e)
         sys.exit(2)
@@ -445,11 +689,31 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(_("Aborted!"), err=True)
         sys.exit(1)
     except click.ClickException as e:
+        e.message = visible(e.message)
         e.show()
         sys.exit(2 if e.exit_code in (1, 2) else e.exit_code)
-    except BrokenPipeError:  # `rnn-tui trace x | head`
+    except (BrokenPipeError, _PipeClosed):  # `rnn-tui trace x | head`
+        _drop_stdout()
         sys.stderr.close()
         sys.exit(0)
+    except OSError as e:  # a file that cannot be read or written, a full disk
+        _fail(_os_error_message(e))
+        sys.exit(2)
+    except Exception as e:
+        from .session import SessionError
+
+        if isinstance(e, SessionError):
+            _fail(str(e))
+            sys.exit(2)
+        if os.environ.get("RNN_TUI_DEBUG"):
+            raise
+        detail = visible(f"{type(e).__name__}: {e}")[:500]
+        click.echo("rnn-tui: " + _("internal error: {detail}").format(detail=detail), err=True)
+        click.echo(
+            _("rnn-tui: this is a bug; please report it (RNN_TUI_DEBUG=1 shows the traceback)"),
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .i18n import _
+from .text import visible
 
 # A source checkout keeps the built-ins at the top of the repository; a wheel inside
 # the package. The scenario loader reads them from here too.
@@ -30,7 +31,7 @@ class WriteRefused(OSError):
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
@@ -38,7 +39,7 @@ def is_builtin(path: Path) -> bool:
     """True when `path` lies in the built-in scenarios' folder (which is never written)."""
     try:
         return path.resolve().is_relative_to(BUILTIN_DIR.resolve())
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
@@ -46,26 +47,29 @@ def check_target(path: Path, *, inputs: Iterable[Path] = ()) -> None:
     """Raise WriteRefused when `path` may not be written: it is one of `inputs` (the
     files the same command reads), lies among the built-in scenarios, or exists and is
     not a regular file (a device, a folder, a fifo)."""
+    shown = visible(str(path))  # names in messages are data: no control characters
+    if "\0" in str(path):
+        raise WriteRefused(_("{path}: a file name cannot hold a NUL character").format(path=shown))
     for source in inputs:
         if _same_file(path, Path(source)):
             raise WriteRefused(
                 _("{path}: refusing to write onto {input}, an input of this command").format(
-                    path=path, input=source
+                    path=shown, input=visible(str(source))
                 )
             )
     if is_builtin(path):
         raise WriteRefused(
-            _("{path}: refusing to write into the built-in scenarios' folder").format(path=path)
+            _("{path}: refusing to write into the built-in scenarios' folder").format(path=shown)
         )
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
         return
     except OSError as e:
-        raise WriteRefused(f"{path}: {e.strerror}") from None
+        raise WriteRefused(f"{shown}: {e.strerror}") from None
     if not stat.S_ISREG(mode):
         what = _("a folder") if stat.S_ISDIR(mode) else _("not a regular file")
-        raise WriteRefused(_("{path}: cannot write: {what}").format(path=path, what=what))
+        raise WriteRefused(_("{path}: cannot write: {what}").format(path=shown, what=what))
 
 
 def write_atomic(path: Path, data: bytes | str, *, inputs: Iterable[Path] = ()) -> Path:

@@ -146,11 +146,26 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-def _direction_dict(d: DirectionTrace) -> dict:
-    out: dict = {"h": d.h.tolist()}
+def _numbers(array: object, where: str, nonfinite: list[str]) -> list:
+    """An array as nested lists for JSON. JSON has no NaN or Infinity: each non-finite
+    number becomes None (null) and `where` is added to `nonfinite`."""
+    values = np.asarray(array)
+    if values.dtype.kind in "fc":
+        bad = ~np.isfinite(values)
+        if bad.any():
+            nonfinite.append(where)
+            values = values.astype(object)
+            values[bad] = None
+    return values.tolist()
+
+
+def _direction_dict(d: DirectionTrace, where: str, nonfinite: list[str]) -> dict:
+    out: dict = {"h": _numbers(d.h, f"{where}.h", nonfinite)}
     if d.c is not None:
-        out["c"] = d.c.tolist()
-    out["gates"] = {name: g.tolist() for name, g in d.gates.items()}
+        out["c"] = _numbers(d.c, f"{where}.c", nonfinite)
+    out["gates"] = {
+        name: _numbers(g, f"{where}.gates.{name}", nonfinite) for name, g in d.gates.items()
+    }
     return out
 
 
@@ -158,25 +173,33 @@ def trace_to_dict(
     trace: Trace, *, scenario: str | None, model: dict, influence: np.ndarray | None = None
 ) -> dict:
     """The JSON layout of `rnn-tui trace --json` (DESIGN.md), as plain Python data.
-    influence: (T, T) ‖∂s_t/∂x_k‖ when computed, else null in the JSON."""
+    influence: (T, T) ‖∂s_t/∂x_k‖ when computed, else null in the JSON.
+
+    Every number is finite, so `json.dumps(..., allow_nan=False)` succeeds: a NaN or
+    ±Infinity (extreme weights can give them) is written as null, and `nonfinite` lists
+    the arrays where that happened ("inputs", "layers[0].forward.h",
+    "layers[1].backward.gates.f", "outputs", "probabilities", "influence"; empty when
+    every number is finite)."""
+    nonfinite: list[str] = []
     layers = []
-    for layer in trace.layers:
-        entry = {"forward": _direction_dict(layer.forward)}
+    for k, layer in enumerate(trace.layers):
+        entry: dict = {"forward": _direction_dict(layer.forward, f"layers[{k}].forward", nonfinite)}
         if layer.backward is not None:
-            entry["backward"] = _direction_dict(layer.backward)
-        entry["output"] = layer.output.tolist()
+            entry["backward"] = _direction_dict(layer.backward, f"layers[{k}].backward", nonfinite)
+        entry["output"] = _numbers(layer.output, f"layers[{k}].output", nonfinite)
         layers.append(entry)
     out = {
         "scenario": scenario,
         "model": model,
         "tokens": trace.tokens,
-        "inputs": trace.inputs.tolist(),
+        "inputs": _numbers(trace.inputs, "inputs", nonfinite),
         "layers": layers,
-        "outputs": None if trace.outputs is None else trace.outputs.tolist(),
-        "influence": None if influence is None else influence.tolist(),
+        "outputs": None if trace.outputs is None else _numbers(trace.outputs, "outputs", nonfinite),
+        "influence": None if influence is None else _numbers(influence, "influence", nonfinite),
     }
     if trace.labels and trace.probabilities is not None:
         out["labels"] = list(trace.labels)
-        out["probabilities"] = trace.probabilities.tolist()
+        out["probabilities"] = _numbers(trace.probabilities, "probabilities", nonfinite)
         out["prediction"] = trace.prediction
+    out["nonfinite"] = nonfinite
     return out

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import re
+import tomllib
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import numpy as np
+import tomlkit
+import tomlkit.exceptions
 
 from ..engine.train import Example, TrainConfig
+from ..i18n import _
 from .loader import Scenario
 
 
@@ -38,33 +42,50 @@ def train_config(scenario: Scenario, **overrides) -> TrainConfig:
     return TrainConfig(**settings)
 
 
-_WEIGHTS_SOURCE = re.compile(r"^[ \t]*(seed|file)[ \t]*=.*$", re.MULTILINE)
-_SECTION = re.compile(r"^[ \t]*\[([^\]]+)\][ \t]*(#.*)?$", re.MULTILINE)
+_SOURCES = ("seed", "file", "values")
+# what described the old weights: the seed's settings, and the old file's key names
+_OLD_SETTINGS = ("seed", "values", "trained", "forget_bias", "prefix", "rename")
 
 
 def point_weights_at(text: str, weights_file: str) -> str:
-    """Scenario TOML text with its [weights] seed or file line replaced by
-    `file = "<weights_file>"` and `trained = true` (seed-only settings dropped);
-    comments and the rest untouched.
-    Raises ValueError when the [weights] section has no seed or file line to replace."""
-    sections = list(_SECTION.finditer(text))
-    for i, match in enumerate(sections):
-        if match.group(1).strip() != "weights":
-            continue
-        start = match.end()
-        end = sections[i + 1].start() if i + 1 < len(sections) else len(text)
-        body = text[start:end]
-        source = _WEIGHTS_SOURCE.search(body)
-        if source is None:
-            break
-        # trained and forget_bias described the seeded weights, not the new ones
-        body = re.sub(r"^[ \t]*(trained|forget_bias)[ \t]*=.*\n?", "", body, flags=re.MULTILINE)
-        source = _WEIGHTS_SOURCE.search(body)
-        assert source is not None
-        line = f'file = "{weights_file}"\ntrained = true'
-        body = body[: source.start()] + line + body[source.end() :]
-        return text[:start] + body + text[end:]
-    raise ValueError("its [weights] section has no seed or file line to replace")
+    """Scenario TOML text with its [weights] reading `weights_file` (file = "...",
+    trained = true; the seed, inline values, forget_bias, prefix and rename that
+    described the old weights dropped). Edited with tomlkit, so comments and the rest
+    stay as they were and any file name is quoted correctly.
+    Raises ValueError when the text is not TOML or its [weights] has no seed, file or
+    values to replace. A UTF-8 byte order mark at the start is kept."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text.removeprefix(bom)
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.TOMLKitError as e:
+        raise ValueError(_("not valid TOML: {detail}").format(detail=e)) from None
+    weights = document.get("weights")
+    if not isinstance(weights, MutableMapping) or not any(k in weights for k in _SOURCES):
+        raise ValueError(_("its [weights] section has no seed, file or values to replace"))
+    try:
+        for key in _OLD_SETTINGS:
+            if key in weights:
+                del weights[key]
+        weights["file"] = weights_file
+        weights["trained"] = True
+    except (IndexError, KeyError, TypeError, tomlkit.exceptions.TOMLKitError):
+        # tomlkit cannot edit [weights] in place when it is spread over dotted keys or
+        # split tables: write it again as one [weights] table, at the end
+        document = tomlkit.parse(text)
+        kept = {k: v for k, v in document["weights"].items() if k not in (*_OLD_SETTINGS, "file")}
+        del document["weights"]
+        table = tomlkit.table()
+        for key, value in kept.items():
+            table[key] = value
+        table["file"] = weights_file
+        table["trained"] = True
+        document["weights"] = table
+    out = tomlkit.dumps(document)
+    check = tomllib.loads(out).get("weights", {})  # what a reader will see, checked
+    if check.get("file") != weights_file or check.get("trained") is not True:
+        raise ValueError(_("the [weights] section could not be rewritten"))
+    return bom + out
 
 
 def relative_to(path: Path, base: Path) -> str:

@@ -189,6 +189,7 @@ def test_train_names_the_file_it_really_wrote(tmp_path):
 def test_open_says_it_is_tracing_a_long_sequence_before_the_first_frame(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
+    import rnn_tui.cli
     import rnn_tui.ui
     from rnn_tui.cli import LONG_SEQUENCE, cli
 
@@ -199,6 +200,7 @@ def test_open_says_it_is_tracing_a_long_sequence_before_the_first_frame(tmp_path
             pass
 
     monkeypatch.setattr(rnn_tui.ui, "make_app", lambda *args, **kwargs: NoApp())
+    monkeypatch.setattr(rnn_tui.cli, "_has_terminal", lambda: True)  # CliRunner has none
     words = ", ".join(['"a"', '"b"'] * (LONG_SEQUENCE // 2))
     long = tmp_path / "long.toml"
     long.write_text(

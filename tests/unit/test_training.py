@@ -158,7 +158,9 @@ def test_influence_row_is_one_row_of_the_matrix_and_copy_is_independent():
     twin = net.copy()
     twin.params["weight_hh_l0"][0, 0] += 1.0
     assert net.params["weight_hh_l0"][0, 0] != twin.params["weight_hh_l0"][0, 0]
-    np.testing.assert_array_equal(net.copy().trace(x).layers[-1].output, net.trace(x).layers[-1].output)
+    np.testing.assert_array_equal(
+        net.copy().trace(x).layers[-1].output, net.trace(x).layers[-1].output
+    )
 
 
 def test_scenario_with_weights_swaps_in_trained_weights_and_re_encodes():
@@ -170,7 +172,89 @@ def test_scenario_with_weights_swaps_in_trained_weights_and_re_encodes():
     new = s.with_weights(weights)
     assert new.trained and new.network is not s.network
     np.testing.assert_array_equal(new.inputs, s.inputs * 2.0)
-    np.testing.assert_array_equal(new.network.params["weight_hh_l0"], s.network.params["weight_hh_l0"] * 0.5)
-    np.testing.assert_array_equal(s.network.params["weight_hh_l0"], load_scenario("intent-zh").network.params["weight_hh_l0"])
+    np.testing.assert_array_equal(
+        new.network.params["weight_hh_l0"], s.network.params["weight_hh_l0"] * 0.5
+    )
+    np.testing.assert_array_equal(
+        s.network.params["weight_hh_l0"], load_scenario("intent-zh").network.params["weight_hh_l0"]
+    )
     with pytest.raises(ValueError, match="weight_hh_l0 has shape"):
         s.with_weights({**weights, "weight_hh_l0": np.zeros((2, 2))})
+
+
+# ---------------------------------------------------------------- point_weights_at (tomlkit)
+def _weights_of(text: str) -> dict:
+    import tomllib
+
+    return tomllib.loads(text)["weights"]
+
+
+def test_point_weights_at_quotes_any_file_name_and_keeps_comments():
+    from rnn_tui.scenario.training import point_weights_at
+
+    text = (
+        '# my scenario\ntitle = "t"  # the title\n[model]\ncell = "lstm"   # gated\n\n'
+        "[weights]\n# drawn from a seed for now\nseed = 7\nforget_bias = 1.0\n\n"
+        '[input]\ntokens = ["a"]\n'
+    )
+    for name in ['my "best" run.npz', "back\\slash.npz", "new\nline.npz", "日本.npz", "a'b.npz"]:
+        out = point_weights_at(text, name)
+        assert _weights_of(out) == {"file": name, "trained": True}  # seed, forget_bias gone
+        for kept in ("# my scenario", '# the title', 'cell = "lstm"   # gated',
+                     "# drawn from a seed for now", '[input]\ntokens = ["a"]'):  # fmt: skip
+            assert kept in out
+
+
+def test_point_weights_at_replaces_an_old_file_and_its_key_mapping():
+    from rnn_tui.scenario.training import point_weights_at
+
+    text = (
+        '[weights]\nfile = "old.npz"  # from torch\nprefix = "rnn."\ntrained = false\n'
+        '[weights.rename]\n"fc.weight" = "readout.weight"\n[input]\nx = 1\n'
+    )
+    out = point_weights_at(text, "new.npz")
+    assert _weights_of(out) == {"file": "new.npz", "trained": True}
+    assert "[input]\nx = 1" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "weights = { seed = 7 }\n[input]\nx = 1\n",  # an inline table
+        'weights.seed = 7\nweights.prefix = "a"\n[input]\nx = 1\n',  # dotted keys
+        "[weights]\nseed = 1\n[input]\nx = 1\n[weights.values]\na = 1\n",  # a split table
+        "[weights.values]\na = [1, 2]\n[input]\nx = 1\n",  # inline values only
+    ],
+)
+def test_point_weights_at_handles_every_way_toml_spells_weights(text):
+    import tomllib
+
+    from rnn_tui.scenario.training import point_weights_at
+
+    out = point_weights_at(text, 'q "1".npz')
+    data = tomllib.loads(out)
+    assert data["weights"] == {"file": 'q "1".npz', "trained": True}
+    assert data["input"] == {"x": 1}
+
+
+def test_point_weights_at_keeps_a_byte_order_mark():
+    from rnn_tui.scenario.training import point_weights_at
+
+    out = point_weights_at("\ufeff# notes\n[weights]\nseed = 1\n", "w.npz")
+    assert out == '\ufeff# notes\n[weights]\nfile = "w.npz"\ntrained = true\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('title = "t"\n', "no seed, file or values"),
+        ("weights = 3\n", "no seed, file or values"),
+        ("[weights]\nprefix = 'a'\n", "no seed, file or values"),
+        ("[weights\nseed = 1\n", "not valid TOML"),
+    ],
+)
+def test_point_weights_at_refuses_what_it_cannot_rewrite(text, message):
+    from rnn_tui.scenario.training import point_weights_at
+
+    with pytest.raises(ValueError, match=message):
+        point_weights_at(text, "w.npz")
