@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -10,17 +11,21 @@ from typing import Any
 
 import numpy as np
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from ..engine import MERGES, Network
+from ..files import reason, write_atomic
 from ..i18n import N_, _
 from ..scenario.limits import influence_plan
+from ..text import visible
 from .commands import RnnCommands
 from .recording import RecordCommands, Recorder, default_session_path
 from .view import DIRECTIONS, PANELS, Stage, View
@@ -52,6 +57,8 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 """Playing speeds, steps per second."""
 WIDE = (150, 40)
 """From this size on (columns, rows) every view is on screen at once; below, one at a time."""
+
+
 class RnnTuiApp(App[None], inherit_bindings=False):
     """Shows x_t, s_t and o_t of one scenario as heatmaps, with the numbers behind any
     unit, all layers, the history of a state and the weights; the keys move t, the
@@ -132,7 +139,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self._key = ""
         self._action = ""
         self.screenshot_dir = Path.cwd()
-        """Where `s` saves its SVG screenshots."""
+        """Where `s` saves its SVG screenshots: the folder rnn-tui was started in (the
+        only place a screenshot goes; see action_screenshot)."""
         self.last_screenshot: Path | None = None
         self._timer: Timer | None = None
         self._training: Any = None
@@ -162,9 +170,10 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         scenario, stage = self.scenario, self.stage
         with VerticalGroup(id="top"):
             with HorizontalGroup(id="title-bar"):
-                yield Label(scenario.title, id="title")
+                # text from the file is data (Content), never markup: see STYLE.md
+                yield Label(Content(scenario.title), id="title")
                 yield Label(_(UNTRAINED), id="untrained")
-            yield Static(" ".join(scenario.description.split()), id="description")
+            yield Static(Content(" ".join(scenario.description.split())), id="description")
             yield TokenStripView(self.trace.tokens, stage.steps, id="tokens")
             yield StatusLine(stage.steps, stage.num_layers, "", id="status")
             yield ViewBar(id="view-bar")
@@ -300,12 +309,12 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def _scenario_changed(self, message: str = "") -> None:
         """A new scenario, network or input: redraw everything that depends on it."""
         scenario, stage = self.scenario, self.stage
-        self.query_one("#title", Label).update(scenario.title)
+        self.query_one("#title", Label).update(Content(scenario.title))
         untrained = self.query_one("#untrained", Label)
         untrained.update(_(UNTRAINED))
         untrained.display = not scenario.trained
         description = self.query_one("#description", Static)
-        description.update(" ".join(scenario.description.split()))
+        description.update(Content(" ".join(scenario.description.split())))
         description.set_class(not scenario.description, "-empty")
         self.query_one(TokenStripView).set_sequence(self.trace.tokens, stage.steps)
         self._configure_status()
@@ -671,7 +680,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self.training_status = ""
         self._adopt(scenario)
         with self.acting("open"):
-            message = _("Opened {name}: {title}").format(name=scenario.name, title=scenario.title)
+            name = visible(scenario.name)  # from the file's name
+            message = _("Opened {name}: {title}").format(name=name, title=scenario.title)
             self.set_scenario(scenario, message)
             self.view = self.stage.clamp(View())
 
@@ -684,7 +694,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         try:
             self.open_scenario(load_scenario(name))
         except ScenarioError as e:  # a broken built-in is a bug; say it, keep going
-            self.say(str(e), severity="error", timeout=8)
+            self.say(visible(str(e)), severity="error", timeout=8)
 
     # ------------------------------------------------------------------ training
     def action_train(self) -> None:
@@ -814,13 +824,16 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self._action, self._key = outer
 
     def _record(self, action: str = "") -> None:
-        """Write the view and the model shown now into the recording, if one runs."""
+        """Write the view and the model shown now into the recording, if one runs. A
+        write that fails (a full disk) stops the recording with a message; the lines
+        written before it are kept."""
         if self.recorder is None:
             return
         try:
             self.recorder.record(self, key=self._key, action=self._action or action or "change")
         except (OSError, ValueError) as e:
-            self.stop_recording(_("Recording stopped: {reason}").format(reason=e))
+            why = reason(e) if isinstance(e, OSError) else str(e)
+            self.stop_recording(failed=visible(why))
 
     def start_recording(self, path: Path) -> None:
         """Record from now on into `path`: the header with the current scenario, then a
@@ -830,31 +843,48 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self.recorder = Recorder(
                 path, self.scenario, self.stage, columns=self.size.width, rows=self.size.height
             )
-        except OSError as e:
+        except (OSError, ValueError) as e:
             message = _("Could not record to {path}: {reason}")
-            self.say(message.format(path=path, reason=e.strerror or e), severity="error",
-                     timeout=6)  # fmt: skip
+            why = reason(e) if isinstance(e, OSError) else str(e)
+            self.say(message.format(path=visible(str(path)), reason=visible(why)),
+                     severity="error", timeout=6)  # fmt: skip
             return
         self._record("start")
+        if self.recorder is None:  # its first line failed: said by stop_recording
+            return
         self._show_activity()
-        self.say(_("Recording to {path} (r stops).").format(path=Path(path).resolve()),
-                 title=_("record"), timeout=4)  # fmt: skip
+        where = visible(str(Path(path).resolve()))
+        self.say(_("Recording to {path} (r stops).").format(path=where), title=_("record"),
+                 timeout=4)  # fmt: skip
 
-    def stop_recording(self, message: str = "") -> None:
-        """Close the recording, if one runs, and say where it is."""
+    def _close_recorder(self, recorder: Recorder) -> str:
+        """Close `recorder`; the reason it could not (a full disk), or ""."""
+        try:
+            recorder.close()
+        except OSError as e:
+            return visible(reason(e))
+        return ""
+
+    def stop_recording(self, *, failed: str = "") -> None:
+        """Close the recording, if one runs, and say where it is (`failed`: why a write
+        failed, said with where the lines written so far are)."""
         recorder, self.recorder = self.recorder, None
         if recorder is None:
             return
-        recorder.close()
+        closing = self._close_recorder(recorder)
         self._show_activity()
+        path = visible(str(recorder.path.resolve()))
+        if failed or closing:
+            kept = _("Recording stopped: {reason}. The {count} action(s) recorded before it "
+                     "are kept in {path}.")  # fmt: skip
+            self.say(kept.format(reason=failed or closing, count=recorder.lines, path=path),
+                     title=_("record"), severity="error", timeout=8)  # fmt: skip
+            return
         done = _(
             "Recorded {count} action(s) to {path}; check it with rnn-tui replay {file} --check"
         )
-        self.say(
-            message or done.format(count=recorder.lines, path=recorder.path.resolve(),
-                                   file=recorder.path),
-            title=_("record"), timeout=6,
-        )  # fmt: skip
+        self.say(done.format(count=recorder.lines, path=path, file=visible(str(recorder.path))),
+                 title=_("record"), timeout=6)  # fmt: skip
 
     def action_record(self) -> None:
         """Start or stop recording this walk into a session file."""
@@ -866,9 +896,9 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self.start_recording(default_session_path(self.record_dir))
 
     def on_unmount(self) -> None:
-        if self.recorder is not None:
-            self.recorder.close()
-            self.recorder = None
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
+            self._close_recorder(recorder)  # leaving: nowhere left to say it failed
 
     # ------------------------------------------------------------------ the rest
     def action_influence_numbers(self) -> None:
@@ -877,20 +907,48 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         strip.numbers = not strip.numbers
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """Save the screen as an SVG file (in screenshot_dir) and say where."""
+        """Save the screen as an SVG file in `screenshot_dir` (the folder rnn-tui was
+        started in) under a new generated name, and say where.
+
+        Textual's App.action_screenshot takes a file name and a folder, and any action
+        string (a `[@click=app.screenshot("/some/file")]` in markup) could call it: here
+        both arguments are ignored, so no string chooses where the app writes."""
+        del filename, path  # never taken from an action string
         try:
-            path = self.save_screenshot(filename, path or str(self.screenshot_dir))
+            saved = write_atomic(self._screenshot_path(), self.export_screenshot())
         except OSError as e:
-            self.say(_("Could not save the screenshot: {reason}").format(reason=e),
+            self.say(_("Could not save the screenshot: {reason}").format(reason=visible(reason(e))),
                      severity="error", timeout=6)  # fmt: skip
             return
-        self.last_screenshot = Path(path)
-        self.say(_("Screenshot saved to {path}").format(path=Path(path).resolve()),
+        self.last_screenshot = saved
+        self.say(_("Screenshot saved to {path}").format(path=visible(str(saved.resolve()))),
                  title=_("screenshot"), timeout=6)  # fmt: skip
+
+    def _screenshot_path(self) -> Path:
+        """A file name in screenshot_dir not taken yet: rnn-tui-screenshot-DATE-TIME.svg
+        (-2, -3, … for more than one a second)."""
+        stem = time.strftime("rnn-tui-screenshot-%Y%m%d-%H%M%S")
+        path = self.screenshot_dir / f"{stem}.svg"
+        number = 1
+        while path.exists() or path.is_symlink():
+            number += 1
+            path = self.screenshot_dir / f"{stem}-{number}.svg"
+        return path
+
+    def action_notify(self, message: str, title: str = "", severity: str = "information") -> None:
+        """As App's action, but the message is plain text, never markup."""
+        self.notify(message, title=title, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
+        """Textual's palette entries, less its Screenshot (it saves into ~/Downloads
+        under the app's own choice of name): ours is `s`, "Save a screenshot"."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
 
     def action_help(self) -> None:
         """Open the help screen."""
-        from .help import KEY_NOTES, HelpScreen
+        from .help import KEY_NOTES, HelpScreen, markdown_literal
 
         keys = []
         for b in self.BINDINGS:
@@ -903,9 +961,10 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             keys.append((shown, what, KEY_NOTES.get(b.action, "")))
         keys.append(("^p", N_("command palette"),
                      N_("built-in scenarios, sequences, themes and more")))  # fmt: skip
-        about = f"**{self.scenario.title}**"
+        # the scenario's text is data: every Markdown character in it escaped
+        about = f"**{markdown_literal(self.scenario.title)}**"
         if self.scenario.description:
-            about += "\n\n" + " ".join(self.scenario.description.split())
+            about += "\n\n" + markdown_literal(self.scenario.description)
         if not self.scenario.trained:
             note = _("{untrained}: the outputs are arbitrary until trained (t).")
             about += "\n\n*" + note.format(untrained=_(UNTRAINED)) + "*"

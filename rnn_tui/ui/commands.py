@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from ..i18n import _, current_language, set_language
 
@@ -82,15 +83,23 @@ def switch_language(app: RnnTuiApp, language: str) -> None:
         widget.refresh(layout=True)
 
 
+def _plain(text: str) -> str:
+    """`text` for a hit's help, which the palette passes through Content.from_markup:
+    a Content, which from_markup returns unchanged, so a sequence or file name in it is
+    never markup. (textual.markup.escape is not enough: "[B]" and "[$x]" still vanish.)"""
+    return cast(str, Content(text))
+
+
 class CommandListProvider(Provider):
-    """A palette provider over a function app -> (name, help, callback) entries."""
+    """A palette provider over a function app -> (name, help, callback) entries. Names
+    and help hold scenario text (sequence names, file names): shown as plain Content."""
 
     entries: Any = None  # set by subclasses: a function of the app
 
     async def discover(self) -> Hits:
         app: RnnTuiApp = self.app  # type: ignore[assignment]
         for name, help_text, callback in type(self).entries(app):
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(Content(name), callback, text=name, help=_plain(help_text))
 
     async def search(self, query: str) -> Hits:
         app: RnnTuiApp = self.app  # type: ignore[assignment]
@@ -98,7 +107,18 @@ class CommandListProvider(Provider):
         for name, help_text, callback in type(self).entries(app):
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, self._highlight(matcher, name), callback, text=name,
+                          help=_plain(help_text))  # fmt: skip
+
+    @staticmethod
+    def _highlight(matcher: Any, name: str) -> Content:
+        """As Matcher.highlight, on plain Content (its own parses `name` as markup)."""
+        content = Content(name)
+        _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+        for offset in offsets:
+            if not name[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+        return content
 
 
 class RnnCommands(CommandListProvider):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -31,7 +33,10 @@ KEY_NOTES = {
     ),
     "open": N_("open a scenario file; the built-in ones are in the command palette"),
     "record": N_("start or stop recording this walk into a session file (● REC while on)"),
-    "screenshot": N_("save the screen as an SVG file (the message says where)"),
+    "screenshot": N_(
+        "save the screen as an SVG file in the folder rnn-tui was started in, under a new "
+        "name (the message says which)"
+    ),
     "show_pane('step')": N_("the step view: o, s and x at t"),
     "show_pane('numbers')": N_("the numbers behind the selected unit"),
     "show_pane('layers')": N_("all layers at t"),
@@ -44,6 +49,17 @@ KEY_NOTES = {
     "quit": N_("leave rnn-tui"),
 }
 """A longer word on each action, for the help screen (keyed by the binding's action)."""
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+"""Every ASCII punctuation character: CommonMark lets each be backslash-escaped."""
+
+
+def markdown_literal(text: str) -> str:
+    """`text` (from a file) as Markdown that shows it as written, on one line: every
+    ASCII punctuation character backslash-escaped, so no emphasis, link, image, HTML,
+    entity, heading or list comes from it (and no link to click)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
 
 PANELS_HELP = N_("""\
 ## The screen

@@ -1,4 +1,8 @@
-"""Modal screens: edit the input sentence, open a scenario file."""
+"""Modal screens: edit the input sentence, open a scenario file.
+
+Text from the scenario, the user, file names and error messages is shown as Content
+(never parsed as markup); what the user types and the names read from the file system
+enter through rnn_tui.text.visible, so no control character reaches the screen."""
 
 from __future__ import annotations
 
@@ -6,15 +10,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
+from ..files import reason
 from ..i18n import N_, _
 from ..scenario import ScenarioError, load_scenario
+from ..text import visible
 
 # the box every modal screen draws its content in (these dialogs and the help)
 MODAL_FRAME = """
@@ -48,6 +56,15 @@ MODAL_CSS = (
 )
 
 
+class PlainInput(Input):
+    """An Input whose value never holds a control or bidi character: whatever is typed,
+    pasted or set enters through `visible` (ESC shows as ␛), so the field never draws one
+    raw and what is read from it is already escaped."""
+
+    def validate_value(self, value: str) -> str:
+        return visible(value)
+
+
 class EditScreen(ModalScreen[Any]):
     """Edit the input sentence: words separated by spaces. Dismisses with the scenario
     reading the new sentence, or None; an unknown word is said here, in red, and the
@@ -73,10 +90,10 @@ class EditScreen(ModalScreen[Any]):
             box.border_title = _("Edit the input sentence")
             box.border_subtitle = _("enter reads it · escape cancels")
             yield Label(_("Words separated by spaces; each word is one time step."), classes="hint")
-            yield Input(" ".join(scenario.tokens or []), id="sentence")
+            yield PlainInput(" ".join(scenario.tokens or []), id="sentence")
             yield Static("", id="edit-error", classes="error -empty")
             vocabulary = _("Vocabulary ({n}): {known}.").format(n=len(words), known=known)
-            yield Static(f"{vocabulary} {unknown}", classes="hint")
+            yield Static(Content(f"{vocabulary} {unknown}"), id="vocabulary", classes="hint")
             with Horizontal():
                 yield Button(_("Read it"), variant="primary", id="ok")
                 yield Button(_("Cancel"), id="cancel")
@@ -85,13 +102,16 @@ class EditScreen(ModalScreen[Any]):
         self.query_one("#sentence", Input).focus()
 
     def _error(self, message: str) -> None:
+        """Show `message` (it names words typed or from the file: plain text)."""
         error = self.query_one("#edit-error", Static)
-        error.update(message)
+        error.update(Content(message))
         error.set_class(not message, "-empty")
 
     def read(self, text: str) -> Any:
-        """The scenario reading `text`, or None after saying what is wrong."""
-        tokens = text.split()
+        """The scenario reading `text`, or None after saying what is wrong. The words
+        typed enter through `visible`: a pasted control character becomes a visible
+        (and unknown) word, never a raw one."""
+        tokens = [visible(word) for word in text.split()]
         if not tokens:
             self._error(_("The sentence is empty: type at least one word."))
             return None
@@ -114,13 +134,19 @@ class EditScreen(ModalScreen[Any]):
 
 
 class ScenarioTree(DirectoryTree):
-    """A directory tree showing only folders and .toml files (hidden ones left out)."""
+    """A directory tree showing only folders and .toml files (hidden ones left out);
+    every name as written, control characters shown visibly (␛, ␇, …)."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
             p for p in paths
-            if not p.name.startswith(".") and (p.is_dir() or p.suffix == ".toml")
+            if not p.name.startswith(".") and (self._safe_is_dir(p) or p.suffix == ".toml")
         ]  # fmt: skip
+
+    def process_label(self, label: str | Text) -> Text:
+        """A file name is data: plain text, escaped (DirectoryTree takes it as is)."""
+        plain = label.plain if isinstance(label, Text) else label
+        return Text(visible(plain))
 
 
 class OpenScreen(ModalScreen[Any]):
@@ -141,18 +167,19 @@ class OpenScreen(ModalScreen[Any]):
         super().__init__()
         self.root = Path(root)
         self.current = current
+        self._shown_current = visible(str(current or ""))
+        """The current scenario's path as the input shows it (escaped)."""
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = _("Open a scenario")
             box.border_subtitle = _("enter opens · escape cancels · built-ins: ctrl+p")
-            yield Label(
-                _("Scenario files (.toml) under {root}").format(root=self.root.resolve()),
-                classes="hint",
-            )
+            root = visible(str(self.root.resolve()))
+            yield Label(Content(_("Scenario files (.toml) under {root}").format(root=root)),
+                        classes="hint")  # fmt: skip
             yield ScenarioTree(self.root, id="tree")
             yield Label(_("or a path (or a built-in name):"), classes="hint")
-            yield Input(str(self.current or ""), placeholder="scenarios/intent.toml", id="path")
+            yield PlainInput(self._shown_current, placeholder="scenarios/intent.toml", id="path")
             yield Static("", id="open-error", classes="error -empty")
             with Horizontal():
                 yield Button(_("Open"), variant="primary", id="ok")
@@ -162,24 +189,33 @@ class OpenScreen(ModalScreen[Any]):
         self.query_one("#path", Input).focus()
 
     def _error(self, message: str) -> None:
+        """Show `message` (it names paths and the loader's findings: plain text)."""
         error = self.query_one("#open-error", Static)
-        error.update(message)
+        error.update(Content(message))
         error.set_class(not message, "-empty")
 
     def load(self, source: str | Path) -> Any:
-        """The scenario at `source`, or None after showing what is wrong with it."""
+        """The scenario at `source`, or None after showing what is wrong with it. Any
+        failure to load (a broken file, a path the system refuses, ...) keeps the
+        current scenario: the dialog stays open and says why."""
         if not str(source).strip():
             self._error(_("Choose a file in the tree or type a path."))
             return None
         try:
             return load_scenario(source)
         except ScenarioError as e:
-            self._error(_("Could not open it; the current scenario stays.") + f"\n{e}")
-            return None
+            why = str(e)
+        except (OSError, ValueError, RecursionError, MemoryError) as e:
+            # the loader turns what it knows into ScenarioError; this is the rest (a
+            # NUL in a typed path, a file the system refuses): still a message
+            why = f"{visible(str(source))}: {reason(e) if isinstance(e, OSError) else e}"
+        stays = _("Could not open it; the current scenario stays.")
+        self._error(f"{stays}\n{visible(why, lines=True)}")
+        return None
 
     @on(DirectoryTree.FileSelected)
     def file_selected(self, event: DirectoryTree.FileSelected) -> None:
-        self.query_one("#path", Input).value = str(event.path)
+        self.query_one("#path", Input).value = visible(str(event.path))
         scenario = self.load(event.path)
         if scenario is not None:
             self.dismiss(scenario)
@@ -187,7 +223,12 @@ class OpenScreen(ModalScreen[Any]):
     @on(Input.Submitted, "#path")
     @on(Button.Pressed, "#ok")
     def submit(self) -> None:
-        scenario = self.load(self.query_one("#path", Input).value.strip())
+        typed = self.query_one("#path", Input).value.strip()
+        if self.current is not None and typed == self._shown_current.strip():
+            source: str | Path = self.current  # shown escaped; opened as it is
+        else:
+            source = typed
+        scenario = self.load(source)
         if scenario is not None:
             self.dismiss(scenario)
 
