@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from train_builtin import train_builtin  # scripts/ is on sys.path when run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -123,6 +122,8 @@ def describe(results: dict[tuple[str, int], float], cell: str, length: int) -> s
 
 
 def main() -> None:
+    from train_builtin import train_builtin  # beside this script, on sys.path when run
+
     (SCENARIOS / "memory-fade").mkdir(exist_ok=True)
     results = {}
     for length in LENGTHS:

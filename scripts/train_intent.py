@@ -14,8 +14,6 @@ import re
 import sys
 from pathlib import Path
 
-from train_builtin import train_builtin  # scripts/ is on sys.path when run
-
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {"intent": 7, "intent-zh": 8}  # the documented initial weights
 RESULT = re.compile(
@@ -39,6 +37,8 @@ def accuracy(path: Path, group: str) -> tuple[int, int]:
 
 
 def main() -> None:
+    from train_builtin import train_builtin  # beside this script, on sys.path when run
+
     for name, seed in SEEDS.items():
         path = ROOT / "scenarios" / f"{name}.toml"
         path.write_text(seeded_text(path.read_text(encoding="utf-8"), seed), encoding="utf-8")
