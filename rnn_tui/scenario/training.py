@@ -23,14 +23,13 @@ def training_examples(scenario: Scenario, group: str = "examples") -> list[Examp
         return []
     rows = scenario.examples if group == "examples" else scenario.heldout
     every = scenario.network.readout == "every"
+    index = scenario.token_index()
+    label_index = {name: i for i, name in enumerate(scenario.labels)}
     out = []
     for row in rows:
-        words = row["text"].split()
-        ids = [
-            scenario.vocab.index(w if w in scenario.vocab else str(scenario.unknown)) for w in words
-        ]
+        ids = [index[w] if w in index else index[str(scenario.unknown)] for w in row["text"].split()]
         names = row["label"].split() if every else [row["label"]]
-        labels = [scenario.labels.index(name) for name in names]
+        labels = [label_index[name] for name in names]
         out.append(Example(tokens=np.array(ids), labels=np.array(labels)))
     return out
 

@@ -463,12 +463,3 @@ def read_weights(path: Path) -> dict[str, np.ndarray]:
     if path.suffix == ".safetensors":
         return read_safetensors(path)
     return read_npz(path)
-
-
-def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> Path:
-    """Save named arrays as an .npz that `read_npz` (and np.load) read back as they are.
-    Returns the path written: numpy appends ".npz" to a name without it."""
-    path = Path(path)
-    written = path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
-    np.savez(written, **arrays)  # type: ignore[arg-type]  # numpy's stub mistypes **kwds
-    return written
