@@ -27,7 +27,8 @@ def training_examples(scenario: Scenario, group: str = "examples") -> list[Examp
     label_index = {name: i for i, name in enumerate(scenario.labels)}
     out = []
     for row in rows:
-        ids = [index[w] if w in index else index[str(scenario.unknown)] for w in row["text"].split()]
+        words = row["text"].split()
+        ids = [index[w] if w in index else index[str(scenario.unknown)] for w in words]
         names = row["label"].split() if every else [row["label"]]
         labels = [label_index[name] for name in names]
         out.append(Example(tokens=np.array(ids), labels=np.array(labels)))
