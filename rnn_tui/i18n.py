@@ -77,7 +77,7 @@ def quote_po(text: str) -> str:
 
 
 def language_from_environment(environ: dict[str, str] | None = None) -> str:
-    """"zh" when LC_ALL, LC_MESSAGES or LANG (the first set) names Chinese, else "en"."""
+    """ "zh" when LC_ALL, LC_MESSAGES or LANG (the first set) names Chinese, else "en"."""
     env = os.environ if environ is None else environ
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name)
@@ -145,7 +145,7 @@ def extract(root: Path | None = None) -> list[str]:
 def template(messages: list[str]) -> str:
     """The .pot text for messages."""
     head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-    return head + "".join(f"\nmsgid {quote_po(m)}\nmsgstr \"\"\n" for m in messages)
+    return head + "".join(f'\nmsgid {quote_po(m)}\nmsgstr ""\n' for m in messages)
 
 
 def update_translation(po_path: Path, messages: list[str]) -> list[str]:
@@ -153,9 +153,7 @@ def update_translation(po_path: Path, messages: list[str]) -> list[str]:
     returns the messages still untranslated."""
     old = parse_po(po_path.read_text(encoding="utf-8")) if po_path.exists() else {}
     head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-    body = "".join(
-        f"\nmsgid {quote_po(m)}\nmsgstr {quote_po(old.get(m, ''))}\n" for m in messages
-    )
+    body = "".join(f"\nmsgid {quote_po(m)}\nmsgstr {quote_po(old.get(m, ''))}\n" for m in messages)
     po_path.write_text(head + body, encoding="utf-8")
     return [m for m in messages if not old.get(m)]
 

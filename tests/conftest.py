@@ -24,6 +24,7 @@ def torch_module():
         pytest.skip(f"torch is not importable ({exc})")
     return torch
 
+
 _torch_outcomes: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0}
 
 

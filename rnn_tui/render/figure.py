@@ -65,9 +65,7 @@ class Figure:
             width = max(width, Measurement.get(console, options, self.heatmap).maximum)
         return Measurement(min(width, options.max_width), options.max_width)
 
-    def _header(
-        self, console: Console, width: int, mono: bool
-    ) -> tuple[list[Segment], bool, bool]:
+    def _header(self, console: Console, width: int, mono: bool) -> tuple[list[Segment], bool, bool]:
         """The header line at `width`, whether the legend is in it, and the detail."""
         title = self.title.copy()
         title.truncate(width, overflow="ellipsis")
@@ -77,9 +75,11 @@ class Figure:
         line = Text()
         line.append_text(title)
         detail = self.detail
-        detail_in_header = bool(detail) and used + GUTTER + detail.cell_len + (
-            GUTTER + legend_width if legend_segments else 0
-        ) <= width
+        detail_in_header = (
+            bool(detail)
+            and used + GUTTER + detail.cell_len + (GUTTER + legend_width if legend_segments else 0)
+            <= width
+        )
         if detail_in_header:
             line.append(" " * GUTTER)
             line.append_text(detail)

@@ -67,9 +67,7 @@ def _marks(code: int, n: int, cell: int) -> str:
     return mark(code, cell) * full + (mark(code, rest) if rest else "")
 
 
-def _segments_color(
-    top: Sequence[int], bottom: Sequence[int], scale: ColorScale, cell: int = 1
-):
+def _segments_color(top: Sequence[int], bottom: Sequence[int], scale: ColorScale, cell: int = 1):
     """One line of half-block pixels: top, bottom codes (W,) -> merged Segments.
     Where both halves are one non-finite code its mark is written on its reserved
     colour ("+inf" or "+", each `cell` characters, see palette.mark); where one half

@@ -59,7 +59,7 @@ def state_equation(
 
 
 def initial_state_note(t: int, steps: int, direction: str = "forward") -> str:
-    """"s₀ = 0" at the first step of a direction (s_{T+1} going backward), else ""."""
+    """ "s₀ = 0" at the first step of a direction (s_{T+1} going backward), else ""."""
     if direction == "forward" and t == 1:
         return "s₀ = 0"
     if direction == "backward" and t == steps:

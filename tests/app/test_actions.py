@@ -61,7 +61,10 @@ async def test_m_cycles_the_merge_and_keeps_the_weights_that_still_fit():
             np.testing.assert_array_equal(net.params["weight_ih_l0"], origin.params["weight_ih_l0"])
         assert seen[-1] is origin
         text = "\n".join(said)
-        assert "merge concat → sum: layer 1 keeps its weights; layer 2 and the readout get fresh seeded weights" in text
+        assert (
+            "merge concat → sum: layer 1 keeps its weights; layer 2 and the readout get fresh seeded weights"
+            in text
+        )
         # sum, mean and mul: the very same weights, only the merge differs
         for name, value in seen[0].params.items():
             np.testing.assert_array_equal(seen[1].params[name], value)
@@ -308,8 +311,10 @@ async def test_an_unknown_word_is_refused_with_a_message_and_nothing_changes():
 
 
 async def test_an_unknown_word_becomes_the_unknown_token_where_there_is_one(tmp_path):
-    text = (DATA / "seeded.toml").read_text().replace(
-        'encoding = "one-hot"', 'encoding = "one-hot"\nunknown = "<unk>"'
+    text = (
+        (DATA / "seeded.toml")
+        .read_text()
+        .replace('encoding = "one-hot"', 'encoding = "one-hot"\nunknown = "<unk>"')
     )
     path = tmp_path / "unk.toml"
     path.write_text(text)
@@ -320,9 +325,7 @@ async def test_an_unknown_word_becomes_the_unknown_token_where_there_is_one(tmp_
         await pilot.press("enter")
         assert not isinstance(app.screen, EditScreen)
         assert app.scenario.tokens == ["one", "zebra", "three"]
-        np.testing.assert_array_equal(
-            app.trace.inputs[1], app.scenario.encode(["<unk>"])[0]
-        )
+        np.testing.assert_array_equal(app.trace.inputs[1], app.scenario.encode(["<unk>"])[0])
 
 
 async def test_e_on_vector_inputs_says_so():
@@ -441,7 +444,9 @@ async def test_t_trains_in_a_worker_and_the_heatmaps_switch_to_the_new_weights()
         assert "trained: loss" in status(app) and "accuracy 1.00" in status(app)
         assert "Training done" in messages(app)
         # the trace and the panels are the new network's
-        np.testing.assert_array_equal(app.trace.layers[0].forward.h, app.scenario.trace().layers[0].forward.h)
+        np.testing.assert_array_equal(
+            app.trace.layers[0].forward.h, app.scenario.trace().layers[0].forward.h
+        )
         await pilot.press("end")
         assert app.trace.prediction == "ask_time"  # what time is it ? after training
         assert app.panel("output").content.caveat == ""
@@ -530,7 +535,9 @@ async def test_every_built_in_theme_draws(theme):
         scale = app.panel("state-forward").content.scale
         look = app.panel("state-forward").look()
         for color in look.scale(scale).colors:  # no colour of the scale vanishes into the theme
-            distance = np.linalg.norm(np.subtract(color.get_truecolor(), background.get_truecolor()))
+            distance = np.linalg.norm(
+                np.subtract(color.get_truecolor(), background.get_truecolor())
+            )
             assert distance >= 39, (theme, color)
 
 
@@ -590,9 +597,12 @@ async def test_a_long_wide_sequence_stays_fast(tmp_path):
         await pilot.press("end", "left", "4")
         await pilot.pause()
         assert app.t == 9_999
-        assert "t=9999" in app.query_one(TokenStripView).render_lines(
-            app.query_one(TokenStripView).region.reset_offset
-        )[1].text
+        assert (
+            "t=9999"
+            in app.query_one(TokenStripView)
+            .render_lines(app.query_one(TokenStripView).region.reset_offset)[1]
+            .text
+        )
         history = app.panel("history")
         assert "of 10000" in history.text
         assert len(history.text.splitlines()) < 40

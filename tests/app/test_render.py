@@ -123,8 +123,7 @@ def test_half_blocks_put_the_upper_row_in_the_foreground_and_the_lower_in_the_ba
     out = ansi(Heatmap([[-1.0, 1.0], [0.0, np.nan]], ColorScale(-1, 1)))
     reset = "\x1b[0m"
     expected = (
-        f"{fg_bg(BLUE, WHITE)}{UPPER_HALF}{reset}"
-        f"{fg_bg(RED, (255, 0, 255))}{UPPER_HALF}{reset}\n"
+        f"{fg_bg(BLUE, WHITE)}{UPPER_HALF}{reset}{fg_bg(RED, (255, 0, 255))}{UPPER_HALF}{reset}\n"
     )
     assert out == expected
 
@@ -163,10 +162,7 @@ def test_a_small_vector_draws_big_cells_with_its_values_underneath():
         [-1.0, -0.5, 0.0, 0.5, 1.0], ColorScale(-1, 1),
         cell_width=6, gap=1, cell_height=2, values=True,
     )  # fmt: skip
-    assert mono(heatmap) == (
-        "      ░░░░░ ▒▒▒▒▒ ▓▓▓▓▓ █████ \n"
-        "-1.00 -0.50  0.00  0.50  1.00\n"
-    )
+    assert mono(heatmap) == ("      ░░░░░ ▒▒▒▒▒ ▓▓▓▓▓ █████ \n-1.00 -0.50  0.00  0.50  1.00\n")
 
 
 def test_cell_height_in_half_rows():
@@ -209,7 +205,9 @@ def test_non_finite_values_have_their_own_glyphs_without_colour():
 
 def test_row_labels_prefix_each_row():
     data = np.arange(6).reshape(3, 2) / 5
-    heatmap = Heatmap(data, ColorScale.unit(), cell_width=2, cell_height=2, row_labels=["ab", "b", "c"])
+    heatmap = Heatmap(
+        data, ColorScale.unit(), cell_width=2, cell_height=2, row_labels=["ab", "b", "c"]
+    )
     assert mono(heatmap) == "ab   ░░\nb  ▒▒▒▒\nc  ▓▓██\n"
 
 
@@ -315,18 +313,14 @@ SENTENCE = ["what", "time", "is", "it", "?"]
 
 def test_token_strip_forward():
     assert mono(TokenStrip(SENTENCE, 5, 2, "forward")) == (
-        "→  what  time  is   it    ?  \n"
-        "   t=1   t=2   t=3  t=4  t=5 \n"
+        "→  what  time  is   it    ?  \n   t=1   t=2   t=3  t=4  t=5 \n"
     )
 
 
 def test_token_strip_backward_runs_from_the_end():
     strip = TokenStrip(SENTENCE, 5, 2, "backward")
     assert strip.order == [5, 4, 3, 2, 1]
-    assert mono(strip) == (
-        "←   ?   it   is   time  what \n"
-        "   t=5  t=4  t=3  t=2   t=1  \n"
-    )
+    assert mono(strip) == ("←   ?   it   is   time  what \n   t=5  t=4  t=3  t=2   t=1  \n")
 
 
 def test_token_strip_styles_current_read_and_unread_words():
@@ -347,8 +341,7 @@ def test_token_strip_styles_current_read_and_unread_words():
 
 def test_token_strip_counts_wide_characters_twice():
     assert mono(TokenStrip(["现在", "几点", "了", "？"], 4, 1, "forward")) == (
-        "→  现在  几点  了   ？  \n"
-        "   t=1   t=2   t=3  t=4 \n"
+        "→  现在  几点  了   ？  \n   t=1   t=2   t=3  t=4 \n"
     )
 
 
@@ -463,16 +456,24 @@ def test_colours_too_close_to_the_background_are_moved_away():
         assert np.linalg.norm(np.subtract(color.get_truecolor(), (255, 255, 255))) >= 40
     assert on_white.colors[0] == ColorScale(-1, 1).colors[0]  # far colours untouched
     on_black = ColorScale.unit().against(black)
-    assert all(np.linalg.norm(np.subtract(c.get_truecolor(), (0, 0, 0))) >= 40 for c in on_black.colors)
+    assert all(
+        np.linalg.norm(np.subtract(c.get_truecolor(), (0, 0, 0))) >= 40 for c in on_black.colors
+    )
     assert ColorScale(-1, 1).against(None) == ColorScale(-1, 1)
 
 
 # --------------------------------------------------------------------------- influence strip
 def test_influence_strip_under_the_words():
-    strip = TokenStrip(["a", "b", "c"], 3, 2, "forward", influence=[1.0, 2.0, 0.0], influence_numbers=True)
+    strip = TokenStrip(
+        ["a", "b", "c"], 3, 2, "forward", influence=[1.0, 2.0, 0.0], influence_numbers=True
+    )
     assert mono(strip) == "→   a     b     c   \n   t=1   t=2   t=3  \n∂  1.00  2.00   ·   \n"
     shades = TokenStrip(["a", "b", "c"], 3, 2, "forward", influence=[1.0, 2.0, 0.0])
-    assert mono(shades).splitlines() == ["→   a    b    c  ", "   t=1  t=2  t=3 ", "∂  ▒▒▒  ███   ·  "]
+    assert mono(shades).splitlines() == [
+        "→   a    b    c  ",
+        "   t=1  t=2  t=3 ",
+        "∂  ▒▒▒  ███   ·  ",
+    ]
     note = TokenStrip(["a"], 1, 1, influence_note="computing…")
     assert mono(note).splitlines()[2] == "∂ computing…"
 

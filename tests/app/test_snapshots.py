@@ -50,7 +50,9 @@ VIEWS = {
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_view_120x40(snap_compare, view, theme):
     scenario, keys = VIEWS[view]
-    assert snap_compare(app(scenario), press=keys, terminal_size=(120, 40), run_before=themed(theme))
+    assert snap_compare(
+        app(scenario), press=keys, terminal_size=(120, 40), run_before=themed(theme)
+    )
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
@@ -62,7 +64,9 @@ def test_view_80x24(snap_compare, view):
 def test_every_view_at_once_160x48(snap_compare):
     """A wide screen: the step panels, all layers and the history on the left, the
     numbers and the weights on the right."""
-    assert snap_compare(app("bidirectional"), press=["d", "d", "right", "up"], terminal_size=(160, 48))
+    assert snap_compare(
+        app("bidirectional"), press=["d", "d", "right", "up"], terminal_size=(160, 48)
+    )
 
 
 def test_intent_after_two_steps_120x40(snap_compare):

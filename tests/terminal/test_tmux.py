@@ -186,7 +186,9 @@ def test_every_footer_key_changes_the_screen_and_ctrl_q_exits_0(pane, tmp_path, 
             assert "merged (concat)" in screen, screen  # and their merge
         if undo:
             pane.send(undo)
-            wait_for(f"{undo} to close it", lambda expected=expected: expected not in pane.capture())
+            wait_for(
+                f"{undo} to close it", lambda expected=expected: expected not in pane.capture()
+            )
     assert list(tmp_path.glob("*.svg")), "s saved no screenshot"
 
     pane.send("C-q")

@@ -68,7 +68,11 @@ examples = [{ text = "a b", label = "x" }]
 toml_scalars = st.one_of(
     st.integers(-(2**63), 2**63 - 1).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(
-        lambda f: "nan" if f != f else ("inf" if f == float("inf") else ("-inf" if f == -float("inf") else repr(f)))
+        lambda f: (
+            "nan"
+            if f != f
+            else ("inf" if f == float("inf") else ("-inf" if f == -float("inf") else repr(f)))
+        )
     ),
     st.booleans().map(lambda b: "true" if b else "false"),
     st.text(max_size=8).map(lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'),

@@ -119,7 +119,9 @@ def test_misspelt_key():
 
 def test_wrong_type():
     msgs = problems_of(DATA / "wrong-type.toml")
-    assert msgs == [f'{DATA / "wrong-type.toml"}: model.hidden_size: expected an integer, found "four"']
+    assert msgs == [
+        f'{DATA / "wrong-type.toml"}: model.hidden_size: expected an integer, found "four"'
+    ]
 
 
 def test_missing_weights_file():
@@ -130,7 +132,9 @@ def test_missing_weights_file():
 
 def test_weight_of_wrong_shape():
     (msg,) = problems_of(DATA / "wrong-shape.toml")
-    assert "wrong-shape.toml: weights.values.weight_ih_l0: expected shape (2, 1), found (2, 2)" in msg
+    assert (
+        "wrong-shape.toml: weights.values.weight_ih_l0: expected shape (2, 1), found (2, 2)" in msg
+    )
 
 
 def test_missing_file_and_unknown_builtin(tmp_path):
@@ -160,34 +164,79 @@ tokens = ["a", "b"]
     ("change", "field", "fragment"),
     [
         (lambda t: t + "[output]\nlabels = ['x', 'x']\n", "output.labels", "repeats a label"),
-        (lambda t: t.replace('tokens = ["a", "b"]', 'tokens = ["a", "c"]\nvocab = ["a", "b"]'),
-         "input.tokens[1]", '"c" is not in input.vocab'),
-        (lambda t: t.replace('tokens = ["a", "b"]', 'tokens = ["a"]\nvectors = [[1.0]]'),
-         "input", "exactly one of tokens or vectors"),
-        (lambda t: t.replace("seed = 1", "seed = 1\nfile = 'w.npz'"), "weights",
-         "exactly one of seed, file or values"),
-        (lambda t: t.replace('cell', 'x').replace("hidden_size = 2", 'hidden_size = 2\ncell = "rrn"'),
-         "model.cell", 'expected one of "rnn", "lstm", "gru", found "rrn"'),
-        (lambda t: t.replace("hidden_size = 2", "hidden_size = 0"), "model.hidden_size",
-         "expected an integer >= 1, found 0"),
-        (lambda t: t.replace("hidden_size = 2", "hidden_size = 2\ninput_size = 3"),
-         "model.input_size", "one-hot over a vocabulary of 2 tokens needs 2"),
+        (
+            lambda t: t.replace('tokens = ["a", "b"]', 'tokens = ["a", "c"]\nvocab = ["a", "b"]'),
+            "input.tokens[1]",
+            '"c" is not in input.vocab',
+        ),
+        (
+            lambda t: t.replace('tokens = ["a", "b"]', 'tokens = ["a"]\nvectors = [[1.0]]'),
+            "input",
+            "exactly one of tokens or vectors",
+        ),
+        (
+            lambda t: t.replace("seed = 1", "seed = 1\nfile = 'w.npz'"),
+            "weights",
+            "exactly one of seed, file or values",
+        ),
+        (
+            lambda t: t.replace("cell", "x").replace(
+                "hidden_size = 2", 'hidden_size = 2\ncell = "rrn"'
+            ),
+            "model.cell",
+            'expected one of "rnn", "lstm", "gru", found "rrn"',
+        ),
+        (
+            lambda t: t.replace("hidden_size = 2", "hidden_size = 0"),
+            "model.hidden_size",
+            "expected an integer >= 1, found 0",
+        ),
+        (
+            lambda t: t.replace("hidden_size = 2", "hidden_size = 2\ninput_size = 3"),
+            "model.input_size",
+            "one-hot over a vocabulary of 2 tokens needs 2",
+        ),
         (lambda t: t.replace('title = "t"', 'titel = "t"'), "titel", 'did you mean "title"'),
-        (lambda t: t + "[train]\nexamples = [{ text = 'a b', label = 'z' }]\n[output]\nlabels = ['x']\n",
-         "train.examples[0].label", '"z" is not in output.labels'),
-        (lambda t: t.replace("hidden_size = 2", 'hidden_size = 2\nreadout = "every"')
-         + "[train]\nexamples = [{ text = 'a b', label = 'x' }]\n[output]\nlabels = ['x']\n",
-         "train.examples[0].label", "readout every needs one label per token: 2 tokens, 1 labels"),
-        (lambda t: t.replace('tokens = ["a", "b"]', 'tokens = ["a", "b"]\nvocab = ["a", "b"]')
-         + "[train]\nheldout = [{ text = 'a zz', label = 'x' }]\n[output]\nlabels = ['x']\n",
-         "train.heldout[0].text", '"zz" is not in input.vocab'),
-        (lambda t: t + "[train]\nexamples = [{ text = 'a', label = 'x' }]\n",
-         "train.examples[0]", "training needs output.labels"),
+        (
+            lambda t: (
+                t
+                + "[train]\nexamples = [{ text = 'a b', label = 'z' }]\n[output]\nlabels = ['x']\n"
+            ),
+            "train.examples[0].label",
+            '"z" is not in output.labels',
+        ),
+        (
+            lambda t: (
+                t.replace("hidden_size = 2", 'hidden_size = 2\nreadout = "every"')
+                + "[train]\nexamples = [{ text = 'a b', label = 'x' }]\n[output]\nlabels = ['x']\n"
+            ),
+            "train.examples[0].label",
+            "readout every needs one label per token: 2 tokens, 1 labels",
+        ),
+        (
+            lambda t: (
+                t.replace('tokens = ["a", "b"]', 'tokens = ["a", "b"]\nvocab = ["a", "b"]')
+                + "[train]\nheldout = [{ text = 'a zz', label = 'x' }]\n[output]\nlabels = ['x']\n"
+            ),
+            "train.heldout[0].text",
+            '"zz" is not in input.vocab',
+        ),
+        (
+            lambda t: t + "[train]\nexamples = [{ text = 'a', label = 'x' }]\n",
+            "train.examples[0]",
+            "training needs output.labels",
+        ),
         (lambda t: t + "[train]\nlr = -0.5\n", "train.lr", "expected a number, found -0.5"),
-        (lambda t: t.replace('tokens = ["a", "b"]', "vectors = [[1.0, 2.0], [3.0]]"),
-         "input.vectors[1]", "expected 2 numbers, found 1"),
-        (lambda t: t.replace('tokens = ["a", "b"]', "vectors = [[1.0], [nan]]"),
-         "input.vectors[1]", "NaN or infinity"),
+        (
+            lambda t: t.replace('tokens = ["a", "b"]', "vectors = [[1.0, 2.0], [3.0]]"),
+            "input.vectors[1]",
+            "expected 2 numbers, found 1",
+        ),
+        (
+            lambda t: t.replace('tokens = ["a", "b"]', "vectors = [[1.0], [nan]]"),
+            "input.vectors[1]",
+            "NaN or infinity",
+        ),
         (lambda t: t.replace("[model]", "model = 3\n[modelx]"), "model", "expected a table"),
     ],
 )
@@ -234,7 +283,7 @@ def test_corrupt_npz(tmp_path):
     (tmp_path / "w.npz").write_bytes(b"PK\x03\x04 this is not a zip file")
     path = write(tmp_path, BASE.replace("seed = 1", 'file = "w.npz"'))
     (msg,) = problems_of(path)
-    assert msg.startswith(f"{path}: weights.file: \"w.npz\" is not a readable .npz")
+    assert msg.startswith(f'{path}: weights.file: "w.npz" is not a readable .npz')
 
 
 def test_shared_weights_same_input_same_projection_different_states():

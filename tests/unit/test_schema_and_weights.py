@@ -189,7 +189,9 @@ def test_unsupported_weights_suffix(tmp_path):
 
 def test_rename_of_a_key_the_file_lacks(tmp_path):
     np.savez(tmp_path / "w.npz", **arrays_for_lstm(np.random.default_rng(1)))
-    (msg,) = problems(write(tmp_path, 'file = "w.npz"\nrename = { "fc.weight" = "readout.weight" }'))
+    (msg,) = problems(
+        write(tmp_path, 'file = "w.npz"\nrename = { "fc.weight" = "readout.weight" }')
+    )
     assert msg.endswith("weights.rename.fc.weight: no such key in the file")
 
 
