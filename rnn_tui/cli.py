@@ -519,9 +519,13 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
 @click.option("--size", default=None, metavar="COLSxROWS",
               help=N_("Render at this size instead of the recorded terminal's "
                       "(from 20x10 to 1000x500)."))  # fmt: skip
-def export(session: str, cast: str | None, svg: str | None, size: str | None) -> None:
+@click.option("--actions", default=None, metavar="A-B",
+              help=N_("Only the recorded actions A to B (1-based): a long session is exported "
+                      "in parts of at most 1,000 frames."))  # fmt: skip
+def export(session: str, cast: str | None, svg: str | None, size: str | None,
+           actions: str | None) -> None:  # fmt: skip
     from .session import SessionError, read_session
-    from .session.export import parse_size
+    from .session.export import parse_actions, parse_size
 
     if cast is None and svg is None:
         raise click.ClickException(_("nothing to export: give --cast OUT.cast and / or --svg DIR"))
@@ -536,12 +540,13 @@ def export(session: str, cast: str | None, svg: str | None, size: str | None) ->
         _check_target(cast_path, inputs=[source])
     try:
         recorded = read_session(source)
+        chosen = None if actions is None else parse_actions(actions, len(recorded.actions))
         from .ui.replay import export_session
 
         # every file written atomically, never onto the session or its weights files
         count, width, height = export_session(
             recorded, cast=cast_path, svg_dir=svg_dir, size=shape,
-            title=f"rnn-tui: {visible(source.name)}",
+            title=f"rnn-tui: {visible(source.name)}", actions=chosen,
         )  # fmt: skip
     except SessionError as e:
         raise click.ClickException(str(e)) from None

@@ -57,14 +57,43 @@ def parse_size(text: str) -> tuple[int, int]:
     )
 
 
+MAX_EXPORT_FRAMES = 1000
+"""Frames an export renders at once (about 10 s for a cast, 20 s for SVGs on one core);
+a longer session is exported in parts with --actions A-B."""
+
+
+def parse_actions(text: str, count: int) -> range:
+    """ "A-B" (or "A") -> the 0-based indexes of recorded actions A to B (1-based,
+    inclusive) of a session with `count` actions; a SessionError with the message to
+    show otherwise."""
+    first, dash, last = text.strip().partition("-")
+    bounds = [first, last if dash else first]
+    if all(b.isascii() and b.isdigit() and len(b) <= 9 for b in bounds):
+        a, b = int(bounds[0]), int(bounds[1])
+        if 1 <= a <= b <= max(count, 1):
+            return range(a - 1, b)
+    raise SessionError(
+        _(
+            "--actions {actions}: expected A-B with 1 ≤ A ≤ B ≤ {count} (the session's actions)"
+        ).format(actions=visible(text)[:40], count=max(count, 1))
+    )
+
+
 def check_export_size(frames: int, width: int, height: int) -> None:
     """SessionError when rendering `frames` frames of width × height would pass
-    MAX_EXPORT_CELLS (or the size is outside COLUMNS × ROWS)."""
+    MAX_EXPORT_FRAMES or MAX_EXPORT_CELLS (or the size is outside COLUMNS × ROWS)."""
     if not (COLUMNS[0] <= width <= COLUMNS[1] and ROWS[0] <= height <= ROWS[1]):
         raise SessionError(
             _("{width}x{height}: an export renders from {low} to {high}").format(
                 width=width, height=height,
                 low=f"{COLUMNS[0]}x{ROWS[0]}", high=f"{COLUMNS[1]}x{ROWS[1]}",
+            )
+        )  # fmt: skip
+    if frames > MAX_EXPORT_FRAMES:
+        raise SessionError(
+            _("{frames:,} frames are more than an export renders at once ({limit:,}); "
+              "export the session in parts with --actions A-B, e.g. --actions 1-{limit}").format(
+                frames=frames, limit=MAX_EXPORT_FRAMES
             )
         )  # fmt: skip
     if frames * width * height > MAX_EXPORT_CELLS:

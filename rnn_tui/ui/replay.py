@@ -178,28 +178,31 @@ def svg_name(index: int, action: str) -> str:
 
 async def render_frames(
     session: Session, *, size: tuple[int, int] | None = None, svg_dir: Path | None = None,
-    inputs: Iterable[Path] = (),
+    inputs: Iterable[Path] = (), actions: range | None = None,
 ) -> AsyncIterator[tuple[float, str]]:  # fmt: skip
     """The screen after each action, headless at the recorded terminal size (or `size`):
     (time, ANSI text) each; with `svg_dir`, an SVG of each too (0001-step.svg, ...),
     written with write_atomic, never onto the session, its weights files or `inputs`.
+    `actions`: the 0-based indexes of the actions to render (default: all).
     A session without a whole action line (cut short after its header) gives one
     frame, its first screen (0000-start.svg). Raises SessionError before rendering
     anything when the size is outside the sizes a session may name or the frames
-    would pass MAX_EXPORT_CELLS."""
+    would pass MAX_EXPORT_FRAMES or MAX_EXPORT_CELLS."""
     width, height = size or session.terminal
-    check_export_size(max(len(session.actions), 1), width, height)
+    indexes = actions if actions is not None else range(max(len(session.actions), 1))
+    check_export_size(len(indexes), width, height)
     protected = [*session_files(session), *inputs]
     names = svg_names(session)
     if svg_dir is not None:
-        for name in names:
-            check_target(svg_dir / name, inputs=protected)
+        for index in indexes:
+            check_target(svg_dir / names[index], inputs=protected)
     app = ReplayApp(session, exporting=True)
     async with app.run_test(size=(width, height)) as pilot:
-        for index, name in enumerate(names):
+        for index in indexes:
+            name = names[index]
             if session.actions:
                 app.show_line(index)
-            await pilot.pause()
+            await pilot.pause(0)  # every pending event handled, the screen updated: no idle wait
             if svg_dir is not None:
                 write_atomic(svg_dir / name, app.export_screenshot(), inputs=protected)
             yield (session.actions[index].time if session.actions else 0.0), screen_ansi(app)
@@ -214,19 +217,22 @@ def svg_names(session: Session) -> list[str]:
 
 def export_session(
     session: Session, *, cast: Path | None = None, svg_dir: Path | None = None,
-    size: tuple[int, int] | None = None, title: str = "",
+    size: tuple[int, int] | None = None, title: str = "", actions: range | None = None,
 ) -> tuple[int, int, int]:  # fmt: skip
     """`rnn-tui export`: check that every change applies and that nothing would be
     written onto the session (its file or its weights files), then render the frames
-    into an asciicast file `cast` and / or one SVG per action into `svg_dir`.
+    into an asciicast file `cast` and / or one SVG per action into `svg_dir`; only the
+    actions of `actions` (0-based indexes) when given, the cast starting at the first.
     Returns (frames, columns, rows). Raises SessionError (a message naming the file and
     the line, or the size) or OSError / WriteRefused (a write refused or failed: an old
     file stays whole)."""
     width, height = size or session.terminal
-    check_export_size(max(len(session.actions), 1), width, height)
+    indexes = actions if actions is not None else range(max(len(session.actions), 1))
+    check_export_size(len(indexes), width, height)
     scenarios_of(session)  # every change applies, before any file is written
     protected = session_files(session)
-    svgs = [] if svg_dir is None else [svg_dir / name for name in svg_names(session)]
+    names = svg_names(session)
+    svgs = [] if svg_dir is None else [svg_dir / names[index] for index in indexes]
     if cast is not None:
         check_target(Path(cast), inputs=protected)
         where = Path(cast).resolve()
@@ -242,10 +248,12 @@ def export_session(
         svg_dir.mkdir(parents=True, exist_ok=True)
 
     async def collect() -> list[tuple[float, str]]:
-        frames = render_frames(session, size=(width, height), svg_dir=svg_dir)
+        frames = render_frames(session, size=(width, height), svg_dir=svg_dir, actions=indexes)
         return [frame async for frame in frames]
 
     frames = asyncio.run(collect())
+    start = frames[0][0] if frames else 0.0  # a part of a session plays from its own start
+    frames = [(time - start, text) for time, text in frames]
     if cast is not None:
         write_cast(Path(cast), frames, width=width, height=height, inputs=protected,
                    title=title or f"rnn-tui: {session.path.name}")  # fmt: skip

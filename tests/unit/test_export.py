@@ -102,3 +102,45 @@ def test_export_errors_are_messages(tmp_path, session_file):
     assert not (tmp_path / "x.cast").exists()
     done = run("export", str(session_file), "--cast", str(tmp_path / "y.cast"), "--size", "9x9")
     assert done.returncode == 2 and "COLSxROWS" in done.stderr
+
+
+def test_a_part_of_a_session_exports_those_actions_and_plays_from_its_start(
+    session_file, exported, tmp_path
+):
+    whole, _done = exported
+    done = run("export", str(session_file), "--cast", str(tmp_path / "part.cast"),
+               "--svg", str(tmp_path / "svg"), "--actions", "2-4")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "3 frame(s)" in done.stdout
+    # the SVGs keep the numbers of their actions in the whole session
+    assert (
+        sorted(p.name for p in (tmp_path / "svg").iterdir())
+        == sorted(p.name for p in (whole / "svg").iterdir())[1:4]
+    )
+    part = [json.loads(line) for line in (tmp_path / "part.cast").read_text().splitlines()[1:]]
+    full = [json.loads(line) for line in (whole / "walk.cast").read_text().splitlines()[1:]]
+    assert [e[2] for e in part] == [e[2] for e in full[1:4]]  # the same screens
+    assert part[0][0] == 0.0
+    assert [round(e[0] - part[0][0], 6) for e in part] == [
+        round(e[0] - full[1][0], 6) for e in full[1:4]
+    ]
+
+
+@pytest.mark.parametrize("actions", ["0-2", "3-2", "1-6", "a-b", "-", "1-2-3", "99999999999"])
+def test_actions_outside_the_session_are_a_message(session_file, tmp_path, actions):
+    done = run("export", str(session_file), "--cast", str(tmp_path / "x.cast"),
+               "--actions", actions)  # fmt: skip
+    assert done.returncode == 2
+    assert "--actions" in done.stderr and "1 ≤ A ≤ B ≤ 5" in done.stderr
+    assert not (tmp_path / "x.cast").exists()
+
+
+def test_more_frames_than_an_export_renders_at_once_are_refused_naming_the_way_out():
+    from rnn_tui.session import SessionError
+    from rnn_tui.session.export import MAX_EXPORT_FRAMES, check_export_size, parse_actions
+
+    check_export_size(MAX_EXPORT_FRAMES, 20, 10)
+    with pytest.raises(SessionError, match=r"--actions A-B, e.g. --actions 1-1000"):
+        check_export_size(MAX_EXPORT_FRAMES + 1, 20, 10)
+    assert parse_actions("1001-2000", 3000) == range(1000, 2000)
+    assert parse_actions("7", 9) == range(6, 7)
