@@ -282,7 +282,7 @@ def validate(files: tuple[str, ...]) -> None:
 
 
 def _visible_strings(data: dict) -> None:
-    """The text fields of trace_to_dict's result escaped in place (the loader has escaped
+    """The text fields of a trace layout escaped in place (the loader has escaped
     them already; the scenario's name comes from its file name)."""
     if isinstance(data.get("scenario"), str):
         data["scenario"] = visible(data["scenario"])
@@ -302,7 +302,7 @@ def _visible_strings(data: dict) -> None:
 @click.option("--json", "as_json", is_flag=True, default=True,
               help=N_("JSON on stdout (the default and only format)."))  # fmt: skip
 def trace(scenario: str, as_json: bool) -> None:
-    from .engine import trace_to_dict
+    from .engine.trace import MAX_JSON_NUMBERS, layout_numbers, trace_layout, write_trace_json
     from .scenario.limits import influence_plan
 
     s = load_scenario(scenario)
@@ -310,11 +310,20 @@ def trace(scenario: str, as_json: bool) -> None:
     if plan.how == "skip":
         _say(plan.reason, err=True)
     influence = None if plan.how == "skip" else s.influence()
-    data = trace_to_dict(s.trace(), scenario=s.name, model=s.model_config(), influence=influence)
-    _visible_strings(data)
-    # trace_to_dict writes NaN and ±Infinity as null (listed in "nonfinite"): valid JSON
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n"
-    _to_stdout(lambda: (sys.stdout.write(text), sys.stdout.flush()))
+    layout = trace_layout(s.trace(), scenario=s.name, model=s.model_config(), influence=influence)
+    count = layout_numbers(layout)
+    if count > MAX_JSON_NUMBERS:
+        raise click.ClickException(
+            _("{path}: the trace holds {count:,} numbers, more than trace --json writes "
+              "({limit:,}); read it in Python: load_scenario(...).trace()").format(
+                path=_v(s.path or s.name), count=count, limit=MAX_JSON_NUMBERS
+            )
+        )  # fmt: skip
+    _visible_strings(layout)
+    # arrays written a block of rows at a time (memory stays the trace's own); NaN and
+    # ±Infinity as null, listed in "nonfinite": valid JSON
+    _to_stdout(lambda: write_trace_json(layout, sys.stdout.write))
+    _to_stdout(lambda: (sys.stdout.write("\n"), sys.stdout.flush()))
 
 
 @cli.command(help=N_("Fit SCENARIO's weights on its [train] examples (BPTT, Adam), with progress."))

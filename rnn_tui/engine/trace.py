@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -148,25 +149,88 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 def _numbers(array: object, where: str, nonfinite: list[str]) -> list:
     """An array as nested lists for JSON. JSON has no NaN or Infinity: each non-finite
-    number becomes None (null) and `where` is added to `nonfinite`."""
+    number becomes None (null) and `where` is added to `nonfinite` (once)."""
     values = np.asarray(array)
     if values.dtype.kind in "fc":
         bad = ~np.isfinite(values)
         if bad.any():
-            nonfinite.append(where)
+            if where not in nonfinite:
+                nonfinite.append(where)
             values = values.astype(object)
             values[bad] = None
     return values.tolist()
 
 
-def _direction_dict(d: DirectionTrace, where: str, nonfinite: list[str]) -> dict:
-    out: dict = {"h": _numbers(d.h, f"{where}.h", nonfinite)}
+class _Numbers:
+    """An array of the JSON layout, kept as an array until it is written (see
+    write_trace_json); `where` is its path for `nonfinite`."""
+
+    def __init__(self, array: object, where: str) -> None:
+        self.array = array
+        self.where = where
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.array.shape))  # type: ignore[attr-defined]
+
+
+def _direction_layout(d: DirectionTrace, where: str) -> dict:
+    out: dict = {"h": _Numbers(d.h, f"{where}.h")}
     if d.c is not None:
-        out["c"] = _numbers(d.c, f"{where}.c", nonfinite)
-    out["gates"] = {
-        name: _numbers(g, f"{where}.gates.{name}", nonfinite) for name, g in d.gates.items()
-    }
+        out["c"] = _Numbers(d.c, f"{where}.c")
+    out["gates"] = {name: _Numbers(g, f"{where}.gates.{name}") for name, g in d.gates.items()}
     return out
+
+
+def trace_layout(
+    trace: Trace, *, scenario: str | None, model: dict, influence: np.ndarray | None = None
+) -> dict:
+    """The JSON layout of `rnn-tui trace --json` (DESIGN.md) with its arrays not yet
+    converted (see trace_to_dict and write_trace_json); its last key, `nonfinite`, is
+    filled as the arrays are converted."""
+    layers = []
+    for k, layer in enumerate(trace.layers):
+        entry: dict = {"forward": _direction_layout(layer.forward, f"layers[{k}].forward")}
+        if layer.backward is not None:
+            entry["backward"] = _direction_layout(layer.backward, f"layers[{k}].backward")
+        entry["output"] = _Numbers(layer.output, f"layers[{k}].output")
+        layers.append(entry)
+    out = {
+        "scenario": scenario,
+        "model": model,
+        "tokens": trace.tokens,
+        "inputs": _Numbers(trace.inputs, "inputs"),
+        "layers": layers,
+        "outputs": None if trace.outputs is None else _Numbers(trace.outputs, "outputs"),
+        "influence": None if influence is None else _Numbers(influence, "influence"),
+    }
+    if trace.labels and trace.probabilities is not None:
+        out["labels"] = list(trace.labels)
+        out["probabilities"] = _Numbers(trace.probabilities, "probabilities")
+        out["prediction"] = trace.prediction
+    out["nonfinite"] = []
+    return out
+
+
+def layout_numbers(layout: object) -> int:
+    """How many numbers the arrays of a trace_layout hold."""
+    if isinstance(layout, _Numbers):
+        return layout.size
+    if isinstance(layout, dict):
+        return sum(layout_numbers(v) for v in layout.values())
+    if isinstance(layout, list):
+        return sum(layout_numbers(v) for v in layout)
+    return 0
+
+
+def _converted(layout: object, nonfinite: list[str]) -> object:
+    if isinstance(layout, _Numbers):
+        return _numbers(layout.array, layout.where, nonfinite)
+    if isinstance(layout, dict):
+        return {k: _converted(v, nonfinite) for k, v in layout.items()}
+    if isinstance(layout, list) and layout is not nonfinite:
+        return [_converted(v, nonfinite) for v in layout]
+    return layout
 
 
 def trace_to_dict(
@@ -180,26 +244,52 @@ def trace_to_dict(
     the arrays where that happened ("inputs", "layers[0].forward.h",
     "layers[1].backward.gates.f", "outputs", "probabilities", "influence"; empty when
     every number is finite)."""
-    nonfinite: list[str] = []
-    layers = []
-    for k, layer in enumerate(trace.layers):
-        entry: dict = {"forward": _direction_dict(layer.forward, f"layers[{k}].forward", nonfinite)}
-        if layer.backward is not None:
-            entry["backward"] = _direction_dict(layer.backward, f"layers[{k}].backward", nonfinite)
-        entry["output"] = _numbers(layer.output, f"layers[{k}].output", nonfinite)
-        layers.append(entry)
-    out = {
-        "scenario": scenario,
-        "model": model,
-        "tokens": trace.tokens,
-        "inputs": _numbers(trace.inputs, "inputs", nonfinite),
-        "layers": layers,
-        "outputs": None if trace.outputs is None else _numbers(trace.outputs, "outputs", nonfinite),
-        "influence": None if influence is None else _numbers(influence, "influence", nonfinite),
-    }
-    if trace.labels and trace.probabilities is not None:
-        out["labels"] = list(trace.labels)
-        out["probabilities"] = _numbers(trace.probabilities, "probabilities", nonfinite)
-        out["prediction"] = trace.prediction
-    out["nonfinite"] = nonfinite
+    layout = trace_layout(trace, scenario=scenario, model=model, influence=influence)
+    out = _converted(layout, layout["nonfinite"])
+    assert isinstance(out, dict)
     return out
+
+
+MAX_JSON_NUMBERS = 20_000_000
+"""Numbers `trace --json` writes at most (about 400 MB of text and 15 s); larger traces
+are for the Python API."""
+JSON_ROWS = 256
+"""Rows of an array converted and written at a time by write_trace_json."""
+
+
+def write_trace_json(layout: dict, write: Callable[[str], object]) -> None:
+    """Write a trace_layout as JSON text through `write`, each array JSON_ROWS rows at a
+    time, so memory stays that of the trace itself (a compact trace's rows are
+    recomputed block by block). The same JSON as json.dumps(trace_to_dict(...),
+    ensure_ascii=False, allow_nan=False), without the final newline."""
+    nonfinite: list[str] = layout["nonfinite"]
+
+    def emit(value: object) -> None:
+        if isinstance(value, _Numbers):
+            array = value.array
+            steps = int(array.shape[0])  # type: ignore[attr-defined]
+            if len(array.shape) < 2 or steps == 0:  # type: ignore[attr-defined]
+                write(json.dumps(_numbers(array, value.where, nonfinite), allow_nan=False))
+                return
+            write("[")
+            for start in range(0, steps, JSON_ROWS):
+                rows = _numbers(array[start : start + JSON_ROWS], value.where, nonfinite)  # type: ignore[index]
+                text = json.dumps(rows, allow_nan=False)[1:-1]
+                write(text if start == 0 else ", " + text)
+            write("]")
+        elif isinstance(value, dict):
+            write("{")
+            for i, (key, item) in enumerate(value.items()):
+                write(("" if i == 0 else ", ") + json.dumps(key, ensure_ascii=False) + ": ")
+                emit(item)
+            write("}")
+        elif isinstance(value, list) and value is not nonfinite:
+            write("[")
+            for i, item in enumerate(value):
+                write("" if i == 0 else ", ")
+                emit(item)
+            write("]")
+        else:
+            write(json.dumps(value, ensure_ascii=False, allow_nan=False))
+
+    emit(layout)

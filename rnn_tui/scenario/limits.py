@@ -16,20 +16,28 @@ from ..i18n import _
 INFLUENCE_INLINE = 5e7
 """Influence cheaper than this (multiply-adds, estimated) is computed at once; dearer
 ones in a background thread, so the app's first frame never waits for them."""
-INFLUENCE_MAX = 4e11
-"""Influence dearer than this is not computed at all (it would take minutes)."""
+INFLUENCE_MAX = 9e10
+"""Influence dearer than this is not computed at all (about 10 s on one core; `trace`
+computes it before it writes anything)."""
+STEP_OVERHEAD = 4e4
+"""The interpreter's cost of one backward step of one gate block of one layer and
+direction, in multiply-adds (measured: 2 µs for an RNN, 15 µs for a GRU, 63 µs for a
+two-layer bidirectional LSTM per (t, k) pair, at about 9e9 multiply-adds a second)."""
 INFLUENCE_STEPS = 2000
 """Nor for sequences longer than this: the T × T matrix alone would be too big."""
 
 
 def influence_cost(network: Network, steps: int) -> float:
     """Multiply-adds of the influence matrix: T backward passes over T steps, each with
-    H' cotangents through the (G·H × (H + in)) weights of every layer."""
+    H' cotangents through the (G·H × (H + in)) weights of every layer, plus the
+    interpreter's STEP_OVERHEAD per gate block, layer and direction (which dominates
+    for small H)."""
     blocks = network.spec.blocks * network.hidden_size
     width = network.hidden_size + max(network.input_size, network.merged_size)
     dirs = 2 if network.bidirectional else 1
     per_step = network.merged_size * blocks * width * dirs * network.num_layers
-    return float(steps) * steps * per_step
+    overhead = STEP_OVERHEAD * network.spec.blocks * dirs * network.num_layers
+    return float(steps) * steps * (per_step + overhead)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,6 @@ def influence_plan(network: Network, steps: int) -> InfluencePlan:
     INFLUENCE_INLINE, in the background between."""
     cost = influence_cost(network, steps)
     if steps > INFLUENCE_STEPS or cost > INFLUENCE_MAX:
-        reason = _("influence not computed: T = {steps}, H = {hidden} would take minutes")
+        reason = _("influence not computed: T = {steps}, H = {hidden} would take too long")
         return InfluencePlan("skip", reason.format(steps=steps, hidden=network.hidden_size))
     return InfluencePlan("inline" if cost <= INFLUENCE_INLINE else "background")

@@ -453,7 +453,7 @@ def test_trace_applies_the_apps_influence_limit_and_says_so(tmp_path):
     ))  # fmt: skip
     done = run("trace", str(path))
     assert done.returncode == 0, done.stderr
-    assert done.stderr == f"influence not computed: T = {steps}, H = 2 would take minutes\n"
+    assert done.stderr == f"influence not computed: T = {steps}, H = 2 would take too long\n"
     data = json.loads(done.stdout, parse_constant=reject)
     assert data["influence"] is None and len(data["inputs"]) == steps
     short = run("trace", "intent")
@@ -677,3 +677,37 @@ def test_new_makes_the_folders_of_its_path_but_never_in_the_builtins(
     assert code == 2
     assert "refusing to write into the built-in scenarios' folder" in one_line(err)
     assert not (BUILTIN_DIR / "sub").exists()
+
+
+@pytest.mark.parametrize("name", ["intent", "bidirectional", "memory-fade-lstm"])
+def test_trace_json_streams_the_same_json_as_the_whole_dict(name):
+    import io
+
+    from rnn_tui.engine.trace import trace_layout, trace_to_dict, write_trace_json
+
+    s = load_scenario(name)
+    trace, influence = s.trace(), s.influence()
+    whole = trace_to_dict(trace, scenario=s.name, model=s.model_config(), influence=influence)
+    streamed = io.StringIO()
+    layout = trace_layout(trace, scenario=s.name, model=s.model_config(), influence=influence)
+    write_trace_json(layout, streamed.write)
+    assert streamed.getvalue() == json.dumps(whole, ensure_ascii=False, allow_nan=False)
+
+
+def test_a_trace_past_the_json_limit_is_one_line_and_writes_nothing(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('title = "t"\n[model]\nhidden_size = 4\n[weights]\nseed = 1\n'
+                    '[input]\ntokens = ["a", "b", "a"]\n')  # fmt: skip
+    # the limit lowered to 20 numbers in the process that runs the command
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, rnn_tui.engine.trace as t; t.MAX_JSON_NUMBERS = 20; "
+         "from rnn_tui.cli import main; main(sys.argv[1:])", "trace", str(path)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert (
+        "the trace holds" in done.stderr
+        and "numbers, more than trace --json writes (20)" in done.stderr
+    )
+    assert "Traceback" not in done.stderr
