@@ -703,7 +703,10 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(_("Aborted!"), err=True)
         sys.exit(1)
     except click.ClickException as e:
-        e.message = visible(e.message)
+        # show() prints format_message(), which may quote a file or an argument: escaped
+        # (the message itself is Final from click 8.5 on, so the method is wrapped)
+        unescaped = e.format_message
+        setattr(e, "format_message", lambda: visible(unescaped()))  # noqa: B010
         e.show()
         sys.exit(2 if e.exit_code in (1, 2) else e.exit_code)
     except (BrokenPipeError, _PipeClosed):  # `rnn-tui trace x | head`
