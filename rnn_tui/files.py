@@ -1,5 +1,6 @@
 """Every file rnn-tui writes goes through here: atomically, never onto an input of
-the same command, never into the built-in scenarios, never onto a device.
+the same command, never into the built-in scenarios, never onto a device. And every
+file it reads from a user is opened here: only a regular file, without blocking.
 
 A write goes to a temporary file in the target's own folder and is moved over the
 target with `os.replace`, so a full disk or a crash leaves the old file whole.
@@ -13,6 +14,7 @@ import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from .i18n import _
 from .text import visible
@@ -26,6 +28,55 @@ BUILTIN_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else _PACKAGE_DIR
 
 class WriteRefused(OSError):
     """A write that rnn-tui will not make; the message says why and names the file."""
+
+
+class Unreadable(OSError):
+    """A file rnn-tui will not or cannot read; the message says why ("is not a regular
+    file: a fifo"), without the file's name, which the caller's message gives."""
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words: "a directory", "a fifo", ..."""
+    if stat.S_ISDIR(mode):
+        return _("a directory")
+    if stat.S_ISFIFO(mode):
+        return _("a fifo")
+    if stat.S_ISCHR(mode):
+        return _("a character device")
+    if stat.S_ISBLK(mode):
+        return _("a block device")
+    if stat.S_ISSOCK(mode):
+        return _("a socket")
+    return _("not a regular file")
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open `path` for reading in binary, refusing whatever is not a regular file
+    (a directory, a fifo, a device, a socket) without blocking on it. A symbolic
+    link is followed and judged by what it points to. Unreadable says why not."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            raise Unreadable(_("is a broken symbolic link")) from None
+        raise Unreadable(_("is not found")) from None
+    except ValueError:  # an embedded NUL
+        raise Unreadable(_("is not a valid file name")) from None
+    except OSError as e:
+        raise Unreadable(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Unreadable(_("is not a regular file: {kind}").format(kind=file_kind(info.st_mode)))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise Unreadable(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # swapped between the two looks
+        os.close(fd)
+        raise Unreadable(_("is not a regular file: {kind}").format(kind=file_kind(mode)))
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def _same_file(a: Path, b: Path) -> bool:

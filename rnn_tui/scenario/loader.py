@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 
 from ..engine import Network, Trace, init_state_dict, parameter_shapes, softmax
-from ..files import BUILTIN_DIR
+from ..files import BUILTIN_DIR, Unreadable, open_regular
 from ..i18n import _, current_language
 from ..text import visible
 from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
-from .weights import WeightsError, open_regular, read_weights
+from .weights import WeightsError, read_weights
 
 BUILTIN_DEFAULT = "intent"
 MAX_TOML_BYTES = 4 * 1024 * 1024  # a scenario is hand-written text; larger is a mistake
@@ -259,8 +259,8 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
         with open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
             data = f.read(MAX_TOML_BYTES + 1) if size <= MAX_TOML_BYTES else b""
-    except WeightsError as e:
-        raise fail(e.message) from None
+    except Unreadable as e:
+        raise fail(visible(str(e))) from None
     except OSError as e:
         raise fail(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
     if size > MAX_TOML_BYTES or len(data) > MAX_TOML_BYTES:

@@ -14,7 +14,6 @@ import io
 import json
 import math
 import os
-import stat
 import struct
 import warnings
 import zipfile
@@ -23,6 +22,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from ..files import Unreadable, open_regular
 from ..i18n import _
 from ..text import visible
 
@@ -52,54 +52,17 @@ class WeightsError(Exception):
 
 
 # ---------------------------------------------------------------- opening files
-def file_kind(mode: int) -> str:
-    """What a non-regular file is, in words: "a directory", "a fifo", ..."""
-    if stat.S_ISDIR(mode):
-        return _("a directory")
-    if stat.S_ISFIFO(mode):
-        return _("a fifo")
-    if stat.S_ISCHR(mode):
-        return _("a character device")
-    if stat.S_ISBLK(mode):
-        return _("a block device")
-    if stat.S_ISSOCK(mode):
-        return _("a socket")
-    return _("not a regular file")
+def open_weights(path: Path) -> BinaryIO:
+    """files.open_regular, its refusal as a WeightsError."""
+    try:
+        return open_regular(path)
+    except Unreadable as e:
+        raise WeightsError(str(e)) from None
 
 
 def _short(reason: object, limit: int = 160) -> str:
     text = str(reason).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def open_regular(path: Path) -> BinaryIO:
-    """Open `path` for reading in binary, refusing whatever is not a regular file
-    (a directory, a fifo, a device, a socket) without blocking on it. A symbolic
-    link is followed and judged by what it points to. WeightsError says why not."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        if os.path.lexists(path):
-            raise WeightsError(_("is a broken symbolic link")) from None
-        raise WeightsError(_("is not found")) from None
-    except ValueError:  # an embedded NUL
-        raise WeightsError(_("is not a valid file name")) from None
-    except OSError as e:
-        raise WeightsError(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise WeightsError(_("is not a regular file: {kind}").format(kind=file_kind(info.st_mode)))
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as e:
-        raise WeightsError(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):  # swapped between the two looks
-        os.close(fd)
-        raise WeightsError(_("is not a regular file: {kind}").format(kind=file_kind(mode)))
-    if hasattr(os, "set_blocking"):
-        os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
 
 
 # ---------------------------------------------------------------- sizes
@@ -271,7 +234,7 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
     each before reading the member's data."""
     arrays: dict[str, np.ndarray] = {}
     budget = [0]
-    stream = open_regular(Path(path))
+    stream = open_weights(Path(path))
     try:
         _check_member_count(stream)
         try:
@@ -383,7 +346,7 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     """Every tensor of a .safetensors file, name -> array. The JSON header is checked
     first (its size, nesting, every dtype, shape and offset, the byte budget), then each
     tensor is read into an array of exactly its declared size."""
-    with open_regular(Path(path)) as f:
+    with open_weights(Path(path)) as f:
         try:
             file_size = os.fstat(f.fileno()).st_size
             raw = f.read(8)
@@ -458,7 +421,7 @@ def read_weights(path: Path) -> dict[str, np.ndarray]:
     regular readable file is refused first, saying what it is."""
     path = Path(path)
     if path.suffix not in (".npz", ".safetensors"):
-        open_regular(path).close()  # a device or an unreadable file says so, not its suffix
+        open_weights(path).close()  # a device or an unreadable file says so, not its suffix
         raise WeightsError(_("is neither .npz nor .safetensors"))
     if path.suffix == ".safetensors":
         return read_safetensors(path)
