@@ -71,12 +71,16 @@ def open_regular(path: Path) -> BinaryIO:
         fd = os.open(path, flags)
     except OSError as e:
         raise Unreadable(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):  # swapped between the two looks
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):  # swapped between the two looks
+            raise Unreadable(_("is not a regular file: {kind}").format(kind=file_kind(mode)))
+        if hasattr(os, "set_blocking"):  # not on Windows, where O_NONBLOCK is 0 anyway
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
         os.close(fd)
-        raise Unreadable(_("is not a regular file: {kind}").format(kind=file_kind(mode)))
-    os.set_blocking(fd, True)
-    return os.fdopen(fd, "rb")
+        raise
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -130,14 +134,13 @@ def write_atomic(path: Path, data: bytes | str, *, inputs: Iterable[Path] = ()) 
     path = Path(path)
     check_target(path, inputs=inputs)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    folder = path.parent if str(path.parent) else Path(".")
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
@@ -156,4 +159,4 @@ def write_atomic(path: Path, data: bytes | str, *, inputs: Iterable[Path] = ()) 
 
 def reason(error: OSError) -> str:
     """The words of an OSError for a message (its strerror, else its text)."""
-    return error.strerror or str(error) if not isinstance(error, WriteRefused) else str(error)
+    return error.strerror or str(error)  # WriteRefused and Unreadable have no strerror

@@ -858,12 +858,13 @@ class RnnTuiApp(App[None], inherit_bindings=False):
                  timeout=4)  # fmt: skip
 
     def _close_recorder(self, recorder: Recorder) -> str:
-        """Close `recorder`; the reason it could not (a full disk), or ""."""
+        """Close `recorder`; the reason it could not (a full disk), or "". Recorder.close
+        returns the error it met (and should not raise; if it does, that is said too)."""
         try:
-            recorder.close()
+            error = recorder.close()
         except OSError as e:
-            return visible(reason(e))
-        return ""
+            error = e
+        return "" if error is None else visible(reason(error))
 
     def stop_recording(self, *, failed: str = "") -> None:
         """Close the recording, if one runs, and say where it is (`failed`: why a write

@@ -407,6 +407,10 @@ async def test_a_full_disk_while_recording_is_a_message_and_keeps_the_lines(tmp_
     assert len(session.actions) == 3
 
 
+def closing_meets_enospc(self) -> OSError:
+    return OSError(errno.ENOSPC, "No space left on device")
+
+
 async def test_a_failed_close_when_stopping_or_quitting_is_a_message(tmp_path, monkeypatch):
     from rnn_tui.ui import recording
 
@@ -414,7 +418,8 @@ async def test_a_failed_close_when_stopping_or_quitting_is_a_message(tmp_path, m
     app.record_dir = tmp_path
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("r", "right")
-        monkeypatch.setattr(recording.Recorder, "close", enospc)
+        # Recorder.close never raises: it returns the error that closing met
+        monkeypatch.setattr(recording.Recorder, "close", closing_meets_enospc)
         await pilot.press("r")
         assert app.recorder is None and app.is_running
         assert "No space left on device" in messages(app)
@@ -423,7 +428,7 @@ async def test_a_failed_close_when_stopping_or_quitting_is_a_message(tmp_path, m
         assert app.recorder is None and "No space left on device" in messages(app)
         monkeypatch.undo()
         await pilot.press("r")
-        monkeypatch.setattr(recording.Recorder, "close", enospc)
+        monkeypatch.setattr(recording.Recorder, "close", closing_meets_enospc)
     # quitting with a recording whose close fails did not raise
 
 
