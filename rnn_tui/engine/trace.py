@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -223,16 +224,6 @@ def layout_numbers(layout: object) -> int:
     return 0
 
 
-def _converted(layout: object, nonfinite: list[str]) -> object:
-    if isinstance(layout, _Numbers):
-        return _numbers(layout.array, layout.where, nonfinite)
-    if isinstance(layout, dict):
-        return {k: _converted(v, nonfinite) for k, v in layout.items()}
-    if isinstance(layout, list) and layout is not nonfinite:
-        return [_converted(v, nonfinite) for v in layout]
-    return layout
-
-
 def trace_to_dict(
     trace: Trace, *, scenario: str | None, model: dict, influence: np.ndarray | None = None
 ) -> dict:
@@ -244,10 +235,10 @@ def trace_to_dict(
     the arrays where that happened ("inputs", "layers[0].forward.h",
     "layers[1].backward.gates.f", "outputs", "probabilities", "influence"; empty when
     every number is finite)."""
-    layout = trace_layout(trace, scenario=scenario, model=model, influence=influence)
-    out = _converted(layout, layout["nonfinite"])
-    assert isinstance(out, dict)
-    return out
+    text = io.StringIO()  # one writer of the layout: this is its JSON read back
+    write_trace_json(trace_layout(trace, scenario=scenario, model=model, influence=influence),
+                     text.write)  # fmt: skip
+    return json.loads(text.getvalue())
 
 
 MAX_JSON_NUMBERS = 20_000_000
@@ -267,12 +258,12 @@ def write_trace_json(layout: dict, write: Callable[[str], object]) -> None:
     def emit(value: object) -> None:
         if isinstance(value, _Numbers):
             array = value.array
-            steps = int(array.shape[0])  # type: ignore[attr-defined]
-            if len(array.shape) < 2 or steps == 0:  # type: ignore[attr-defined]
+            shape = array.shape  # type: ignore[attr-defined]
+            if len(shape) < 2 or shape[0] == 0:
                 write(json.dumps(_numbers(array, value.where, nonfinite), allow_nan=False))
                 return
             write("[")
-            for start in range(0, steps, JSON_ROWS):
+            for start in range(0, shape[0], JSON_ROWS):
                 rows = _numbers(array[start : start + JSON_ROWS], value.where, nonfinite)  # type: ignore[index]
                 text = json.dumps(rows, allow_nan=False)[1:-1]
                 write(text if start == 0 else ", " + text)
