@@ -157,6 +157,17 @@ def write_atomic(path: Path, data: bytes | str, *, inputs: Iterable[Path] = ()) 
     return path
 
 
+def new_path(folder: Path, stem: str, suffix: str) -> Path:
+    """folder/stem+suffix, or stem-2, stem-3, ... : a name nothing has yet (not even a
+    broken link), for a file that must never replace another."""
+    path = folder / f"{stem}{suffix}"
+    number = 1
+    while os.path.lexists(path):
+        number += 1
+        path = folder / f"{stem}-{number}{suffix}"
+    return path
+
+
 def reason(error: OSError) -> str:
     """The words of an OSError for a message (its strerror, else its text)."""
     return error.strerror or str(error)  # WriteRefused and Unreadable have no strerror

@@ -22,7 +22,7 @@ from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from ..engine import MERGES, Network
-from ..files import reason, write_atomic
+from ..files import new_path, reason, write_atomic
 from ..i18n import N_, _
 from ..scenario.limits import influence_plan
 from ..text import visible
@@ -929,12 +929,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """A file name in screenshot_dir not taken yet: rnn-tui-screenshot-DATE-TIME.svg
         (-2, -3, … for more than one a second)."""
         stem = time.strftime("rnn-tui-screenshot-%Y%m%d-%H%M%S")
-        path = self.screenshot_dir / f"{stem}.svg"
-        number = 1
-        while path.exists() or path.is_symlink():
-            number += 1
-            path = self.screenshot_dir / f"{stem}-{number}.svg"
-        return path
+        return new_path(self.screenshot_dir, stem, ".svg")
 
     def action_notify(self, message: str, title: str = "", severity: str = "information") -> None:
         """As App's action, but the message is plain text, never markup."""

@@ -7,13 +7,13 @@ whole scenario record with its weights) and writes it with the hash of the state
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..files import new_path
 from ..i18n import _
 from ..text import visible
 from .commands import CommandListProvider
@@ -34,13 +34,7 @@ def view_state(view: View) -> ViewState:
 def default_session_path(directory: Path) -> Path:
     """A new file name for a recording started in the app (one not taken yet: a
     recording never replaces a file)."""
-    stem = time.strftime("rnn-tui-session-%Y%m%d-%H%M%S")
-    path = directory / f"{stem}.jsonl"
-    number = 1
-    while os.path.lexists(path):
-        number += 1
-        path = directory / f"{stem}-{number}.jsonl"
-    return path
+    return new_path(directory, time.strftime("rnn-tui-session-%Y%m%d-%H%M%S"), ".jsonl")
 
 
 class Recorder:
