@@ -14,7 +14,6 @@ import json
 import math
 import os
 import sys
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import click
 from . import __version__
 from .files import WriteRefused, check_target, is_builtin, reason, write_atomic
 from .i18n import LANGUAGES, N_, _, set_language
-from .scenario import BUILTIN_DEFAULT, Scenario, ScenarioError, builtin_names, load_scenario
+from .scenario import BUILTIN_DEFAULT, ScenarioError, builtin_names, load_scenario
 from .text import visible
 
 # click's own words, so that they are in the catalogue too (see _translate_click)
@@ -162,20 +161,6 @@ def _need_terminal() -> None:
         raise click.ClickException(_("rnn-tui needs a terminal; for scripts use trace --json"))
 
 
-def _scenario_files(scenario: Scenario) -> list[Path]:
-    """The files a loaded scenario was read from: its TOML and its [weights] file."""
-    if scenario.path is None:
-        return []
-    files = [scenario.path]
-    try:
-        weights = tomllib.loads(scenario.text.removeprefix("\ufeff")).get("weights")
-    except tomllib.TOMLDecodeError:
-        return files
-    if isinstance(weights, dict) and isinstance(weights.get("file"), str):
-        files.append(scenario.path.parent / weights["file"])
-    return files
-
-
 def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     """A FloatRange lets NaN through (it compares false with both bounds): refuse it."""
     if value is not None and not math.isfinite(value):
@@ -233,7 +218,13 @@ LONG_SEQUENCE = 10_000  # steps from which the trace before the first frame is n
 def open_app(scenario: str | None, record: str | None) -> None:
     loaded = load_scenario(scenario)  # fail here, with a message, before the screen switches
     if record is not None:  # `rnn-tui mine.toml --record mine.toml` would replace the scenario
-        _check_target(Path(record), inputs=_scenario_files(loaded))
+        from .session import check_record_target
+
+        inputs = [p for p in (loaded.path, loaded.weights_file) if p is not None]
+        try:  # the recorder's own check, before the screen switches
+            check_record_target(Path(record), inputs=inputs)
+        except WriteRefused as e:
+            raise click.ClickException(str(e)) from None
     _need_terminal()
     steps = loaded.inputs.shape[0]
     if steps >= LONG_SEQUENCE:  # seconds of tracing before the first frame: say why
@@ -281,22 +272,6 @@ def validate(files: tuple[str, ...]) -> None:
         sys.exit(2)
 
 
-def _visible_strings(data: dict) -> None:
-    """The text fields of a trace layout escaped in place (the loader has escaped
-    them already; the scenario's name comes from its file name)."""
-    if isinstance(data.get("scenario"), str):
-        data["scenario"] = visible(data["scenario"])
-    data["model"] = {k: visible(v) if isinstance(v, str) else v for k, v in data["model"].items()}
-    for key in ("tokens", "labels"):
-        if isinstance(data.get(key), list):
-            data[key] = [visible(str(word)) for word in data[key]]
-    prediction = data.get("prediction")
-    if isinstance(prediction, str):
-        data["prediction"] = visible(prediction)
-    elif isinstance(prediction, list):
-        data["prediction"] = [visible(str(name)) for name in prediction]
-
-
 @cli.command(help=N_("The whole computation of SCENARIO as JSON on stdout."))
 @click.argument("scenario")
 @click.option("--json", "as_json", is_flag=True, default=True,
@@ -319,7 +294,7 @@ def trace(scenario: str, as_json: bool) -> None:
                 path=_v(s.path or s.name), count=count, limit=MAX_JSON_NUMBERS
             )
         )  # fmt: skip
-    _visible_strings(layout)
+    # its texts were escaped by the loader (names, tokens, labels): nothing raw reaches stdout
     # arrays written a block of rows at a time (memory stays the trace's own); NaN and
     # ±Infinity as null, listed in "nonfinite": valid JSON
     _to_stdout(lambda: write_trace_json(layout, sys.stdout.write))

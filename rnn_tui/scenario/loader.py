@@ -81,6 +81,7 @@ class Scenario:
     labels: list[str] | None = None
     trained: bool = False  # False: seeded, untrained weights
     weights_source: str = "seed"  # seed | file | inline
+    weights_file: Path | None = None  # the [weights] file read, when weights_source is file
     seed: int = 0  # [weights] seed, also for the fresh weights of a switched cell or merge
     examples: list[dict] = field(default_factory=list)
     heldout: list[dict] = field(default_factory=list)
@@ -205,7 +206,10 @@ class Scenario:
             bias=net.bias, dtype=net.dtype, seed=self.seed,
         )  # fmt: skip
         settings.update(changes)
-        return replace(self, network=Network(**settings), trained=False, weights_source="seed")
+        return replace(
+            self, network=Network(**settings), trained=False, weights_source="seed",
+            weights_file=None,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------- finding files
@@ -432,6 +436,7 @@ class _Builder:
         self.data = data
         self.problems: list[Problem] = []
         self.more = 0  # problems past MAX_PROBLEMS, counted, not kept
+        self.weights_file: Path | None = None  # set by load_arrays when it reads one
 
     def problem(self, where: str, message: str) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
@@ -738,6 +743,7 @@ class _Builder:
             where = f"weights.file[{e.key}]" if e.key else "weights.file"
             self.problem(where, f'"{name}" {e.message}' if e.key is None else e.message)
             return None, "failed"
+        self.weights_file = file
         return self.map_names(arrays, w), "file"
 
     def map_names(self, arrays: dict[str, np.ndarray], w: dict) -> dict[str, np.ndarray]:
@@ -947,6 +953,7 @@ class _Builder:
             labels=labels,
             trained=trained,
             weights_source=source,
+            weights_file=self.weights_file,
             seed=w["seed"] if w["seed"] is not None else 0,
             examples=list(v["train"]["examples"] or []),
             heldout=list(v["train"]["heldout"] or []),

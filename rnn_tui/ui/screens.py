@@ -109,9 +109,9 @@ class EditScreen(ModalScreen[Any]):
 
     def read(self, text: str) -> Any:
         """The scenario reading `text`, or None after saying what is wrong. The words
-        typed enter through `visible`: a pasted control character becomes a visible
-        (and unknown) word, never a raw one."""
-        tokens = [visible(word) for word in text.split()]
+        typed entered through `visible` (PlainInput), and with_tokens escapes them as the
+        loader does: a pasted control character becomes a visible (unknown) word."""
+        tokens = text.split()
         if not tokens:
             self._error(_("The sentence is empty: type at least one word."))
             return None
@@ -208,14 +208,14 @@ class OpenScreen(ModalScreen[Any]):
         except (OSError, ValueError, RecursionError, MemoryError) as e:
             # the loader turns what it knows into ScenarioError; this is the rest (a
             # NUL in a typed path, a file the system refuses): still a message
-            why = f"{visible(str(source))}: {reason(e) if isinstance(e, OSError) else e}"
+            why = f"{source}: {reason(e) if isinstance(e, OSError) else e}"  # escaped below
         stays = _("Could not open it; the current scenario stays.")
         self._error(f"{stays}\n{visible(why, lines=True)}")
         return None
 
     @on(DirectoryTree.FileSelected)
     def file_selected(self, event: DirectoryTree.FileSelected) -> None:
-        self.query_one("#path", Input).value = visible(str(event.path))
+        self.query_one("#path", Input).value = str(event.path)  # PlainInput escapes it
         scenario = self.load(event.path)
         if scenario is not None:
             self.dismiss(scenario)
