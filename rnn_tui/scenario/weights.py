@@ -232,52 +232,54 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
     arrays (pickle), any dtype but float and integer, arrays over the byte budget,
     encrypted members, unknown compression, and members that inflate past their header;
     each before reading the member's data."""
+    with open_weights(Path(path)) as stream:
+        return read_npz_stream(stream)
+
+
+def read_npz_stream(stream: BinaryIO) -> dict[str, np.ndarray]:
+    """read_npz of an open, seekable binary stream (a file, or bytes in memory)."""
     arrays: dict[str, np.ndarray] = {}
     budget = [0]
-    stream = open_weights(Path(path))
+    _check_member_count(stream)
     try:
-        _check_member_count(stream)
-        try:
-            archive = zipfile.ZipFile(stream)
-        except zipfile.BadZipFile:
-            raise WeightsError(_("is not a readable .npz (not a zip archive)")) from None
-        except (OSError, ValueError, EOFError, struct.error, RuntimeError) as e:
+        archive = zipfile.ZipFile(stream)
+    except zipfile.BadZipFile:
+        raise WeightsError(_("is not a readable .npz (not a zip archive)")) from None
+    except (OSError, ValueError, EOFError, struct.error, RuntimeError) as e:
+        raise WeightsError(
+            _("is not a readable .npz ({reason})").format(reason=_short(e))
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
             raise WeightsError(
-                _("is not a readable .npz ({reason})").format(reason=_short(e))
-            ) from None
-        with archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_MEMBERS:
+                _("holds {count:,} members; the limit is {limit:,}").format(
+                    count=len(infos), limit=MAX_MEMBERS
+                )
+            )
+        for info in infos:
+            key = info.filename.removesuffix(".npy")
+            if not info.filename.endswith(".npy") or info.is_dir():
                 raise WeightsError(
-                    _("holds {count:,} members; the limit is {limit:,}").format(
-                        count=len(infos), limit=MAX_MEMBERS
+                    _("holds {name}, which is not a .npy array").format(
+                        name=_short(repr(info.filename), 80)
                     )
                 )
-            for info in infos:
-                key = info.filename.removesuffix(".npy")
-                if not info.filename.endswith(".npy") or info.is_dir():
-                    raise WeightsError(
-                        _("holds {name}, which is not a .npy array").format(
-                            name=_short(repr(info.filename), 80)
-                        )
-                    )
-                if key in arrays:
-                    raise WeightsError(_("holds this array twice"), key)
-                try:
-                    arrays[key] = _npz_member(archive, info, key, budget)
-                except WeightsError:
-                    raise
-                except (NotImplementedError, RuntimeError) as e:  # encryption, methods
-                    raise WeightsError(
-                        _("cannot be read ({reason})").format(reason=_short(e)), key
-                    ) from None
-                except Exception as e:  # noqa: BLE001 - zlib, lzma, bz2, CRC, headers: all data
-                    raise WeightsError(
-                        _("is not a readable .npy array ({reason})").format(reason=_short(e)),
-                        key,
-                    ) from None
-    finally:
-        stream.close()
+            if key in arrays:
+                raise WeightsError(_("holds this array twice"), key)
+            try:
+                arrays[key] = _npz_member(archive, info, key, budget)
+            except WeightsError:
+                raise
+            except (NotImplementedError, RuntimeError) as e:  # encryption, methods
+                raise WeightsError(
+                    _("cannot be read ({reason})").format(reason=_short(e)), key
+                ) from None
+            except Exception as e:  # noqa: BLE001 - zlib, lzma, bz2, CRC, headers: all data
+                raise WeightsError(
+                    _("is not a readable .npy array ({reason})").format(reason=_short(e)),
+                    key,
+                ) from None
     return arrays
 
 

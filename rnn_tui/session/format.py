@@ -39,7 +39,7 @@ from ..files import WriteRefused, check_target, reason, write_atomic
 from ..i18n import _
 from ..scenario import Scenario, ScenarioError, parse_scenario
 from ..scenario.loader import MAX_TOML_BYTES
-from ..scenario.weights import WeightsError, read_npz
+from ..scenario.weights import WeightsError, read_npz, read_npz_stream
 from ..text import visible
 from .state import ViewState
 
@@ -870,12 +870,7 @@ def session_files(session: Session) -> list[Path]:
 
 
 def _npz_from_base64(text: str) -> dict[str, np.ndarray]:
-    import tempfile
-
     data = base64.b64decode(text, validate=True)
     if len(data) > 2 * MAX_EMBEDDED_BYTES:
         raise ValueError(_("{size:,} bytes").format(size=len(data)))
-    with tempfile.NamedTemporaryFile(suffix=".npz") as f:  # read_npz checks sizes first
-        f.write(data)
-        f.flush()
-        return read_npz(Path(f.name))
+    return read_npz_stream(io.BytesIO(data))  # checks sizes before reading any array
