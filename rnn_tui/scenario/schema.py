@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import CELLS, MERGES, NONLINEARITIES, READOUTS
+from ..files import write_atomic
 from ..i18n import N_
 
 ENCODINGS = ("one-hot", "embedding")
@@ -333,12 +334,12 @@ DOC_END = "<!-- end generated -->"
 def write_generated_files(root: Path) -> list[Path]:
     """Rewrite scenario.schema.json and the key table of docs/scenarios.md under root."""
     schema_file = root / "scenario.schema.json"
-    schema_file.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    write_atomic(schema_file, json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
     doc = root / "docs" / "scenarios.md"
     text = doc.read_text(encoding="utf-8")
     head, rest = text.split(DOC_START, 1)
     _, tail = rest.split(DOC_END, 1)
-    doc.write_text(f"{head}{DOC_START}\n{markdown_table()}{DOC_END}{tail}", encoding="utf-8")
+    write_atomic(doc, f"{head}{DOC_START}\n{markdown_table()}{DOC_END}{tail}")
     return [schema_file, doc]
 
 
