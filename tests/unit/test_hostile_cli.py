@@ -203,6 +203,12 @@ def test_open_refuses_to_record_onto_its_scenario_before_the_app_starts(
     code, _out, err = invoke(capsys, "--record", "/dev/full", str(path))
     assert code == 2
     assert one_line(err) == "Error: /dev/full: cannot write: not a regular file"
+    kept = tmp_path / "yesterday.jsonl"  # a recording never replaces a file: said up front
+    kept.write_text("the class of yesterday\n")
+    code, _out, err = invoke(capsys, str(path), "--record", str(kept))
+    assert code == 2
+    assert "refusing to record into an existing file" in one_line(err)
+    assert kept.read_text() == "the class of yesterday\n"
 
 
 def test_export_refuses_to_write_onto_its_session(tmp_path, capsys):
