@@ -813,11 +813,9 @@ def _recorded_arrays(weights: dict, where: str, base: Path | None) -> dict[str, 
         ) from None
 
 
-def sidecar_path(name: str, where: str, base: Path | None) -> Path:
-    """The weights file a record names: a plain .npz file name in `base` (the session's
-    folder), a regular file there and not a link out of it; else a SessionError."""
-    shown = _shown(name)
-    plain = (
+def is_sidecar_name(name: str) -> bool:
+    """A plain .npz file name, with no folder in it: what a record may name as weights."""
+    return (
         name.endswith(".npz")
         and name not in (".", "..")
         and "/" not in name
@@ -826,7 +824,13 @@ def sidecar_path(name: str, where: str, base: Path | None) -> Path:
         and not Path(name).is_absolute()
         and Path(name).name == name
     )
-    if not plain or base is None:
+
+
+def sidecar_path(name: str, where: str, base: Path | None) -> Path:
+    """The weights file a record names: a plain .npz file name in `base` (the session's
+    folder), a regular file there and not a link out of it; else a SessionError."""
+    shown = _shown(name)
+    if not is_sidecar_name(name) or base is None:
         raise SessionError(
             f"{where}: "
             + _("refusing the recorded weights file {name}: a session reads only a .npz "
@@ -864,7 +868,7 @@ def session_files(session: Session) -> list[Path]:
     for record in records:
         if isinstance(record, dict) and isinstance(record.get("weights"), dict):
             name = record["weights"].get("path")
-            if isinstance(name, str) and "/" not in name and name not in (".", ".."):
+            if isinstance(name, str) and is_sidecar_name(name):
                 out.append(session.path.parent / name)
     return out
 
