@@ -59,9 +59,9 @@ def open_regular(path: Path) -> BinaryIO:
     except FileNotFoundError:
         if os.path.lexists(path):
             raise Unreadable(_("is a broken symbolic link")) from None
-        raise Unreadable(_("is not found")) from None
-    except ValueError:  # an embedded NUL
-        raise Unreadable(_("is not a valid file name")) from None
+        raise Unreadable(_("file not found")) from None
+    except ValueError:  # an embedded NUL: no file has such a name
+        raise Unreadable(_("file not found")) from None
     except OSError as e:
         raise Unreadable(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
     if not stat.S_ISREG(info.st_mode):

@@ -30,12 +30,12 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from .. import __version__
-from ..files import WriteRefused, check_target, reason, write_atomic
+from ..files import Unreadable, WriteRefused, check_target, open_regular, reason, write_atomic
 from ..i18n import _
 from ..scenario import Scenario, ScenarioError, parse_scenario
 from ..scenario.loader import MAX_TOML_BYTES
@@ -367,29 +367,25 @@ def read_session(path: Path) -> Session:
     path = Path(path)
     shown = visible(str(path))
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a fifo would block the open
-            raise SessionError(f"{shown}: " + _("not a regular file"))
-        with open(path, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise SessionError(f"{shown}: " + _("not a regular file"))
-            if info.st_size > MAX_SESSION_BYTES:
+        with open_regular(path) as f:  # never blocks on a fifo, refuses a device
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_SESSION_BYTES:
                 raise SessionError(
                     f"{shown}: "
                     + _("the file is {size:,} bytes; sessions are limited to {limit:,}").format(
-                        size=info.st_size, limit=MAX_SESSION_BYTES
+                        size=size, limit=MAX_SESSION_BYTES
                     )
                 )
             return _read_lines(path, f)
+    except Unreadable as e:
+        raise SessionError(f"{shown}: {visible(str(e))}") from None
     except OSError as e:
         raise SessionError(
             f"{shown}: " + _("cannot read: {reason}").format(reason=visible(reason(e)))
         ) from None
-    except ValueError:  # a NUL byte in the name: no such file can exist
-        raise SessionError(f"{shown}: " + _("file not found")) from None
 
 
-def _read_lines(path: Path, f: io.BufferedReader) -> Session:
+def _read_lines(path: Path, f: BinaryIO) -> Session:
     total = 0
     session: Session | None = None
     changes = 0
