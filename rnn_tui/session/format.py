@@ -187,8 +187,8 @@ class SessionWriter:
                  inputs: Iterable[Path] = ()) -> None:  # fmt: skip
         self.path = Path(path)
         self.inputs = [Path(p) for p in inputs]
-        if scenario.path is not None:
-            self.inputs.append(Path(scenario.path))
+        # the scenario's own files: its TOML and the weights file it read
+        self.inputs += [Path(p) for p in (scenario.path, scenario.weights_file) if p is not None]
         self.error: OSError | None = None
         """The error that stopped the recording, if one did."""
         self.lines = 0

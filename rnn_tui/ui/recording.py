@@ -8,7 +8,7 @@ whole scenario record with its weights) and writes it with the hash of the state
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,19 +40,18 @@ def default_session_path(directory: Path) -> Path:
 class Recorder:
     """Writes a session while the app runs: the header at once, then a line per change.
 
-    Creating one raises OSError (WriteRefused for a path that is the scenario, one of
-    `inputs`, an existing file that is not empty, a device, or in the built-ins);
+    Creating one raises OSError (WriteRefused for a path that is the scenario or its
+    weights file, an existing file that is not empty, a device, or in the built-ins);
     `record` raises OSError (SessionWriteError: the recording stopped, the lines
     written are kept); `close` never raises and returns the error that stopped the
     recording or that closing it met (None when all went well)."""
 
     def __init__(self, path: Path, scenario: Any, stage: Stage, *, columns: int,
-                 rows: int, inputs: Iterable[Path] = ()) -> None:  # fmt: skip
+                 rows: int) -> None:  # fmt: skip
         from ..session import SessionWriter
 
         self.path = Path(path)
-        self.writer = SessionWriter(self.path, scenario, columns=columns, rows=rows,
-                                    inputs=inputs)  # fmt: skip
+        self.writer = SessionWriter(self.path, scenario, columns=columns, rows=rows)
         self.scenario = scenario
         self.stage = stage
         self.view: ViewState | None = None

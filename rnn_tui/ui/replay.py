@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -178,11 +178,11 @@ def svg_name(index: int, action: str) -> str:
 
 async def render_frames(
     session: Session, *, size: tuple[int, int] | None = None, svg_dir: Path | None = None,
-    inputs: Iterable[Path] = (), actions: range | None = None,
+    actions: range | None = None,
 ) -> AsyncIterator[tuple[float, str]]:  # fmt: skip
     """The screen after each action, headless at the recorded terminal size (or `size`):
     (time, ANSI text) each; with `svg_dir`, an SVG of each too (0001-step.svg, ...),
-    written with write_atomic, never onto the session, its weights files or `inputs`.
+    written with write_atomic, never onto the session or its weights files.
     `actions`: the 0-based indexes of the actions to render (default: all).
     A session without a whole action line (cut short after its header) gives one
     frame, its first screen (0000-start.svg). Raises SessionError before rendering
@@ -191,7 +191,7 @@ async def render_frames(
     width, height = size or session.terminal
     indexes = actions if actions is not None else range(max(len(session.actions), 1))
     check_export_size(len(indexes), width, height)
-    protected = [*session_files(session), *inputs]
+    protected = session_files(session)
     names = svg_names(session)
     if svg_dir is not None:
         for index in indexes:

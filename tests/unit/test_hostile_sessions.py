@@ -972,3 +972,15 @@ def test_a_record_target_can_be_checked_before_the_app_starts(tmp_path):
             check_record_target(target, inputs=[scenario])
         assert is_visible(str(caught.value))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.jsonl", "link.jsonl", "mine.toml"]
+
+
+def test_a_recording_never_writes_onto_the_weights_file_its_scenario_read(tmp_path):
+    data = Path(__file__).parent / "data"
+    shutil.copy(data / "good.npz", tmp_path / "good.npz")
+    shutil.copy(data / "good-npz.toml", tmp_path / "s.toml")
+    scenario = load_scenario(tmp_path / "s.toml")
+    assert scenario.weights_file == tmp_path / "good.npz"
+    before = (tmp_path / "good.npz").read_bytes()
+    with pytest.raises(WriteRefused, match="an input of this command"):
+        SessionWriter(tmp_path / "good.npz", scenario, columns=80, rows=24)
+    assert (tmp_path / "good.npz").read_bytes() == before
