@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.content import Content
+from textual.notifications import Notification
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -149,6 +150,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self._mounted_once = False
         self.training_status = ""
         """What the last (or the running) training said."""
+        self.notices: list[Notification] = []
+        """The notifications said since the last clear_notifications, oldest first."""
         self._adopt(scenario)
 
     def _adopt(self, scenario: Any) -> None:
@@ -404,6 +407,17 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         status line), taken as plain text: "[train]" is not markup."""
         self.clear_notifications()
         self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:  # fmt: skip
+        """As App's; what was said is also kept in `notices`, public (Textual keeps its
+        own list private), for whoever reads the app's messages: the tests, the replay."""
+        self.notices.append(Notification(message, title, severity, timeout or 0, markup=markup))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def clear_notifications(self) -> None:
+        self.notices.clear()
+        super().clear_notifications()
 
     # ------------------------------------------------------------------ accessors
     @property

@@ -29,7 +29,7 @@ INTENT_ZH = DATA / "snap-intent-zh.toml"
 
 
 def messages(app) -> str:
-    return "\n".join(n.message for n in app._notifications)
+    return "\n".join(n.message for n in app.notices)
 
 
 def status(app) -> str:

@@ -218,7 +218,7 @@ async def test_up_and_down_move_between_layers(size):
         np.testing.assert_array_equal(app.panel("input").data, trace.layers[0].output[2])
         await pilot.press("up")  # already at the top
         assert app.layer == 2
-        assert any("top layer" in n.message for n in app._notifications)
+        assert any("top layer" in n.message for n in app.notices)
         await pilot.press("down")
         assert app.layer == 1
         assert_panels_match(app)
@@ -232,7 +232,7 @@ async def test_layer_keys_on_a_single_layer_network_say_so():
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("up")
         assert app.layer == 1
-        assert any("single layer" in n.message for n in app._notifications)
+        assert any("single layer" in n.message for n in app.notices)
 
 
 # --------------------------------------------------------------------------- direction
@@ -287,7 +287,7 @@ async def test_d_on_a_unidirectional_network_notifies():
         await pilot.press("d")
         assert app.direction == "forward"
         assert "direction forward" in status(app)
-        assert any("unidirectional" in n.message for n in app._notifications)
+        assert any("unidirectional" in n.message for n in app.notices)
 
 
 async def test_gates_panel_for_lstm():

@@ -108,7 +108,7 @@ def assert_safe_output(app) -> None:
 
 
 def messages(app) -> str:
-    return "\n".join(n.message for n in app._notifications)
+    return "\n".join(n.message for n in app.notices)
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ async def test_clicking_the_title_description_and_strip_acts_on_nothing(hostile,
         await pilot.pause()
         assert app.is_running and app.return_code is None
         assert app.theme == theme and len(app.screen_stack) == screens
-        assert not app._notifications
+        assert not app.notices
         assert not victim.exists()
         assert list((tmp_path / "shots").iterdir()) == []
         assert sorted(p.name for p in tmp_path.iterdir()) == [

@@ -221,7 +221,7 @@ async def test_footer_status_line_and_notifications_hold_no_english_under_zh(zh,
             app.clear_notifications()
             await pilot.press(key)
             await pilot.pause()
-            messages += [n.message for n in app._notifications]
+            messages += [n.message for n in app.notices]
         assert len(messages) >= 6
         for message in messages:  # paths, commands and the TOML example are not words
             bare = re.sub(r"\S*/\S*|rnn-tui \w+|\[.*\]|--\w+", "", message)

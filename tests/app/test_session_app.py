@@ -321,7 +321,7 @@ async def test_replay_refuses_the_keys_that_would_change_the_model_but_keeps_the
             await pilot.pause()
             assert len(app.screen_stack) == screens, key
             assert app.scenario is scenario and app.recorder is None, key
-            (note,) = list(app._notifications)
+            (note,) = list(app.notices)
             assert note.message.startswith("Not while replaying"), (key, note.message)
         app.set_network(cell="gru")
         app.set_network(merge="sum")
@@ -350,7 +350,7 @@ async def test_replay_refuses_the_keys_that_would_change_the_model_but_keeps_the
             assert "回放 2/4 │ 时间步 (→)" in app.query_one(StatusLine).plain
             app.clear_notifications()
             await pilot.press("o")
-            (note,) = list(app._notifications)
+            (note,) = list(app.notices)
             assert "回放" in note.message and "Not while" not in note.message
         finally:
             switch_language(app, "en")
@@ -370,7 +370,7 @@ async def test_replaying_a_file_cut_mid_line_says_so_and_plays_its_whole_lines(t
     app = ReplayApp(session, paused=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        (note,) = list(app._notifications)
+        (note,) = list(app.notices)
         assert "ends mid-line" in note.message and "3 whole lines" in note.message
         await pilot.press("end")
         assert app.position == 2 and app.view.t == 3
@@ -432,7 +432,7 @@ async def test_recording_onto_an_existing_file_is_refused_with_a_message(tmp_pat
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.recorder is None and app.is_running
-        (note,) = list(app._notifications)
+        (note,) = list(app.notices)
         assert "never replaces" in note.message
     assert kept.read_text() == "precious\n"
 
@@ -459,7 +459,7 @@ async def test_a_full_disk_while_recording_stops_it_with_a_message(tmp_path, mon
         await pilot.press("right")
         await pilot.pause()
         assert app.recorder is None and app.is_running
-        (note,) = list(app._notifications)
+        (note,) = list(app.notices)
         assert "No space left on device" in note.message and "kept" in note.message
         monkeypatch.undo()
         await pilot.press("right")
