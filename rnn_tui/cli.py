@@ -346,9 +346,14 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from .engine.train import Trainer
     from .scenario.loader import parse_scenario
-    from .scenario.training import point_weights_at, relative_to, train_config, training_examples
+    from .scenario.training import (
+        fit,
+        point_weights_at,
+        relative_to,
+        train_config,
+        training_examples,
+    )
 
     s = load_scenario(scenario)
     examples = training_examples(s)
@@ -387,8 +392,6 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
     if builtin:
         notice = _("{name} is a built-in scenario, never written: training into {folder}")
         _say(notice.format(name=s.name, folder=_v(here)), err=True)
-    trainer = Trainer(s.network, examples, vocab_size=len(s.vocab or []), embedding=s.embedding,
-                      config=config)  # fmt: skip
     console = Console(stderr=True)
     heading = _("training {name} ({cell}, {count} examples, {epochs} epochs, lr {lr}, seed {seed})")
     console.print(visible(heading.format(
@@ -402,18 +405,18 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
     )  # fmt: skip
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(_("epochs"), total=config.epochs, loss=float("nan"), accuracy=0.0)
-        for stats in trainer.epochs():
-            progress.update(task, advance=1, loss=stats.loss, accuracy=stats.accuracy)
+        fitted = fit(s, config, lambda stats: progress.update(
+            task, advance=1, loss=stats.loss, accuracy=stats.accuracy))  # fmt: skip
+    assert fitted is not None  # only on_epoch returning False stops it
     report = _("training accuracy {accuracy:.1%} on {count} examples").format(
-        accuracy=trainer.accuracy(examples), count=len(examples)
+        accuracy=fitted.accuracy, count=fitted.examples
     )
-    heldout = training_examples(s, "heldout")
-    if heldout:
+    if fitted.heldout_accuracy is not None:
         report += _("; held-out accuracy {accuracy:.1%} on {count}").format(
-            accuracy=trainer.accuracy(heldout), count=len(heldout)
+            accuracy=fitted.heldout_accuracy, count=fitted.heldout
         )
     npz = io.BytesIO()
-    np.savez(npz, **trainer.state_dict())  # type: ignore[arg-type]  # numpy's stub mistypes **kwds
+    np.savez(npz, **fitted.state_dict)  # type: ignore[arg-type]  # numpy's stub mistypes **kwds
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:

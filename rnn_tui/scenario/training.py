@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import tomlkit
 import tomlkit.exceptions
 
-from ..engine.train import Example, TrainConfig
+from ..engine.train import EpochStats, Example, TrainConfig, Trainer
 from ..i18n import _
 from .loader import Scenario
 
@@ -40,6 +41,66 @@ def train_config(scenario: Scenario, **overrides) -> TrainConfig:
     settings = dict(scenario.train_settings)
     settings.update({k: v for k, v in overrides.items() if v is not None})
     return TrainConfig(**settings)
+
+
+class NothingToTrain(ValueError):
+    """The scenario has no examples the engine can fit (none given, or not token
+    inputs with labels); `str()` says which."""
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What `fit` made: the scenario computing with the trained weights, those weights
+    in PyTorch's names (embedding.weight included, as the CLI saves them), the last
+    epoch's figures, and the accuracy on the examples and on the held-out ones."""
+
+    scenario: Scenario
+    state_dict: dict[str, np.ndarray]
+    stats: EpochStats | None
+    config: TrainConfig
+    accuracy: float
+    heldout_accuracy: float | None
+    examples: int
+    heldout: int
+
+
+def fit(
+    scenario: Scenario,
+    config: TrainConfig | None = None,
+    on_epoch: Callable[[EpochStats], bool | None] | None = None,
+) -> Fitted | None:
+    """Train a copy of the scenario's network (the scenario is left as it was) on its
+    [train] examples with `config` (default: its [train] settings). `on_epoch` hears
+    each epoch's figures as it ends; returning False stops the training, and then fit
+    returns None. Raises NothingToTrain. The one training path of the CLI and the app:
+    the same scenario, config and seed give the same weights bit for bit."""
+    examples = training_examples(scenario)
+    if not examples:
+        raise NothingToTrain(
+            _("this scenario has no [train] examples")
+            if not scenario.examples
+            else _("its examples cannot be trained here (vector inputs or no labels)")
+        )
+    config = config or train_config(scenario)
+    network = scenario.network.copy()  # Trainer fits in place; the scenario stays as it was
+    trainer = Trainer(network, examples, vocab_size=len(scenario.vocab or []),
+                      embedding=scenario.embedding, config=config)  # fmt: skip
+    stats = None
+    for stats in trainer.epochs():
+        if on_epoch is not None and on_epoch(stats) is False:
+            return None
+    state_dict = trainer.state_dict()
+    heldout = training_examples(scenario, "heldout")
+    return Fitted(
+        scenario=scenario.with_weights(state_dict, trained=True),
+        state_dict=state_dict,
+        stats=stats,
+        config=config,
+        accuracy=trainer.accuracy(examples),
+        heldout_accuracy=trainer.accuracy(heldout) if heldout else None,
+        examples=len(examples),
+        heldout=len(heldout),
+    )
 
 
 _SOURCES = ("seed", "file", "values")

@@ -1,0 +1,572 @@
+"""Checking a parsed scenario table, field by field, and building the Scenario: every
+problem gathered (up to MAX_PROBLEMS) with the file and the field it concerns."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..engine import Network, init_state_dict, parameter_shapes
+from ..i18n import _, current_language
+from ..text import visible
+from .model import DEFAULT_SEQUENCE, MAX_SEQUENCE_BYTES, Problem, Scenario, ScenarioError
+from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
+from .values import (
+    add_keep_gate_bias,
+    did_you_mean,
+    escape_example,
+    is_finite,
+    numeric_tree,
+    quoted,
+)
+from .weights import WeightsError, read_weights
+
+MAX_PROBLEMS = 100  # reported of one file; the rest are counted
+MAX_MODEL_BYTES = 128 * 2**20  # the parameters, as float64: far beyond a model meant to be read
+
+
+# ---------------------------------------------------------------- validation
+class _Builder:
+    """Validates the TOML data in stages, gathering problems, then builds the Scenario."""
+
+    def __init__(self, label: str, path: Path | None, data: dict) -> None:
+        self.label = label
+        self.path = path
+        self.data = data
+        self.problems: list[Problem] = []
+        self.more = 0  # problems past MAX_PROBLEMS, counted, not kept
+        self.weights_file: Path | None = None  # set by load_arrays when it reads one
+
+    def problem(self, where: str, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more += 1
+            return
+        self.problems.append(Problem(self.label, where, message))
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= MAX_PROBLEMS
+
+    def stop_if_any(self) -> None:
+        if self.problems:
+            problems = list(self.problems)
+            if self.more:
+                problems.append(
+                    Problem(
+                        self.label,
+                        "",
+                        _("and {count:,} more problems").format(count=self.more),
+                    )
+                )
+            raise ScenarioError(problems)
+
+    # -- keys and kinds
+    def check_schema(self) -> dict[str, dict[str, Any]]:
+        values: dict[str, dict[str, Any]] = {section: {} for section in SCHEMA}
+        top_keys = list(SCHEMA[""]) + list(SECTIONS)
+        for key, value in self.data.items():
+            if key in SECTIONS:
+                if not isinstance(value, dict):
+                    self.problem(
+                        key,
+                        _("expected a table [{key}], found {found}").format(
+                            key=key, found=quoted(value)
+                        ),
+                    )
+                    continue
+                for sub, v in value.items():
+                    spec = SCHEMA[key].get(sub)
+                    if spec is None:
+                        hint = "" if self.full else did_you_mean(sub, list(SCHEMA[key]))
+                        self.problem(f"{key}.{sub}", _("unknown key") + hint)
+                    elif self._typed(f"{key}.{sub}", spec, v):
+                        values[key][sub] = v
+            elif key in SCHEMA[""]:
+                if self._typed(key, SCHEMA[""][key], value):
+                    values[""][key] = value
+            else:
+                hint = "" if self.full else did_you_mean(key, top_keys)
+                self.problem(key, _("unknown key") + hint)
+        reported = {p.field for p in self.problems}
+        for section in ("model", "input"):
+            if section not in self.data:
+                self.problem(section, _("missing table"))
+        for section, keys in SCHEMA.items():
+            for key, spec in keys.items():
+                where = f"{section}.{key}" if section else key
+                present = section == "" or section in self.data
+                if spec.required and key not in values[section] and present:
+                    if where not in reported:
+                        self.problem(
+                            where,
+                            _("missing; expected {kind}").format(kind=_(KIND_NAMES[spec.kind])),
+                        )
+                values[section].setdefault(key, spec.default)
+        self.stop_if_any()
+        return values
+
+    def _typed(self, where: str, spec: Key, value: Any) -> bool:
+        if not kind_matches(spec.kind, value):
+            self.problem(
+                where,
+                _("expected {kind}, found {found}").format(
+                    kind=_(KIND_NAMES[spec.kind]), found=quoted(value)
+                ),
+            )
+            return False
+        if spec.choices and value not in spec.choices:
+            options = ", ".join(f'"{c}"' for c in spec.choices)
+            self.problem(
+                where,
+                _("expected one of {options}, found {found}").format(
+                    options=options, found=quoted(value)
+                ),
+            )
+            return False
+        if spec.minimum is not None and value < spec.minimum:
+            self.problem(
+                where,
+                _("expected an integer >= {minimum}, found {found}").format(
+                    minimum=spec.minimum, found=quoted(value)
+                ),
+            )
+            return False
+        if spec.maximum is not None and value > spec.maximum:
+            self.problem(
+                where,
+                _("expected an integer <= {maximum}, found {found}").format(
+                    maximum=spec.maximum, found=quoted(value)
+                ),
+            )
+            return False
+        return True
+
+    # -- text from the file: escaped once, here
+    def escape_texts(self, v: dict) -> None:
+        """Every text of the file that is shown or printed, with its control and bidi
+        characters made visible (text.visible). Tokens, vocabulary, sequence names,
+        labels and examples are escaped alike, so lookups between them still match;
+        two that read the same once escaped are duplicates."""
+        top, zh, inp, out, train = v[""], v["zh"], v["input"], v["output"], v["train"]
+        for table in (top, zh):
+            if table["title"] is not None:
+                table["title"] = visible(table["title"])
+            if table["description"] is not None:
+                table["description"] = visible(table["description"], lines=True)
+        for table, key in ((inp, "tokens"), (inp, "vocab"), (out, "labels")):
+            if table[key] is not None:
+                table[key] = [visible(x) for x in table[key]]
+        if inp["unknown"] is not None:
+            inp["unknown"] = visible(inp["unknown"])
+        if inp["sequences"] is not None:
+            sequences: dict[str, Any] = {}
+            for name, seq in inp["sequences"].items():
+                shown = visible(name)
+                if shown in sequences:
+                    self.problem(
+                        f"input.sequences.{name}",
+                        _("reads the same as another name once control characters are shown"),
+                    )
+                tokens = bool(seq) and kind_matches("str_list", seq)
+                sequences[shown] = [visible(x) for x in seq] if tokens else seq
+            inp["sequences"] = sequences
+        every = v["model"]["readout"] == "every"
+        for group in ("examples", "heldout"):
+            if train[group] is not None:
+                train[group] = [escape_example(e, every) for e in train[group]]
+
+    # -- inputs
+    def _vectors(self, where: str, rows: list, width: int | None) -> np.ndarray | None:
+        if not rows or not rows[0]:
+            self.problem(where, _("expected at least one non-empty row"))
+            return None
+        width = width or len(rows[0])
+        ok = True
+        for i, row in enumerate(rows):
+            if len(row) != width:
+                self.problem(
+                    f"{where}[{i}]",
+                    _("expected {width} numbers, found {found}").format(
+                        width=width, found=len(row)
+                    ),
+                )
+                ok = False
+            elif not all(is_finite(x) for x in row):
+                self.problem(f"{where}[{i}]", _("NaN or infinity is not an input"))
+                ok = False
+        return np.array(rows, dtype=np.float64) if ok else None
+
+    def build_inputs(self, v: dict) -> dict | None:
+        """The input sequences, vocabulary and width; None when they cannot be made."""
+        inp, model = v["input"], v["model"]
+        tokens, vectors = inp["tokens"], inp["vectors"]
+        if (tokens is None) == (vectors is None):
+            self.problem("input", _("give exactly one of tokens or vectors"))
+            return None
+        extra = inp["sequences"] or {}
+        if DEFAULT_SEQUENCE in extra:
+            self.problem(
+                f"input.sequences.{DEFAULT_SEQUENCE}", _("this name is the main sequence's")
+            )
+        if vectors is not None:
+            main = self._vectors("input.vectors", vectors, None)
+            width = len(vectors[0]) if vectors and vectors[0] else None
+            sequences: dict[str, Any] = {DEFAULT_SEQUENCE: main}
+            for name, seq in extra.items():
+                if not kind_matches("matrix", seq):
+                    self.problem(
+                        f"input.sequences.{name}", _("expected vectors, like input.vectors")
+                    )
+                else:
+                    sequences[name] = self._vectors(f"input.sequences.{name}", seq, width)
+            if model["input_size"] is not None and width and model["input_size"] != width:
+                self.problem(
+                    "model.input_size",
+                    _("is {size} but input.vectors rows have {width} numbers").format(
+                        size=model["input_size"], width=width
+                    ),
+                )
+            return {"sequences": sequences, "vocab": None, "encoding": None, "input_size": width}
+
+        sequences = {DEFAULT_SEQUENCE: tokens}
+        for name, seq in extra.items():
+            if not kind_matches("str_list", seq):
+                self.problem(f"input.sequences.{name}", _("expected tokens, like input.tokens"))
+            else:
+                sequences[name] = seq
+        for name, seq in sequences.items():
+            if not seq:
+                where = "input.tokens" if name == DEFAULT_SEQUENCE else f"input.sequences.{name}"
+                self.problem(where, _("expected at least one token"))
+        examples = (v["train"]["examples"] or []) + (v["train"]["heldout"] or [])
+        unknown, vocab = inp["unknown"], inp["vocab"]
+        if vocab is None:
+            words = {tok for seq in sequences.values() for tok in seq}
+            words.update(w for e in examples for w in e["text"].split())
+            if unknown is not None:
+                words.add(unknown)
+            vocab = sorted(words)
+        else:
+            # Counted once (linear): list.count per word took 37 s for 50,000 words.
+            dupes = sorted(w for w, n in Counter(vocab).items() if n > 1)
+            if dupes:
+                shown = ", ".join(dupes[:10])
+                if len(dupes) > 10:
+                    shown += _(" and {count:,} more").format(count=len(dupes) - 10)
+                self.problem("input.vocab", _("repeats {tokens}").format(tokens=shown))
+            known = set(vocab)
+            if unknown is not None and unknown not in known:
+                self.problem(
+                    "input.unknown", _('"{token}" is not in input.vocab').format(token=unknown)
+                )
+            elif unknown is None:
+                for name, seq in sequences.items():
+                    base = "input.tokens" if name == DEFAULT_SEQUENCE else f"input.sequences.{name}"
+                    for i, tok in enumerate(seq):
+                        if tok not in known:
+                            self.problem(
+                                f"{base}[{i}]",
+                                _('"{token}" is not in input.vocab').format(token=tok),
+                            )
+        encoding = inp["encoding"]
+        size = model["input_size"]
+        if encoding == "one-hot":
+            if size is not None and size != len(vocab):
+                self.problem(
+                    "model.input_size",
+                    _(
+                        "is {size} but one-hot over a vocabulary of {count} tokens needs "
+                        "{count} (leave it out to infer it)"
+                    ).format(size=size, count=len(vocab)),
+                )
+            size = len(vocab)
+        elif size is None:
+            self.problem("model.input_size", _('required with encoding = "embedding"'))
+        return {
+            "sequences": sequences, "vocab": vocab, "known": set(vocab), "encoding": encoding,
+            "input_size": size,
+        }  # fmt: skip
+
+    # -- weights
+    def load_arrays(
+        self, w: dict, *, read: bool = True
+    ) -> tuple[dict[str, np.ndarray] | None, str]:
+        """The arrays of the weights source and its kind; a file is read only with `read`
+        (not when the model is already over its budget)."""
+        sources = [k for k in ("seed", "file", "values") if w[k] is not None]
+        if len(sources) != 1:
+            found = ", ".join(sources) if sources else "none"
+            self.problem(
+                "weights",
+                _("give exactly one of seed, file or values (found {found})").format(found=found),
+            )
+            return None, "failed"
+        if w["seed"] is not None:
+            return None, "seed"
+        if w["values"] is not None:
+            arrays = {}
+            for name, value in w["values"].items():
+                array = None
+                if numeric_tree(value):
+                    try:
+                        array = np.array(value, dtype=np.float64)
+                    except (ValueError, TypeError, OverflowError):  # ragged rows
+                        array = None
+                if array is None:
+                    self.problem(
+                        f"weights.values.{name}",
+                        _("expected a number or nested lists of numbers, rows of equal length"),
+                    )
+                    continue
+                arrays[name] = array
+            return arrays, "inline"
+        if not read:
+            return None, "failed"
+        name = w["file"]
+        base = self.path.parent if self.path is not None else Path.cwd()
+        # Not resolved: a link named w.npz is read as an .npz, and judged by what it
+        # points to (a device, an unreadable file), not by that file's own name.
+        if "\0" in name:
+            self.problem("weights.file", _('"{name}" is not a usable file name').format(name=name))
+            return None, "failed"
+        file = Path(os.path.abspath(base / name))
+        if not os.path.lexists(file):
+            self.problem(
+                "weights.file",
+                _('"{name}" not found (looked for {path})').format(name=name, path=file),
+            )
+            return None, "failed"
+        try:
+            arrays = read_weights(file)
+        except WeightsError as e:
+            where = f"weights.file[{e.key}]" if e.key else "weights.file"
+            self.problem(where, f'"{name}" {e.message}' if e.key is None else e.message)
+            return None, "failed"
+        self.weights_file = file
+        return self.map_names(arrays, w), "file"
+
+    def map_names(self, arrays: dict[str, np.ndarray], w: dict) -> dict[str, np.ndarray]:
+        prefix, rename = w["prefix"], w["rename"] or {}
+        for src, dst in rename.items():
+            if not isinstance(dst, str):
+                self.problem(
+                    f"weights.rename.{src}",
+                    _("expected {kind}, found {found}").format(
+                        kind=_(KIND_NAMES["str"]), found=quoted(dst)
+                    ),
+                )
+            elif src not in arrays:
+                self.problem(f"weights.rename.{src}", _("no such key in the file"))
+        out = {}
+        for key, array in arrays.items():
+            if key in rename:
+                key = rename[key]
+            elif prefix and key.startswith(prefix):
+                key = key[len(prefix) :]
+            out[key] = array
+        return out
+
+    def check_arrays(self, arrays: dict, shapes: dict, where: str) -> None:
+        for name, shape in shapes.items():
+            if name not in arrays:
+                self.problem(
+                    f"{where}.{name}",
+                    _("missing; expected an array of shape {shape}").format(shape=shape),
+                )
+                continue
+            array = arrays[name]
+            if array.shape != shape:
+                self.problem(
+                    f"{where}.{name}",
+                    _("expected shape {shape}, found {found}").format(
+                        shape=shape, found=array.shape
+                    ),
+                )
+            elif not (
+                np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)
+            ):
+                self.problem(
+                    f"{where}.{name}",
+                    _("expected numbers, found dtype {dtype}").format(dtype=array.dtype),
+                )
+            elif not np.all(np.isfinite(array)):
+                self.problem(f"{where}.{name}", _("contains NaN or infinity"))
+        for name in arrays:
+            if name not in shapes:
+                hint = did_you_mean(name, list(shapes))
+                self.problem(f"{where}.{name}", _("not a parameter of this model") + hint)
+
+    def check_example(
+        self, where: str, e: dict, v: dict, inputs: dict | None, labels: set[str] | None
+    ) -> None:
+        extra = set(e) - {"text", "label"}
+        if extra:
+            self.problem(where, _("unknown key {key}").format(key=sorted(extra)[0]))
+        words = e["text"].split()
+        if not words:
+            self.problem(f"{where}.text", _("expected at least one token"))
+        if inputs is not None and inputs["vocab"] is not None and v["input"]["unknown"] is None:
+            for word in words:
+                if word not in inputs["known"]:
+                    self.problem(
+                        f"{where}.text", _('"{token}" is not in input.vocab').format(token=word)
+                    )
+                    break
+        if inputs is not None and inputs["vocab"] is None:
+            self.problem(where, _("training examples need token inputs, not vectors"))
+        if labels is None:
+            self.problem(where, _("training needs output.labels"))
+            return
+        wanted = e["label"].split() if v["model"]["readout"] == "every" else [e["label"]]
+        if v["model"]["readout"] == "every" and len(wanted) != len(words):
+            self.problem(
+                f"{where}.label",
+                _(
+                    "readout every needs one label per token: {tokens} tokens, {labels} labels"
+                ).format(tokens=len(words), labels=len(wanted)),
+            )
+        for label in wanted:
+            if label not in labels:
+                self.problem(
+                    f"{where}.label", _('"{label}" is not in output.labels').format(label=label)
+                )
+                break
+
+    def within_budget(self, shapes: dict, arch: dict, sequences: dict) -> bool:
+        """Whether the parameters (as float64) and the longest sequence's input vectors and
+        states fit their byte budgets; a problem naming the bytes when not."""
+        count = sum(math.prod(shape) for shape in shapes.values())
+        if count * 8 > MAX_MODEL_BYTES:
+            self.problem(
+                "model",
+                _(
+                    "needs {count:,} parameters, {size:,} bytes as float64; "
+                    "the limit is {limit:,} bytes"
+                ).format(count=count, size=count * 8, limit=MAX_MODEL_BYTES),
+            )
+            return False
+        longest = max((len(seq) for seq in sequences.values() if seq is not None), default=0)
+        directions = 2 if arch["bidirectional"] else 1
+        states = arch["num_layers"] * directions * arch["hidden_size"]
+        size = longest * max(arch["input_size"], states) * 8
+        if size > MAX_SEQUENCE_BYTES:
+            self.problem(
+                "input",
+                _(
+                    "{steps:,} steps of this width need {size:,} bytes; the limit is {limit:,}"
+                ).format(steps=longest, size=size, limit=MAX_SEQUENCE_BYTES),
+            )
+            return False
+        return True
+
+    # -- everything
+    def build(self) -> Scenario:
+        v = self.check_schema()
+        model, w, out = v["model"], v["weights"], v["output"]
+        if model["cell"] != "rnn" and "nonlinearity" in self.data["model"]:
+            self.problem(
+                "model.nonlinearity",
+                _('applies only to cell = "rnn"; a {cell} has its own gates (remove the key)')
+                .format(cell=model["cell"]),
+            )  # fmt: skip
+        self.escape_texts(v)
+        inputs = self.build_inputs(v)
+        labels = out["labels"]
+        if labels is not None:
+            if out["size"] is not None and out["size"] != len(labels):
+                self.problem(
+                    "output.size",
+                    _("is {size} but output.labels has {count}").format(
+                        size=out["size"], count=len(labels)
+                    ),
+                )
+            if len(set(labels)) != len(labels):
+                self.problem("output.labels", _("repeats a label"))
+            if not labels:
+                self.problem("output.labels", _("expected at least one label"))
+        known_labels = set(labels) if labels is not None else None
+        for group in ("examples", "heldout"):
+            for i, e in enumerate(v["train"][group] or []):
+                self.check_example(f"train.{group}[{i}]", e, v, inputs, known_labels)
+        # The model's size in bytes is checked before anything is read or drawn for it.
+        shapes: dict[str, tuple[int, ...]] | None = None
+        arch: dict[str, Any] = {}
+        if inputs is not None and inputs["input_size"] is not None:
+            arch = dict(
+                cell=model["cell"], input_size=inputs["input_size"],
+                hidden_size=model["hidden_size"], num_layers=model["num_layers"],
+                bidirectional=model["bidirectional"], merge=model["merge"],
+                output_size=len(labels) if labels else (out["size"] or 0), bias=model["bias"],
+            )  # fmt: skip
+            shapes = parameter_shapes(**arch)
+            if inputs["encoding"] == "embedding":
+                shapes["embedding.weight"] = (len(inputs["vocab"]), inputs["input_size"])
+            if not self.within_budget(shapes, arch, inputs["sequences"]):
+                shapes = None
+        # Problems of the weights source are reported together with those above; the
+        # shapes are checked only once the input width they depend on is known to be right.
+        arrays, source = self.load_arrays(w, read=shapes is not None)
+        self.stop_if_any()
+        assert inputs is not None and shapes is not None
+        vocab, encoding = inputs["vocab"], inputs["encoding"]
+        self.stop_if_any()
+        if arrays is None:
+            arrays = init_state_dict(shapes, model["hidden_size"], w["seed"])
+            if w["forget_bias"] is not None:
+                add_keep_gate_bias(arrays, model["cell"], model["hidden_size"], w["forget_bias"])
+        elif w["forget_bias"] is not None:
+            self.problem("weights.forget_bias", _("applies only to seeded weights (seed = ...)"))
+        if w["forget_bias"] is not None and model["cell"] == "rnn":
+            self.problem("weights.forget_bias", _('needs a gated cell: cell = "lstm" or "gru"'))
+        self.check_arrays(
+            arrays, shapes, "weights.values" if source == "inline" else "weights.file"
+        )
+        self.stop_if_any()
+
+        dtype = np.float32 if model["dtype"] == "float32" else np.float64
+        embedding = None
+        if encoding == "embedding":
+            embedding = np.asarray(arrays.pop("embedding.weight"), dtype=dtype)
+        network = Network(
+            **arch, nonlinearity=model["nonlinearity"], readout=model["readout"],
+            state_dict=arrays, dtype=dtype,
+        )  # fmt: skip
+        trained = w["trained"] if w["trained"] is not None else source != "seed"
+        zh = v["zh"]
+        if current_language() == "zh":  # [zh] title / description, where the file has them
+            title = zh["title"] or v[""]["title"]
+            description = zh["description"] or v[""]["description"]
+        else:
+            title, description = v[""]["title"], v[""]["description"]
+        scenario = Scenario(
+            name="",
+            title=title,
+            description=description.strip(),
+            path=self.path,
+            network=network,
+            inputs=np.empty((0, inputs["input_size"]), dtype=dtype),
+            vocab=vocab,
+            encoding=encoding,
+            embedding=embedding,
+            unknown=v["input"]["unknown"],
+            labels=labels,
+            trained=trained,
+            weights_source=source,
+            weights_file=self.weights_file,
+            seed=w["seed"] if w["seed"] is not None else 0,
+            examples=list(v["train"]["examples"] or []),
+            heldout=list(v["train"]["heldout"] or []),
+            train_settings={
+                k: v["train"][k] for k in ("epochs", "lr", "seed", "batch_size", "clip")
+            },
+        )
+        sequences = inputs["sequences"]
+        if vocab is None:
+            sequences = {k: np.asarray(s, dtype=dtype) for k, s in sequences.items()}
+        scenario.sequences = sequences
+        return scenario.select(DEFAULT_SEQUENCE)
