@@ -2,9 +2,9 @@
 
 from .cells import CELLS, NONLINEARITIES, sigmoid
 from .network import (
-    DIRECTIONS,
     MERGES,
     READOUTS,
+    RUN_DIRECTIONS,
     Network,
     init_state_dict,
     merge_states,
@@ -14,10 +14,10 @@ from .trace import DirectionTrace, LayerTrace, Trace, softmax, trace_to_dict
 
 __all__ = [
     "CELLS",
-    "DIRECTIONS",
     "MERGES",
     "NONLINEARITIES",
     "READOUTS",
+    "RUN_DIRECTIONS",
     "DirectionTrace",
     "LayerTrace",
     "Network",

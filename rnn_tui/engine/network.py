@@ -1,4 +1,13 @@
-"""A stacked, optionally bidirectional RNN / LSTM / GRU with PyTorch's parameters."""
+"""A stacked, optionally bidirectional RNN / LSTM / GRU with PyTorch's parameters.
+
+This is the reference to read: the parameters and their shapes, `Network.step` (one
+timestep of one layer and direction, cells.py's equations as they are written), and
+`trace_stepwise`, which runs `step` at every t. `Network.trace` and `trace_batch` run
+the same recurrence on the fast path in fused.py (both directions in one loop, input
+projections in chunks, σ through one tanh, buffers reused). The two agree to rounding:
+tests/unit/test_engine.py and tests/unit/test_fused.py compare them for every cell and
+setting, and tests/parity compares both with PyTorch.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +15,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from . import fused
 from .cells import ACTIVATIONS, CELLS, NONLINEARITIES, CellSpec, gru_step, lstm_step, rnn_step
-from .compact import compact_direction
-from .trace import BLOCK, DirectionTrace, LayerTrace, Trace
+from .trace import DirectionTrace, LayerTrace, Trace
 
 MERGES = ("concat", "sum", "mean", "mul")
 READOUTS = ("every", "last")
-DIRECTIONS = ("forward", "backward")
-CHUNK = 256  # steps whose input projections are computed together inside the loop
+RUN_DIRECTIONS = ("forward", "backward")  # the ways a layer runs over time
 COMPACT_ABOVE = 256 * 2**20  # bytes of full trace above which `trace` keeps it compact
 
 
@@ -197,7 +205,7 @@ class Network:
     @property
     def directions(self) -> tuple[str, ...]:
         """("forward",) or ("forward", "backward")."""
-        return DIRECTIONS if self.bidirectional else DIRECTIONS[:1]
+        return RUN_DIRECTIONS if self.bidirectional else RUN_DIRECTIONS[:1]
 
     def config(self) -> dict:
         """The model block of `trace --json`."""
@@ -242,8 +250,15 @@ class Network:
         x_t: (in,); state: (h,) or for LSTM (h, c), each (H,).
         Returns the new state and the gate activations {name: (H,)}."""
         w_ih, _, b_ih, b_hh = self.weights(layer, direction)
+        w_hh_t = self._w_hh_t[self._hh_name(layer, direction)]
         xp = x_t @ w_ih.T + b_ih  # this step's input projection
-        return self._recur(xp, state, self._w_hh_t[self._hh_name(layer, direction)], b_hh)
+        if self.cell == "lstm":
+            h, c, gates = lstm_step(xp, state[0], state[1], w_hh_t, b_hh)
+            return (h, c), dict(zip(self.spec.gate_names, gates, strict=True))
+        if self.cell == "gru":
+            h, gates = gru_step(xp, state[0], w_hh_t, b_hh)
+            return (h,), dict(zip(self.spec.gate_names, gates, strict=True))
+        return (rnn_step(xp, state[0], w_hh_t, b_hh, ACTIVATIONS[self.nonlinearity]),), {}
 
     def _suffix(self, direction: str) -> str:
         if direction not in self.directions:
@@ -255,268 +270,55 @@ class Network:
     def _hh_name(self, layer: int, direction: str) -> str:
         return f"weight_hh_l{layer}{self._suffix(direction)}"
 
-    def _recur(self, xp, state, w_hh_t, b_hh):
-        if self.cell == "lstm":
-            h, c, gates = lstm_step(xp, state[0], state[1], w_hh_t, b_hh)
-            return (h, c), dict(zip(self.spec.gate_names, gates, strict=True))
-        if self.cell == "gru":
-            h, gates = gru_step(xp, state[0], w_hh_t, b_hh)
-            return (h,), dict(zip(self.spec.gate_names, gates, strict=True))
-        return (rnn_step(xp, state[0], w_hh_t, b_hh, ACTIVATIONS[self.nonlinearity]),), {}
-
     def initial_state(self, batch: tuple[int, ...] = ()) -> tuple[np.ndarray, ...]:
         """Zero state: (h0,) or (h0, c0), each (*batch, H)."""
         zero = np.zeros((*batch, self.hidden_size), dtype=self.dtype)
         return (zero, zero.copy()) if self.spec.has_cell_state else (zero,)
 
-    def _run_direction(self, x: np.ndarray, layer: int, direction: str, vectorised: bool):
-        """Run one layer in one direction over x: (T, [B,] in) -> DirectionTrace."""
-        T, batch = x.shape[0], x.shape[1:-1]
-        shape = (T, *batch, self.hidden_size)
-        w_ih, _, b_ih, b_hh = self.weights(layer, direction)
-        w_hh_t = self._w_hh_t[self._hh_name(layer, direction)]
-        projection = x @ w_ih.T + b_ih if vectorised else None  # all t in one product
-        h_all = np.empty(shape, dtype=self.dtype)
-        c_all = np.empty(shape, dtype=self.dtype) if self.spec.has_cell_state else None
-        gates = {name: np.empty(shape, dtype=self.dtype) for name in self.spec.gate_names}
+    def _run_direction(self, x: np.ndarray, layer: int, direction: str) -> DirectionTrace:
+        """The reference run of one layer in one direction: `step` at every t.
+        x: (T, in) -> DirectionTrace with h, c (LSTM) and gates, each (T, H)."""
+        T = x.shape[0]
+        h_all = np.empty((T, self.hidden_size), dtype=self.dtype)
+        c_all = np.empty_like(h_all) if self.spec.has_cell_state else None
+        gates = {name: np.empty_like(h_all) for name in self.spec.gate_names}
         order = range(T) if direction == "forward" else range(T - 1, -1, -1)
-        state = self.initial_state(batch)
+        state = self.initial_state()
         for t in order:
-            if projection is not None:
-                state, step_gates = self._recur(projection[t], state, w_hh_t, b_hh)
-            else:
-                state, step_gates = self.step(layer, direction, x[t], state)
+            state, step_gates = self.step(layer, direction, x[t], state)
             h_all[t] = state[0]
             if c_all is not None:
                 c_all[t] = state[1]
             for name, value in step_gates.items():
                 gates[name][t] = value
-        return DirectionTrace(h=h_all, c=c_all, gates=gates, projection=projection)
-
-    def _run_layer(self, x: np.ndarray, layer: int, compact: bool = False):
-        """The vectorised run of one layer, both directions in one loop.
-        x: (T, [B,] in) -> (forward, backward or None) DirectionTraces, plus the layer's
-        output (T, [B,] H') when `compact` (else None: the caller merges).
-
-        The input projections (with every bias that does not multiply a gate folded in)
-        are computed a chunk of steps at a time; each step then does one batched product
-        for both directions (step s is t = s forward and t = T-1-s backward), and the
-        nonlinearities in place on preallocated buffers. `compact` (batch 1 only) keeps
-        just the states, written straight into the layer's output, plus LSTM cell-state
-        checkpoints; see compact.py."""
-        dirs, H, cell = self.directions, self.hidden_size, self.cell
-        D, T, batch = len(dirs), x.shape[0], x.shape[1:-1]
-        G = self.spec.blocks * H
-        # LSTM rows run i, f, o, g inside the loop: one σ over three gates, one tanh
-        blocks = [0, 1, 3, 2] if cell == "lstm" else list(range(self.spec.blocks))
-        order = np.concatenate([np.arange(b * H, (b + 1) * H) for b in blocks])  # for W_hh
-        projections, w_in, b_in, w_stack, b_hn = [], [], [], [], []
-        for d in dirs:
-            w_ih, _, b_ih, b_hh = self.weights(layer, d)
-            bias = b_hh.copy()
-            if cell == "gru":  # b_hn sits inside r ⊙ (W_hn s + b_hn): it cannot be folded
-                b_hn.append(bias[2 * H :].copy())
-                bias[2 * H :] = 0
-            if not compact:
-                projections.append(x @ w_ih.T + b_ih)  # all t in one product, kept
-            w_in.append(w_ih)
-            b_in.append((b_ih, bias))
-            w_stack.append(self._w_hh_t[self._hh_name(layer, d)][:, order])
-
-        # the loop's gate order as runs of PyTorch's rows: slice copies, not a gather
-        runs = [(b * H, (b + 1) * H, k * H) for k, b in enumerate(blocks)]
-
-        def fold_into(out: np.ndarray, d: int, start: int, stop: int) -> None:
-            """Write what direction d adds at steps [start, stop) into out (n, [B,] G):
-            its input projection plus the folded biases, rows in loop order, scaled."""
-            a, b = (start, stop) if d == 0 else (T - stop, T - start)  # backward reads back
-            b_ih, bias = b_in[d]
-            part = (projections[d][a:b] if projections else x[a:b] @ w_in[d].T + b_ih) + bias
-            if d == 1:
-                part = part[::-1]
-            for src, src_end, dst in runs:
-                width = src_end - src
-                np.multiply(part[..., src:src_end], scale[dst : dst + width],
-                            out=out[..., dst : dst + width])  # fmt: skip
-
-        # σ(a) = (1 + tanh(a/2)) / 2: the rows behind a σ are halved once here (exactly: a
-        # power of two), so each step needs one tanh and no scaling before it
-        halve = {"lstm": 3 * H, "gru": 2 * H}.get(cell, G if self.nonlinearity == "sigmoid" else 0)
-        scale = np.ones(G, dtype=self.dtype)
-        scale[:halve] = 0.5
-        # (D, H, G), C order: the column gather above leaves each slab in Fortran order,
-        # and a stacked matmul on that copies or loops instead of calling BLAS each step
-        w = np.ascontiguousarray(np.stack(w_stack) * scale)
-        rows = int(np.prod(batch, dtype=np.int64)) if batch else 1
-        h = np.zeros((D, rows, H), dtype=self.dtype)
-        z = np.empty((D, rows, G), dtype=self.dtype)
-        if compact:
-            merged = np.empty((T, D * H) if self.merge == "concat" else (T, D, H), self.dtype)
-            held = [merged[:, d * H : (d + 1) * H] if self.merge == "concat" else merged[:, d]
-                    for d in range(D)]  # fmt: skip
-            n_blocks = -(-T // BLOCK)
-            checkpoints = np.zeros((D, n_blocks, H), self.dtype) if cell == "lstm" else None
-            hs = gs = cs = None
-        else:
-            hs = np.empty((T, D, rows, H), dtype=self.dtype)
-            gs = np.empty((T, D, rows, G), dtype=self.dtype) if cell != "rnn" else None
-            cs = np.empty((T, D, rows, H), dtype=self.dtype) if cell == "lstm" else None
-        tmp = np.empty((D, rows, H), dtype=self.dtype)
-        c = np.zeros((D, rows, H), dtype=self.dtype)
-        # fixed views of the step buffer: slicing anew each step costs more than the math
-        sigmoids, first, second, third, fourth = (
-            z[..., :halve],
-            z[..., :H],
-            z[..., H : 2 * H],
-            z[..., 2 * H : 3 * H],
-            z[..., 3 * H :],
-        )  # LSTM: i f o g; GRU: r z n (third), fourth empty
-        if cell == "gru":
-            bn = np.stack(b_hn)[:, None, :]  # (D, 1, H)
-        chunk = np.empty((min(T, CHUNK), D, *batch, G), dtype=self.dtype)
-        for start in range(0, T, CHUNK):
-            stop = min(T, start + CHUNK)
-            for side in range(D):
-                fold_into(chunk[: stop - start, side], side, start, stop)
-            xs = chunk.reshape(-1, D, rows, G)
-            xs_rz, xs_n = xs[..., : 2 * H], xs[..., 2 * H :]  # GRU adds these at two places
-            for step in range(start, stop):
-                np.matmul(h, w, out=z)  # W_hh s for both directions at once
-                if cell == "rnn":
-                    z += xs[step - start]
-                    if self.nonlinearity == "relu":
-                        np.maximum(z, 0, out=z)
-                    else:
-                        np.tanh(z, out=z)
-                        if halve:  # σ
-                            z *= 0.5
-                            z += 0.5
-                    h, z = z, h  # the new state is z; reuse the old state's buffer
-                elif cell == "lstm":
-                    z += xs[step - start]
-                    np.tanh(z, out=z)  # g, and i f o halved
-                    sigmoids *= 0.5
-                    sigmoids += 0.5  # i, f, o
-                    c *= second  # f ⊙ c_{t-1}
-                    np.multiply(first, fourth, out=tmp)  # i ⊙ g
-                    c += tmp  # c_t
-                    np.tanh(c, out=tmp)
-                    np.multiply(third, tmp, out=h)  # s_t = o ⊙ tanh(c_t)
-                else:  # gru
-                    sigmoids += xs_rz[step - start]
-                    np.tanh(sigmoids, out=sigmoids)
-                    sigmoids *= 0.5
-                    sigmoids += 0.5  # r, z
-                    third += bn  # W_hn s + b_hn
-                    third *= first  # r ⊙ (...)
-                    third += xs_n[step - start]  # + W_in x + b_in
-                    np.tanh(third, out=third)  # n
-                    np.subtract(h, third, out=tmp)
-                    tmp *= second
-                    np.add(third, tmp, out=h)  # s_t = n + z ⊙ (s_{t-1} - n)
-                if hs is not None:
-                    hs[step] = h
-                    if gs is not None:
-                        gs[step] = z
-                    if cs is not None:
-                        cs[step] = c
-                    continue
-                held[0][step] = h[0, 0]
-                if D == 2:
-                    held[1][T - 1 - step] = h[1, 0]
-                if checkpoints is not None:  # c just before the next block in each direction
-                    if step % BLOCK == BLOCK - 1 and step + 1 < T:
-                        checkpoints[0, (step + 1) // BLOCK] = c[0, 0]
-                    back = T - 1 - step  # the backward direction's t
-                    if D == 2 and back % BLOCK == 0 and back > 0:
-                        checkpoints[1, back // BLOCK - 1] = c[1, 0]
-        if compact:
-            traces = [
-                compact_direction(
-                    cell,
-                    self.spec.gate_names,
-                    x,
-                    held[d],
-                    self.weights(layer, dirs[d]),
-                    backward=d == 1,
-                    checkpoints=None if checkpoints is None else checkpoints[d],
-                )  # fmt: skip
-                for d in range(D)
-            ]
-            if D == 1:
-                return traces[0], None, held[0]
-            if self.merge == "concat":
-                return traces[0], traces[1], merged
-            return traces[0], traces[1], merge_states(held[0], held[1], self.merge)
-        return (
-            tuple(
-                self._direction_trace(projections[i], hs, gs, cs, i, batch, blocks)
-                for i in range(D)
-            )
-            + ((None,) if D == 1 else ())
-            + (None,)
-        )
-
-    def _direction_trace(
-        self, projection, hs, gs, cs, index: int, batch, blocks: list[int]
-    ) -> DirectionTrace:
-        """Unpack direction `index` of the step-ordered buffers into time order."""
-        T, H = hs.shape[0], self.hidden_size
-        order = slice(None) if index == 0 else slice(None, None, -1)
-
-        def timed(a: np.ndarray) -> np.ndarray:
-            return np.ascontiguousarray(a[order, index]).reshape(T, *batch, a.shape[-1])
-
-        gates = {}
-        if gs is not None:
-            g = timed(gs)
-            at = {block: k for k, block in enumerate(blocks)}  # PyTorch block -> loop position
-            gates = {
-                name: g[..., at[b] * H : (at[b] + 1) * H]
-                for b, name in enumerate(self.spec.gate_names)
-            }
-        return DirectionTrace(
-            h=timed(hs), c=None if cs is None else timed(cs), gates=gates, projection=projection
-        )
+        return DirectionTrace(h=h_all, c=c_all, gates=gates)
 
     def _run(
-        self, inputs: np.ndarray, vectorised: bool, batched: bool = False, compact: bool = False
+        self, inputs: np.ndarray, fast: bool, batched: bool = False, compact: bool = False
     ) -> Trace:
+        """Every layer over inputs (T, [B,] in), then the readout: each layer with
+        fused.run_layer when `fast`, else with the reference `_run_direction`."""
         # Huge weights may overflow to inf (and inf - inf to NaN): that is a result to show,
         # not a warning to print over the screen.
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._run_unchecked(inputs, vectorised, batched, compact)
-
-    def full_trace_bytes(self, steps: int) -> int:
-        """Bytes a full (not compact) trace of `steps` steps holds: per layer and direction
-        h, the input projection, the gates and c, plus each layer's merged output."""
-        H, G = self.hidden_size, self.spec.blocks * self.hidden_size
-        per_direction = H + G + (G if self.cell != "rnn" else 0) + (H if self.cell == "lstm" else 0)
-        per_layer = len(self.directions) * per_direction + self.merged_size
-        return steps * self.num_layers * per_layer * self.dtype.itemsize
-
-    def _run_unchecked(
-        self, inputs: np.ndarray, vectorised: bool, batched: bool, compact: bool
-    ) -> Trace:
-        x = self._inputs(inputs, batched)
-        layers = []
-        layer_in = x
-        for k in range(self.num_layers):
-            out = None
-            if vectorised:
-                fwd, bwd, out = self._run_layer(layer_in, k, compact)
-            else:
-                fwd = self._run_direction(layer_in, k, "forward", vectorised)
-                bwd = (
-                    self._run_direction(layer_in, k, "backward", vectorised)
-                    if self.bidirectional
-                    else None
-                )
-            if out is None:
-                out = fwd.h if bwd is None else merge_states(fwd.h, bwd.h, self.merge)
-            layers.append(LayerTrace(input=layer_in, forward=fwd, backward=bwd, output=out))
-            layer_in = out
-        return Trace(inputs=x, layers=layers, outputs=self._readout(layers[-1]), compact=compact)
+            x = self._inputs(inputs, batched)
+            layers = []
+            layer_in = x
+            for k in range(self.num_layers):
+                out = None
+                if fast:
+                    fwd, bwd, out = fused.run_layer(self, layer_in, k, compact)
+                else:
+                    fwd = self._run_direction(layer_in, k, "forward")
+                    bwd = (
+                        self._run_direction(layer_in, k, "backward") if self.bidirectional else None
+                    )
+                if out is None:  # the fused loop merged nothing in place
+                    out = fwd.h if bwd is None else merge_states(fwd.h, bwd.h, self.merge)
+                layers.append(LayerTrace(input=layer_in, forward=fwd, backward=bwd, output=out))
+                layer_in = out
+            outputs = self._readout(layers[-1])
+        return Trace(inputs=x, layers=layers, outputs=outputs, compact=compact)
 
     def final_state(self, top: LayerTrace) -> np.ndarray:
         """The many-to-one summary, ([B,] H'): forward at t=T merged with backward at t=1 (h_n)."""
@@ -531,25 +333,34 @@ class Network:
         states = top.output if self.readout == "every" else self.final_state(top)[None]
         return states @ w.T + b  # o_t = W_oh s_t + b_o
 
+    def full_trace_bytes(self, steps: int) -> int:
+        """Bytes a full (not compact) trace of `steps` steps holds: per layer and direction
+        h, the input projection, the gates and c, plus each layer's merged output."""
+        H, G = self.hidden_size, self.spec.blocks * self.hidden_size
+        per_direction = H + G + (G if self.cell != "rnn" else 0) + (H if self.cell == "lstm" else 0)
+        per_layer = len(self.directions) * per_direction + self.merged_size
+        return steps * self.num_layers * per_layer * self.dtype.itemsize
+
     def trace(self, inputs: np.ndarray, *, compact: bool | None = None) -> Trace:
-        """The vectorised run. inputs: (T, input_size) -> Trace with every state.
-        The input projection is one matrix product per layer and direction; only
-        the recurrent part is looped over time.
+        """The fast run (fused.py). inputs: (T, input_size) -> Trace with every state.
+        The input projections are matrix products over many steps; only the recurrent
+        part is looped over time, both directions at once.
 
         compact: keep only the states (plus LSTM checkpoints) and compute gates, cell
         states and projections on demand (compact.py); None chooses it when the full
         trace would pass COMPACT_ABOVE bytes."""
         if compact is None:
             compact = self.full_trace_bytes(np.shape(inputs)[0]) > COMPACT_ABOVE
-        return self._run(inputs, vectorised=True, compact=compact)
+        return self._run(inputs, fast=True, compact=compact)
 
     def trace_batch(self, inputs: np.ndarray) -> Trace:
-        """The vectorised run over B sequences of equal length at once.
+        """The fast run over B sequences of equal length at once.
         inputs: (T, B, input_size) -> Trace whose arrays are (T, B, ·); outputs (T, B, O),
         or (1, B, O) for readout "last". For training; the app shows single sequences."""
-        return self._run(inputs, vectorised=True, batched=True)
+        return self._run(inputs, fast=True, batched=True)
 
     def trace_stepwise(self, inputs: np.ndarray) -> Trace:
-        """The same run, one timestep at a time (the input projected per step).
-        inputs: (T, input_size) -> Trace; agrees with `trace` to rounding."""
-        return self._run(inputs, vectorised=False)
+        """The reference run: `step` at every timestep (the input projected per step).
+        inputs: (T, input_size) -> Trace without input projections; agrees with `trace`
+        to rounding."""
+        return self._run(inputs, fast=False)

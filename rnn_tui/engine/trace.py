@@ -92,7 +92,8 @@ class DirectionTrace:
     h: (T, H) hidden states, indexed by original time (backward too, as in PyTorch).
     c: (T, H) LSTM cell states, else None.
     gates: gate name -> (T, H) activations (LSTM i f g o, GRU r z n; empty for RNN).
-    projection: (T, blocks*H) the input projection X W_ihᵀ + b_ih, computed for all t at once.
+    projection: (T, blocks*H) the input projection X W_ihᵀ + b_ih, computed for all t at once
+    (None after `Network.trace_stepwise`, which projects each step's input as it goes).
     In a compact trace c, gates and projection are TimeRows, computed when read; they are
     typed as arrays because they answer the indexing the app and the export use.
     """

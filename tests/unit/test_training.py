@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_tui.engine import Network
+from rnn_tui.engine import Network, softmax
 from rnn_tui.engine.backward import backward, influence
 from rnn_tui.engine.train import Example, TrainConfig, Trainer
 
@@ -145,6 +145,71 @@ def test_trainer_refuses_empty_examples_and_missing_readout():
         Trainer(Network("rnn", 2, 2, output_size=2), [], vocab_size=2)
     with pytest.raises(ValueError, match="no readout"):
         Trainer(Network("rnn", 2, 2), tiny_task(), vocab_size=2)
+
+
+def exploding_rnn() -> Network:
+    """A ReLU RNN whose state grows ×4 a step (W_hh = 4 I, no bias) and whose readout
+    gets every example wrong: 8 steps give a gradient norm of about 4⁷ times 1 step's."""
+    weights = {
+        "weight_ih_l0": np.eye(2),
+        "weight_hh_l0": 4.0 * np.eye(2),
+        "readout.weight": 0.5 * np.array([[1.0, -1.0], [-1.0, 1.0]]),
+        "readout.bias": np.zeros(2),
+    }
+    return Network("rnn", 2, 2, nonlinearity="relu", output_size=2, readout="last",
+                   bias=False, state_dict=weights)  # fmt: skip
+
+
+def clipped_adam(
+    net: Network, batches: list[list[Example]], lr: float, clip: float
+) -> tuple[dict[str, np.ndarray], list[float]]:
+    """The parameters after one Adam step (β 0.9, 0.999; ε 1e-8) per batch on the mean
+    cross-entropy of one-hot inputs, each gradient scaled to a global norm of at most
+    `clip`, written out here rather than taken from the trainer; and the norms before
+    clipping."""
+    params = {k: v.copy() for k, v in net.params.items()}
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v = {k: np.zeros_like(p) for k, p in params.items()}
+    norms = []
+    for step, batch in enumerate(batches, start=1):
+        model = net.copy()
+        model.set_params(params)
+        tokens = np.stack([ex.tokens for ex in batch], axis=1)  # (T, B)
+        labels = np.array([ex.labels[0] for ex in batch])  # (B,)
+        trace = model.trace_batch(np.eye(net.input_size)[tokens])
+        d_logits = softmax(trace.outputs)  # (1, B, O): d(mean CE)/d(logits) = (p - y) / B
+        d_logits[0, np.arange(len(batch)), labels] -= 1
+        d_logits /= len(batch)
+        grads = backward(model, trace, d_outputs=d_logits).params
+        norm = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+        norms.append(norm)
+        for k, g in grads.items():
+            g = g * min(1.0, clip / norm)
+            m[k] = 0.9 * m[k] + 0.1 * g
+            v[k] = 0.999 * v[k] + 0.001 * g * g
+            m_hat, v_hat = m[k] / (1 - 0.9**step), v[k] / (1 - 0.999**step)
+            params[k] = params[k] - lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+    return params, norms
+
+
+def test_a_gradient_spike_is_clipped_to_the_clip_norm():
+    """One batch's gradient norm is ~36,000 times the clip, the other's below it: the
+    trainer's step must be Adam on the gradients scaled to norm ≤ clip. (Adam divides by
+    √v, so the spike alone moves the weights about as far either way; what clipping
+    changes is how much the spike outweighs the other batch in m and v.)"""
+    short = [Example(np.array([0]), np.array([1])), Example(np.array([1]), np.array([0]))]
+    long = [Example(np.full(8, 0), np.array([1])), Example(np.full(8, 1), np.array([0]))]
+    lr, clip = 0.01, 1.0
+    trainer = Trainer(exploding_rnn(), short + long, vocab_size=2,
+                      config=TrainConfig(epochs=1, lr=lr, clip=clip, batch_size=2))  # fmt: skip
+    trainer.run_epoch(1)
+    trained = trainer.state_dict()
+    gaps = []
+    for order in ([short, long], [long, short]):  # the trainer shuffles the two batches
+        expected, norms = clipped_adam(exploding_rnn(), order, lr, clip)
+        assert min(norms) < clip < 1e4 * clip < max(norms)  # one spike, one batch within
+        gaps.append(max(float(np.max(np.abs(trained[k] - expected[k]))) for k in expected))
+    assert min(gaps) < 1e-12, gaps
 
 
 def test_influence_row_is_one_row_of_the_matrix_and_copy_is_independent():
