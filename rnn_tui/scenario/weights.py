@@ -298,7 +298,7 @@ def _describe(value: Any) -> str:
 
 
 def _safetensors_entry(key: str, entry: Any, data_size: int, budget: list[int]) -> tuple:
-    """(dtype, shape, begin, end) of a header entry, every field checked."""
+    """(dtype name, shape, begin, end) of a header entry, every field checked."""
     if not isinstance(entry, dict):
         raise WeightsError(_("is {found}, not a tensor entry").format(found=_describe(entry)), key)
     dtype_name = entry.get("dtype")
@@ -341,80 +341,104 @@ def _safetensors_entry(key: str, entry: Any, data_size: int, budget: list[int]) 
             ).format(size=nbytes, data=data_size),
             key,
         )
-    return dtype, tuple(shape), offsets[0], offsets[1]
+    return dtype_name, tuple(shape), offsets[0], offsets[1]
+
+
+def _safetensors_header(f: BinaryIO) -> tuple[dict[str, tuple], int]:
+    """The checked entries of an open .safetensors file's header (name -> dtype name,
+    shape, begin, end) and the size of its data, nothing of the data read.
+
+    The safetensors package validates the same header itself, but only as a whole: one
+    message for any fault ("invalid JSON in header: invalid type: string ..."), none naming
+    the tensor and field at fault, and with a 100 MB header allowed. These checks come
+    first, in our words, for every limit: header size, nesting, dtype, shape, budget."""
+    try:
+        file_size = os.fstat(f.fileno()).st_size
+        raw = f.read(8)
+        if len(raw) != 8:
+            raise WeightsError(_("is not a .safetensors file (too short)"))
+        (length,) = struct.unpack("<Q", raw)
+        if length > MAX_SAFETENSORS_HEADER:
+            raise WeightsError(
+                _("declares a {size:,}-byte header; the limit is {limit:,}").format(
+                    size=length, limit=MAX_SAFETENSORS_HEADER
+                )
+            )
+        if 8 + length > file_size:
+            raise WeightsError(
+                _("declares a {size:,}-byte header in a {file:,}-byte file").format(
+                    size=length, file=file_size
+                )
+            )
+        text = f.read(length).decode("utf-8")
+    except OSError as e:
+        raise WeightsError(
+            _("is not a readable .safetensors file ({reason})").format(
+                reason=_short(e.strerror or e)
+            )
+        ) from None
+    except UnicodeDecodeError:
+        raise WeightsError(_("is not a readable .safetensors file (header is not UTF-8)")) from None
+    try:
+        header = json.loads(text)
+    except RecursionError:  # the C scanner stops at the recursion limit, cleanly
+        raise WeightsError(_("has a header nested too deeply; refused")) from None
+    except ValueError as e:  # JSONDecodeError, a 5,000-digit integer
+        raise WeightsError(
+            _("is not a readable .safetensors file ({reason})").format(reason=_short(e))
+        ) from None
+    if not isinstance(header, dict):
+        raise WeightsError(_("is not a readable .safetensors file (header is not an object)"))
+    if len(header) > MAX_MEMBERS:
+        raise WeightsError(
+            _("holds {count:,} members; the limit is {limit:,}").format(
+                count=len(header), limit=MAX_MEMBERS
+            )
+        )
+    data_size = file_size - 8 - length
+    budget = [0]
+    entries = {
+        key: _safetensors_entry(key, entry, data_size, budget)
+        for key, entry in header.items()
+        if key != "__metadata__"
+    }
+    return entries, data_size
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     """Every tensor of a .safetensors file, name -> array. The JSON header is checked
-    first (its size, nesting, every dtype, shape and offset, the byte budget), then each
-    tensor is read into an array of exactly its declared size."""
-    with open_weights(Path(path)) as f:
-        try:
-            file_size = os.fstat(f.fileno()).st_size
-            raw = f.read(8)
-            if len(raw) != 8:
-                raise WeightsError(_("is not a .safetensors file (too short)"))
-            (length,) = struct.unpack("<Q", raw)
-            if length > MAX_SAFETENSORS_HEADER:
-                raise WeightsError(
-                    _("declares a {size:,}-byte header; the limit is {limit:,}").format(
-                        size=length, limit=MAX_SAFETENSORS_HEADER
-                    )
-                )
-            if 8 + length > file_size:
-                raise WeightsError(
-                    _("declares a {size:,}-byte header in a {file:,}-byte file").format(
-                        size=length, file=file_size
-                    )
-                )
-            text = f.read(length).decode("utf-8")
-        except OSError as e:
-            raise WeightsError(
-                _("is not a readable .safetensors file ({reason})").format(
-                    reason=_short(e.strerror or e)
-                )
-            ) from None
-        except UnicodeDecodeError:
-            raise WeightsError(
-                _("is not a readable .safetensors file (header is not UTF-8)")
-            ) from None
-        try:
-            header = json.loads(text)
-        except RecursionError:  # the C scanner stops at the recursion limit, cleanly
-            raise WeightsError(_("has a header nested too deeply; refused")) from None
-        except ValueError as e:  # JSONDecodeError, a 5,000-digit integer
-            raise WeightsError(
-                _("is not a readable .safetensors file ({reason})").format(reason=_short(e))
-            ) from None
-        if not isinstance(header, dict):
-            raise WeightsError(_("is not a readable .safetensors file (header is not an object)"))
-        if len(header) > MAX_MEMBERS:
-            raise WeightsError(
-                _("holds {count:,} members; the limit is {limit:,}").format(
-                    count=len(header), limit=MAX_MEMBERS
-                )
-            )
-        data_start = 8 + length
-        data_size = file_size - data_start
-        budget = [0]
-        entries = {
-            key: _safetensors_entry(key, entry, data_size, budget)
-            for key, entry in header.items()
-            if key != "__metadata__"
-        }
-        arrays: dict[str, np.ndarray] = {}
-        for key, (dtype, shape, begin, _end) in entries.items():
-            array = np.empty(shape, dtype=dtype)
-            try:
-                f.seek(data_start + begin)
-                complete = _fill(f, array)
-            except OSError as e:
-                raise WeightsError(
-                    _("cannot be read ({reason})").format(reason=_short(e.strerror or e)), key
-                ) from None
-            if not complete:
-                raise WeightsError(_("is cut short in its data"), key)
-            arrays[key] = array
+    first (its size, nesting, every dtype, shape and offset, the byte budget), then the
+    safetensors package reads the tensors, each into an array of its checked size, after
+    validating the layout too (tensors back to back, covering the data exactly)."""
+    from safetensors import SafetensorError, safe_open
+
+    path = Path(path)
+    with open_weights(path) as f:
+        entries, data_size = _safetensors_header(f)
+    end = max((e[3] for e in entries.values()), default=0)
+    if data_size > end:  # the package refuses it too, but only after mapping every byte
+        raise WeightsError(
+            _("holds {count:,} bytes after its last tensor; refused").format(count=data_size - end)
+        )
+    arrays: dict[str, np.ndarray] = {}
+    key = None
+    try:
+        with safe_open(path, framework="numpy") as tensors:
+            for key, (dtype_name, shape, _begin, _end) in entries.items():
+                # opened again by name: only what was checked is read, should the file
+                # have been replaced in between
+                view = tensors.get_slice(key)
+                if view.get_dtype() != dtype_name or tuple(view.get_shape()) != shape:
+                    raise WeightsError(_("changed while it was read; refused"), key)
+                arrays[key] = tensors.get_tensor(key)
+    except SafetensorError as e:  # the layout: offsets overlapping or apart
+        raise WeightsError(
+            _("is not a readable .safetensors file ({reason})").format(reason=_short(e))
+        ) from None
+    except OSError as e:
+        raise WeightsError(
+            _("cannot be read ({reason})").format(reason=_short(e.strerror or e)), key
+        ) from None
     return arrays
 
 

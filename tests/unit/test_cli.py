@@ -101,7 +101,30 @@ def test_validate_reports_all_files_and_counts_the_bad():
     result = run("validate", "intent", str(DATA / "wrong-type.toml"), str(DATA / "good-npz.toml"))
     assert result.returncode == 2
     assert result.stdout.count("ok: ") == 2
-    assert "1 of 3 file(s) invalid" in result.stderr
+    assert "1 of 3 files invalid" in result.stderr
+
+
+def test_counts_say_one_file_and_several_files_in_english_and_chinese():
+    one = run("validate", str(DATA / "wrong-type.toml"))
+    assert one.returncode == 2 and "1 of 1 file invalid" in one.stderr
+    two = run("validate", str(DATA / "wrong-type.toml"), str(DATA / "wrong-shape.toml"))
+    assert "2 of 2 files invalid" in two.stderr
+    zh = run("--lang", "zh", "validate", str(DATA / "wrong-type.toml"))
+    assert "1 个文件中有 1 个无效" in zh.stderr  # Chinese has one form
+
+
+def test_clicks_own_words_follow_lang(tmp_path):
+    """click's words come from the catalogue through the standard gettext domain."""
+    zh = run("--lang", "zh", "new")
+    assert zh.returncode == 2
+    assert "用法：" in zh.stderr and "缺少参数" in zh.stderr and "错误：" in zh.stderr
+    assert "运行 'rnn-tui new --help' 查看帮助。" in zh.stderr
+    en = run("--lang", "en", "serve", "--port", "x")
+    assert "Invalid value for '--port': 'x' is not a valid integer range." in en.stderr
+    zh = run("--lang", "zh", "serve", "--port", "x")
+    assert "'--port' 的值无效：'x' 不是有效的 integer range。" in zh.stderr
+    helped = run("--lang", "zh", "serve", "--help")
+    assert "显示此帮助并退出。" in helped.stdout and "默认：8000" in helped.stdout
 
 
 def test_trace_of_bad_file_is_a_message_not_a_traceback(tmp_path):
@@ -189,7 +212,7 @@ def test_train_names_the_file_it_really_wrote(tmp_path):
 def test_open_says_it_is_tracing_a_long_sequence_before_the_first_frame(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import rnn_tui.cli
+    import rnn_tui.cli_common
     import rnn_tui.ui
     from rnn_tui.cli import LONG_SEQUENCE, cli
 
@@ -200,7 +223,7 @@ def test_open_says_it_is_tracing_a_long_sequence_before_the_first_frame(tmp_path
             pass
 
     monkeypatch.setattr(rnn_tui.ui, "make_app", lambda *args, **kwargs: NoApp())
-    monkeypatch.setattr(rnn_tui.cli, "_has_terminal", lambda: True)  # CliRunner has none
+    monkeypatch.setattr(rnn_tui.cli_common, "has_terminal", lambda: True)  # CliRunner has none
     words = ", ".join(['"a"', '"b"'] * (LONG_SEQUENCE // 2))
     long = tmp_path / "long.toml"
     long.write_text(

@@ -92,13 +92,14 @@ def builtins_untouched():
 @pytest.fixture(scope="module")
 def session_file(tmp_path_factory) -> Path:
     """A short recorded session (three steps) at 80x24."""
-    from rnn_tui.session import SessionWriter, ViewState, state_hash
+    from rnn_tui.present.position import View
+    from rnn_tui.session import SessionWriter, state_hash
 
     path = tmp_path_factory.mktemp("session") / "walk.jsonl"
     scenario = load_scenario(APP_DATA / "by-hand.toml")
     writer = SessionWriter(path, scenario, columns=80, rows=24)
     for t in (1, 2, 3):
-        view = ViewState(t)
+        view = View(t)
         writer.action(key="right", action="step", view=view,
                       state=state_hash(scenario.trace(), view))  # fmt: skip
     writer.close()
@@ -315,10 +316,10 @@ def test_export_writes_every_file_atomically_and_counts_them(tmp_path, capsys, s
     assert code == 0, err
     names = sorted(p.name for p in svg.iterdir())
     assert names == ["0001-step.svg", "0002-step.svg", "0003-step.svg"]
-    assert f"wrote 3 SVG file(s) into {svg}" in out
+    assert f"wrote 3 SVG files into {svg}" in out
     header = json.loads((tmp_path / "w.cast").read_text(encoding="utf-8").splitlines()[0])
     assert (header["width"], header["height"]) == (80, 24)
-    assert f"wrote {tmp_path / 'w.cast'}: 3 frame(s) at 80x24" in out
+    assert f"wrote {tmp_path / 'w.cast'}: 3 frames at 80x24" in out
 
 
 # ---------------------------------------------------------------- item 5: messages, not tracebacks
@@ -361,7 +362,7 @@ def test_export_size_at_the_bounds_is_accepted(tmp_path, capsys, session_file):
     code, out, err = invoke(capsys, "export", str(session_file), "--cast",
                             str(tmp_path / "o.cast"), "--size", "20x10")  # fmt: skip
     assert code == 0, err
-    assert "3 frame(s) at 20x10" in out
+    assert "3 frames at 20x10" in out
 
 
 @pytest.mark.parametrize(
@@ -405,12 +406,12 @@ def test_a_session_error_from_any_command_is_a_message(monkeypatch, capsys, tmp_
 
 
 def test_an_os_error_escaping_a_command_names_the_file(monkeypatch, capsys):
-    import rnn_tui.cli
+    import rnn_tui.cli_scenario
 
     def denied(source):
         raise PermissionError(errno.EACCES, "Permission denied", "/secret/x\x1b[2J.toml")
 
-    monkeypatch.setattr(rnn_tui.cli, "load_scenario", denied)
+    monkeypatch.setattr(rnn_tui.cli_scenario, "load_scenario", denied)
     code, out, err = invoke(capsys, "trace", "x.toml")
     assert code == 2
     assert one_line(err) == "Error: /secret/x␛[2J.toml: Permission denied"
@@ -419,11 +420,12 @@ def test_an_os_error_escaping_a_command_names_the_file(monkeypatch, capsys):
 
 def test_an_unexpected_exception_is_one_line_and_exit_70(monkeypatch, capsys):
     import rnn_tui.cli
+    import rnn_tui.cli_scenario
 
     def bug(source):
         raise RuntimeError(f"boom {OSC_TITLE}")
 
-    monkeypatch.setattr(rnn_tui.cli, "load_scenario", bug)
+    monkeypatch.setattr(rnn_tui.cli_scenario, "load_scenario", bug)
     monkeypatch.delenv("RNN_TUI_DEBUG", raising=False)
     code, out, err = invoke(capsys, "validate", "x.toml")
     assert code == 70
@@ -563,10 +565,10 @@ def test_a_mistyped_command_is_named(args, message, capsys, tmp_path, monkeypatc
 
 
 def test_a_file_or_builtin_named_like_a_command_still_opens(capsys, tmp_path, monkeypatch):
-    import rnn_tui.cli
+    import rnn_tui.cli_common
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(rnn_tui.cli, "_has_terminal", lambda: False)
+    monkeypatch.setattr(rnn_tui.cli_common, "has_terminal", lambda: False)
     (tmp_path / "lst").write_text("title = 1\n", encoding="utf-8")
     code, _out, err = invoke(capsys, "lst")  # an existing file: opened, not corrected
     assert code == 2

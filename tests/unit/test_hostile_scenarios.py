@@ -889,7 +889,7 @@ def test_validate_on_hostile_files_exits_2_with_clean_output(tmp_path):
     assert not RAW_CONTROL.intersection(output.replace(b"\n", b"").replace(b"\t", b"")), output
     assert b"\x1b" not in output
     text = output.decode()
-    assert f"{len(files)} of {len(files)} file(s) invalid" in text
+    assert f"{len(files)} of {len(files)} files invalid" in text
     assert "deep␛]2;x␇.toml: not valid TOML: nested more than 32 levels deep" in text
     assert "key.toml: ␛]2;key␇: unknown key" in text
     assert '"urandom.npz" is not a regular file: a character device' in text

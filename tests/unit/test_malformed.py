@@ -44,7 +44,7 @@ def test_validate_on_the_whole_corpus_never_prints_a_traceback():
     )  # fmt: skip
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert f"{len(CORPUS)} of {len(CORPUS)} file(s) invalid" in result.stderr
+    assert f"{len(CORPUS)} of {len(CORPUS)} files invalid" in result.stderr
 
 
 # ---------------------------------------------------------------- fuzzing

@@ -181,6 +181,49 @@ def test_corrupt_safetensors(tmp_path):
     assert 'weights.file: "w.safetensors" is not a readable .safetensors file' in msg
 
 
+def safetensors_of(path: Path, header: dict, data: bytes) -> Path:
+    raw = json.dumps(header).encode()
+    path.write_bytes(len(raw).to_bytes(8, "little") + raw + data)
+    return path
+
+
+def f64(shape: list[int], begin: int, end: int) -> dict:
+    return {"dtype": "F64", "shape": shape, "data_offsets": [begin, end]}
+
+
+@pytest.mark.parametrize(
+    ("header", "data", "fragment"),
+    [
+        # bytes no tensor owns: the package would map them all before refusing
+        ({"a": f64([2], 0, 16)}, bytes(16 + 4096), "holds 4,096 bytes after its last tensor"),
+        # the package's own rule, which the header checks do not make: back to back
+        ({"a": f64([2], 0, 16), "b": f64([2], 0, 16)}, bytes(16), "invalid offset for tensor"),
+        ({"a": f64([2], 16, 32)}, bytes(32), "invalid offset for tensor `a`"),
+    ],
+    ids=["bytes-after", "overlapping", "gap-before"],
+)
+def test_safetensors_layout_is_checked_by_the_package(tmp_path, header, data, fragment):
+    from rnn_tui.scenario.weights import WeightsError, read_weights
+
+    path = safetensors_of(tmp_path / "w.safetensors", header, data)
+    with pytest.raises(WeightsError) as info:
+        read_weights(path)
+    assert fragment in info.value.message
+
+
+def test_safetensors_replaced_after_its_header_was_checked(tmp_path, monkeypatch):
+    """The package opens the file again by its name: a file put there after the checks
+    (here: 10 times the values) is refused, not read."""
+    from rnn_tui.scenario import weights
+
+    checked = safetensors_of(tmp_path / "checked.safetensors", {"a": f64([2], 0, 16)}, bytes(16))
+    path = safetensors_of(tmp_path / "w.safetensors", {"a": f64([20], 0, 160)}, bytes(160))
+    monkeypatch.setattr(weights, "open_weights", lambda _path: open(checked, "rb"))
+    with pytest.raises(weights.WeightsError) as info:
+        weights.read_weights(path)
+    assert info.value.key == "a" and "changed while it was read" in info.value.message
+
+
 def test_unsupported_weights_suffix(tmp_path):
     (tmp_path / "w.pt").write_bytes(b"\x80\x04")
     (msg,) = problems(write(tmp_path, 'file = "w.pt"'))
