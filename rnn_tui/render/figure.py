@@ -18,7 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from .heatmap import Heatmap, Legend, _is_mono
+from .heatmap import Heatmap, Legend, is_mono
 
 GUTTER = 3
 """Spaces between the title, the detail and the legend."""
@@ -97,7 +97,7 @@ class Figure:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        mono = _is_mono(console, self.legend.mono if self.legend else None)
+        mono = is_mono(console, self.legend.mono if self.legend else None)
         header, legend_in_header, detail_in_header = self._header(console, width, mono)
         yield from header
         yield Segment.line()

@@ -54,7 +54,7 @@ def _block(layout: _Layout) -> int:
     return layout.cell_width - layout.gap
 
 
-def _is_mono(console: Console, mono: bool | None) -> bool:
+def is_mono(console: Console, mono: bool | None) -> bool:
     """Draw with glyphs instead of colours? Explicit `mono` wins, else ask the console."""
     if mono is not None:
         return mono
@@ -119,8 +119,8 @@ class Heatmap:
     mask: (rows, cols) booleans, True where nothing is drawn (a state not computed yet).
     highlight: columns whose numbers are drawn in `highlight_style` (a selected unit).
     cell_meta: (row, col) -> a dict put in the style meta of that cell's characters,
-    e.g. {"@click": "app.select_unit(3)"}, so a front end can tell which cell was
-    clicked; row is -1 where a line packs two matrix rows.
+    e.g. {"unit": 3}, so a front end can tell which cell was clicked; row is -1
+    where a line packs two matrix rows.
     """
 
     def __init__(
@@ -362,7 +362,7 @@ class Heatmap:
         return out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        mono = _is_mono(console, self.mono)
+        mono = is_mono(console, self.mono)
         for line in self.lines(options.max_width, mono):
             yield from line
             yield Segment.line()
@@ -443,7 +443,7 @@ class Legend:
         yield Segment(" " + hi, label)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from Segment.simplify(self.segments(_is_mono(console, self.mono)))
+        yield from Segment.simplify(self.segments(is_mono(console, self.mono)))
         yield Segment.line()
 
 

@@ -55,3 +55,10 @@ class Beside:
                 else:
                     yield Segment(" " * width)
             yield Segment.line()
+
+
+def window(size: int, focus: int, count: int) -> range:
+    """`count` consecutive indices of range(size) around `focus` (all when they fit)."""
+    count = max(1, min(count, size))
+    start = min(max(0, focus - count // 2), size - count)
+    return range(start, start + count)

@@ -22,7 +22,7 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 
-from .heatmap import _is_mono
+from .heatmap import is_mono
 from .notation import sub
 from .palette import ColorScale, format_value, mark, mark_style, special_code
 
@@ -202,7 +202,7 @@ class TokenStrip:
             return out
         if cut_left:
             out.append(Segment(" "))
-        mono = _is_mono(console, self.mono)
+        mono = is_mono(console, self.mono)
         values = [float(self.influence[t - 1]) for t in shown]
         finite = [float(v) for v in self.influence if math.isfinite(v)]
         top = max(max(finite, default=0.0), 0.0)  # an overflowed one (inf, nan) is marked

@@ -15,7 +15,7 @@ from .format import (
     session_files,
     weights_digest,
 )
-from .state import ViewState, shown_state, state_hash
+from .state import shown_state, state_hash
 from .verify import CheckResult, apply_change, check_session
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "SessionError",
     "SessionWriteError",
     "SessionWriter",
-    "ViewState",
     "apply_change",
     "check_record_target",
     "check_session",

@@ -1,6 +1,6 @@
 """What a view shows, reduced to numbers, and its hash: the thing a recording checks.
 
-A view is (t, layer, direction, unit), t and layer 1-based as on screen. The state
+A view (present.position.View) is (t, layer, direction, unit), t and layer 1-based. The state
 shown is x_t of the layer, s_t of the direction(s) shown (and their merge in
 "both"), and the outputs on screen; values are rounded to 1e-9 before hashing, so
 a replay on another machine (another BLAS summing in another order) still matches.
@@ -9,53 +9,14 @@ a replay on another machine (another BLAS summing in another order) still matche
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from ..engine import Trace
-
-DIRECTIONS = ("forward", "backward", "both")
-MAX_INDEX = 10**9
-"""The largest t, layer or unit a recorded view may name."""
+from ..present.position import View
 
 
-@dataclass(frozen=True)
-class ViewState:
-    """Where the user is: step t and layer (1-based), direction (forward/backward/both),
-    selected unit (1-based)."""
-
-    t: int = 1
-    layer: int = 1
-    direction: str = "forward"
-    unit: int = 1
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> ViewState:
-        """From a recorded line; ValueError naming the field when it is malformed (the
-        message quotes at most 40 characters of the value, made visible)."""
-        from ..text import visible
-
-        if not isinstance(data, dict):
-            raise ValueError(f"view: expected an object, found {type(data).__name__}")
-        out = {}
-        for name, default in asdict(cls()).items():
-            value = data.get(name, default)
-            if type(value) is not type(default):
-                found = visible(repr(value))[:40]
-                raise ValueError(f"view.{name}: expected {type(default).__name__}, found {found}")
-            if isinstance(value, int) and not 1 <= value <= MAX_INDEX:
-                raise ValueError(f"view.{name}: outside 1..{MAX_INDEX}")
-            out[name] = value
-        if out["direction"] not in DIRECTIONS:
-            raise ValueError(f"view.direction: expected one of {', '.join(DIRECTIONS)}")
-        return cls(**out)
-
-
-def shown_state(trace: Trace, view: ViewState) -> dict[str, np.ndarray]:
+def shown_state(trace: Trace, view: View) -> dict[str, np.ndarray]:
     """The vectors on screen for a view: name -> array. Raises ValueError when the view
     does not fit the trace (t or layer out of range, backward on a one-way network)."""
     T, layers = trace.steps, len(trace.layers)
@@ -66,9 +27,9 @@ def shown_state(trace: Trace, view: ViewState) -> dict[str, np.ndarray]:
     layer = trace.layers[view.layer - 1]
     i = view.t - 1
     out = {"x": layer.input[i]}
-    if view.direction in ("forward", "both"):
+    if "forward" in view.shown:
         out["s.forward"] = layer.forward.h[i]
-    if view.direction in ("backward", "both"):
+    if "backward" in view.shown:
         if layer.backward is None:
             raise ValueError(f"view.direction: {view.direction} on a one-way network")
         out["s.backward"] = layer.backward.h[i]
@@ -79,7 +40,7 @@ def shown_state(trace: Trace, view: ViewState) -> dict[str, np.ndarray]:
     return out
 
 
-def state_hash(trace: Trace, view: ViewState) -> str:
+def state_hash(trace: Trace, view: View) -> str:
     """sha256 of the state a view shows, rounded to 1e-9, as hex."""
     digest = hashlib.sha256()
     digest.update(repr(sorted(view.to_dict().items())).encode())

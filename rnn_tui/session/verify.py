@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..i18n import _
 from ..scenario import Scenario
 from .format import (
@@ -35,8 +37,8 @@ CHANGES = ({"cell"}, {"merge"}, {"cell", "merge"}, {"tokens"}, {"sequence"}, {"s
 
 
 def apply_change(scenario: Scenario, change: Any, where: str, base: Path | None = None) -> Scenario:
-    """The scenario after a recorded change: {"cell": ...}, {"merge": ...} (fresh seeded
-    weights, as in the app), {"tokens": [...]}, {"sequence": name}, or a whole
+    """The scenario after a recorded change: {"cell": ...}, {"merge": ...} (by
+    Scenario.switch, as in the app), {"tokens": [...]}, {"sequence": name}, or a whole
     {"scenario": record} (a file opened, or weights trained), restored from `base`,
     the session's folder. Anything else is a SessionError naming `where`."""
     if not change:
@@ -70,10 +72,32 @@ def apply_change(scenario: Scenario, change: Any, where: str, base: Path | None 
     for key, allowed in (("cell", tuple(CELLS)), ("merge", MERGES)):
         if key in change and change[key] not in allowed:
             raise SessionError(f"{where}: " + _expected(key, " | ".join(allowed), change[key]))
-    try:
-        return scenario.with_network(**{k: change[k] for k in ("cell", "merge") if k in change})
+    try:  # the app's own rule (Scenario.switch): the same weights, bit for bit
+        return scenario.switch(cell=change.get("cell"), merge=change.get("merge")).scenario
     except (ValueError, TypeError) as e:
         raise _cannot(where, e) from None
+
+
+def switch_change(replayed: Scenario, scenario: Scenario) -> tuple[dict, Scenario] | None:
+    """The {"cell": ...} or {"merge": ...} change that apply_change turns `replayed` (the
+    scenario a replay has at this point) into one with exactly `scenario`'s network, bit
+    for bit, and that replayed scenario; None when no switch does (weights trained or
+    opened since: then a session records the whole scenario)."""
+    net, old = scenario.network, replayed.network
+    if (net.cell, net.merge) == (old.cell, old.merge):
+        return None
+    change = {"cell": net.cell} if net.cell != old.cell else {"merge": net.merge}
+    if net.cell != old.cell and net.merge != old.merge:
+        change = {"cell": net.cell, "merge": net.merge}
+    try:
+        candidate = apply_change(replayed, change, "")
+    except SessionError:
+        return None
+    params = candidate.network.params
+    same = params.keys() == net.params.keys() and all(
+        np.array_equal(params[k], net.params[k]) for k in net.params
+    )
+    return (change, candidate) if same else None
 
 
 def change_cost(scenario: Scenario) -> int:

@@ -1,7 +1,7 @@
 """The Textual app of rnn-tui: screens, widgets, stylesheet. Build it with make_app.
 
-The app is loaded on first use, so the display logic beside it (`view`, `panes`,
-`numbers`: what the screen shows, without textual) can be imported on its own."""
+The app is loaded on first use; what the screen shows, without textual, is in
+`rnn_tui.present` (the view position, the stage, the panes)."""
 
 from __future__ import annotations
 

@@ -234,8 +234,9 @@ def record(path: Path, text: str, walk: list[tuple[str, str, dict | None, dict]]
     """Record a session of the scenario `text` (written beside it as scenario_file) by
     the app's own writer: (key, action, change, view) per line, states hashed as the
     app does."""
+    from rnn_tui.present.position import View
     from rnn_tui.scenario import load_scenario
-    from rnn_tui.session import SessionWriter, ViewState, state_hash
+    from rnn_tui.session import SessionWriter, state_hash
     from rnn_tui.session.verify import apply_change
 
     source = path.parent / scenario_file
@@ -250,7 +251,7 @@ def record(path: Path, text: str, walk: list[tuple[str, str, dict | None, dict]]
         if change:
             scenario = apply_change(scenario, change, "make_corpus", path.parent)
             trace = scenario.trace()
-        state = ViewState(**view)
+        state = View(**view)
         writer.action(key=key, action=action, view=state, state=state_hash(trace, state),
                       change=change)  # fmt: skip
     writer.close()

@@ -26,12 +26,12 @@ import pytest
 
 import rnn_tui.session.format as fmt
 from rnn_tui.files import BUILTIN_DIR, WriteRefused
+from rnn_tui.present.position import View
 from rnn_tui.scenario import load_scenario, parse_scenario
 from rnn_tui.session import (
     SessionError,
     SessionWriteError,
     SessionWriter,
-    ViewState,
     check_session,
     read_session,
     state_hash,
@@ -74,7 +74,7 @@ def record(path: Path, source: Path | str = INTENT, steps: int = 3) -> Path:
     trace = scenario.trace()
     writer = SessionWriter(path, scenario, columns=100, rows=30)
     for t in range(1, steps + 1):
-        view = ViewState(t=t)
+        view = View(t=t)
         writer.action(key="right", action="step", view=view, state=state_hash(trace, view))
     assert writer.close() is None
     return path
@@ -499,7 +499,7 @@ def test_a_recorded_sentence_is_escaped_as_the_vocabulary_is(tmp_path):
     path = tmp_path / "s.jsonl"
     writer = SessionWriter(path, scenario, columns=80, rows=24)
     edited = scenario.with_tokens(["␛]2;x␇", "a"])
-    view = ViewState(t=1)
+    view = View(t=1)
     writer.action(
         key="e",
         action="edit",
@@ -719,14 +719,14 @@ def test_a_full_disk_stops_the_recording_cleanly_and_keeps_its_lines(
     trace = scenario.trace()
     monkeypatch.setattr(fmt, "os", _FullDisk(allowed=3, closing=closing))
     writer = SessionWriter(path, scenario, columns=80, rows=24)
-    views = [ViewState(t=t) for t in (1, 2, 3, 4)]
+    views = [View(t=t) for t in (1, 2, 3, 4)]
     writer.action(key="right", action="step", view=views[0], state=state_hash(trace, views[0]))
     writer.action(key="right", action="step", view=views[1], state=state_hash(trace, views[1]))
     with pytest.raises(SessionWriteError) as caught:
         writer.action(key="right", action="step", view=views[2], state=state_hash(trace, views[2]))
     error = caught.value
     assert isinstance(error, OSError) and error.errno == errno.ENOSPC
-    assert str(path) in str(error) and "3 line(s) before are kept" in str(error)
+    assert str(path) in str(error) and "3 lines before are kept" in str(error)
     with pytest.raises(SessionWriteError):  # stopped: no line after a failed one
         writer.action(key="right", action="step", view=views[3], state=state_hash(trace, views[3]))
     assert writer.close() is error and writer.close() is error  # never raises
@@ -745,8 +745,8 @@ def test_a_failing_close_is_returned_not_raised(tmp_path, monkeypatch):
 
 
 def test_the_apps_recorder_reports_a_full_disk_from_record_and_close(tmp_path, monkeypatch):
+    from rnn_tui.present.view import Stage
     from rnn_tui.ui.recording import Recorder
-    from rnn_tui.ui.view import Stage, View
 
     scenario = load_scenario("intent")
     stage = Stage(scenario)
@@ -767,7 +767,8 @@ def test_the_apps_recorder_reports_a_full_disk_from_record_and_close(tmp_path, m
 RLIMITED = """
 import json, resource, signal, sys
 from rnn_tui.scenario import load_scenario
-from rnn_tui.session import SessionWriter, ViewState, state_hash
+from rnn_tui.session import SessionWriter, state_hash
+from rnn_tui.present.position import View
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
 scenario = load_scenario("intent")
 trace = scenario.trace()
@@ -777,7 +778,7 @@ resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 written, error = 0, None
 try:
     for t in [1, 2, 3, 4, 5] * 1000:
-        view = ViewState(t=t)
+        view = View(t=t)
         writer.action(key="right", action="step", view=view, state=state_hash(trace, view))
         written += 1
 except OSError as e:
@@ -868,7 +869,7 @@ def test_a_hostile_session_exports_well_formed_svg_and_a_cast_without_escapes(tm
     trace = scenario.trace()
     names = ["step", "../../../escaped", "\x1b]2;TITLE\x07", "screenshot", "[@click=app.quit]"]
     for t, name in enumerate(names, start=1):
-        view = ViewState(t=t)
+        view = View(t=t)
         writer.action(key=RAW, action=name, view=view, state=state_hash(trace, view))
     assert writer.close() is None
     recorded = read_session(path)
@@ -938,7 +939,7 @@ def test_model_changes_are_bounded_by_the_work_they_cost(session, monkeypatch):
     gru_scenario = gru_scenario.with_network(cell="gru")
     for item in items[1:]:
         item["change"] = {"cell": "gru"}  # each a fresh seeded GRU, the same each time
-        item["state"] = state_hash(gru_scenario.trace(), ViewState(**item["view"]))
+        item["state"] = state_hash(gru_scenario.trace(), View(**item["view"]))
     write(session, items)
     assert check_session(read_session(session)).checked == 3
     cost = verify.change_cost(gru_scenario)

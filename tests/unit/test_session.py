@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from rnn_tui.present.position import View
 from rnn_tui.scenario import load_scenario
 from rnn_tui.session import (
     SessionError,
     SessionWriter,
-    ViewState,
     check_session,
     read_session,
     restore_scenario,
@@ -26,19 +26,19 @@ from rnn_tui.session import (
 from rnn_tui.session.verify import apply_change
 
 
-def record(path: Path, name: str = "bidirectional") -> list[tuple[str, dict | None, ViewState]]:
+def record(path: Path, name: str = "bidirectional") -> list[tuple[str, dict | None, View]]:
     """Record a short walk: steps, a direction change, a layer change, a merge switch, an
     edited sentence. Returns what was recorded."""
     scenario = load_scenario(name)
     writer = SessionWriter(path, scenario, columns=120, rows=40)
     walk = [
-        ("right", None, ViewState(t=2)),
-        ("right", None, ViewState(t=3)),
-        ("d", None, ViewState(t=3, direction="backward")),
-        ("up", None, ViewState(t=3, layer=2, direction="backward")),
-        ("m", {"merge": "sum"}, ViewState(t=3, layer=2, direction="both")),
-        ("e", {"tokens": ["the", "mat", "sat"]}, ViewState(t=1, layer=2, direction="both")),
-        ("end", None, ViewState(t=3, layer=2, direction="both")),
+        ("right", None, View(t=2)),
+        ("right", None, View(t=3)),
+        ("d", None, View(t=3, direction="backward")),
+        ("up", None, View(t=3, layer=2, direction="backward")),
+        ("m", {"merge": "sum"}, View(t=3, layer=2, direction="both")),
+        ("e", {"tokens": ["the", "mat", "sat"]}, View(t=1, layer=2, direction="both")),
+        ("end", None, View(t=3, layer=2, direction="both")),
     ]
     trace = scenario.trace()
     for key, change, view in walk:
@@ -84,9 +84,7 @@ def test_every_line_is_flushed_as_it_is_written(tmp_path):
     writer = SessionWriter(path, load_scenario("elman-by-hand"), columns=80, rows=24)
     assert path.read_text().count("\n") == 1  # header on disk before any action
     trace = load_scenario("elman-by-hand").trace()
-    writer.action(
-        key="right", action="step", view=ViewState(t=2), state=state_hash(trace, ViewState(t=2))
-    )
+    writer.action(key="right", action="step", view=View(t=2), state=state_hash(trace, View(t=2)))
     assert path.read_text().count("\n") == 2  # no close needed
     writer.close()
 
@@ -102,7 +100,7 @@ def test_a_tampered_hash_names_its_line(tmp_path):
     result = run("replay", str(path), "--check")
     assert result.returncode == 1
     assert f"{path}: line 4: state differs after 'd' (key d)" in result.stderr
-    assert "2 action(s) matched before it" in result.stderr
+    assert "2 actions matched before it" in result.stderr
 
 
 def test_tampered_weights_are_refused(tmp_path):
@@ -176,14 +174,15 @@ def test_an_action_line_with_a_bad_view_is_named(tmp_path):
 RECORDER = """
 import sys, time
 from rnn_tui.scenario import load_scenario
-from rnn_tui.session import SessionWriter, ViewState, state_hash
+from rnn_tui.session import SessionWriter, state_hash
+from rnn_tui.present.position import View
 scenario = load_scenario("intent")
 trace = scenario.trace()
 writer = SessionWriter(sys.argv[1], scenario, columns=80, rows=24)
 t = 1
 while True:  # record forever, until killed
     t = t % 5 + 1
-    view = ViewState(t=t)
+    view = View(t=t)
     writer.action(key="right", action="step", view=view, state=state_hash(trace, view))
     time.sleep(0.002)
 """
@@ -304,7 +303,7 @@ def test_big_weights_made_in_the_app_go_into_a_file_beside_the_session(tmp_path,
     writer = SessionWriter(path, scenario, columns=80, rows=24)
     trained = scenario.with_network()
     trained.network.set_params({k: v * 0.5 for k, v in scenario.network.params.items()})
-    view = ViewState(t=2)
+    view = View(t=2)
     record = writer.scenario_record(trained)
     writer.action(key="t", action="train", view=view, state=state_hash(trained.trace(), view),
                   change={"scenario": record})  # fmt: skip

@@ -1,15 +1,15 @@
 """What the screen shows for a view (t, layer, direction): read from the trace, never computed.
 
-`View` is the position the user has stepped to; `Stage` holds a scenario, its trace and
-the colour scales fixed for the whole sequence (so colours compare across steps), and
-turns a view into one `PanelContent` per panel. Nothing here imports textual, so the
+`Stage` holds a scenario, its trace and the colour scales fixed for the whole sequence
+(so colours compare across steps), and turns a view (`position.View`, the place the user
+has stepped to) into one `PanelContent` per panel. Nothing here imports textual, so the
 mapping from view to numbers can be tested on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,9 +35,8 @@ from ..render.notation import (
     sup,
 )
 from ..render.palette import ColorScale
+from .position import View
 
-DIRECTIONS = ("forward", "backward", "both")
-"""The order in which the d key cycles."""
 WORDS = (N_("forward"), N_("backward"), N_("both"), N_("embedding"), N_("one-hot"))
 """Directions and encodings, shown translated with `_()`."""
 SMALL = 16
@@ -45,22 +44,6 @@ SMALL = 16
 PANELS = ("output", "state-forward", "state-backward", "state-merged", "gates", "input")
 """Every panel's id, top to bottom, as in the unrolled figure: o above s above x (the
 gates, inside the cell, between x and s)."""
-
-
-@dataclass(frozen=True)
-class View:
-    """Where the user is: step t (1-based), layer (1 = bottom), direction, and the
-    selected unit (1-based) whose equation the numbers panel shows."""
-
-    t: int = 1
-    layer: int = 1
-    direction: str = "forward"
-    unit: int = 1
-
-    @property
-    def reading(self) -> str:
-        """The direction time runs in for stepping: backward, or forward for both."""
-        return "backward" if self.direction == "backward" else "forward"
 
 
 STYLE_NAMES = (
@@ -91,11 +74,12 @@ class Look:
 
 
 def unit_click(hidden: int) -> Any:
-    """Cell meta that selects unit (column mod H) + 1 when clicked (for the app's
-    select_unit action); concat's second half maps onto the same units."""
+    """Cell meta naming the unit under a cell, (column mod H) + 1: a front end turns a
+    click on it into a choice of that unit; concat's second half maps onto the same
+    units. Data, not an action: nothing here says what a click does."""
 
     def meta(row: int, col: int) -> dict:
-        return {"@click": f"app.select_unit({col % hidden + 1})"}
+        return {"unit": col % hidden + 1}
 
     return meta
 
@@ -254,15 +238,7 @@ class Stage:
     # ------------------------------------------------------------------ stepping
     def clamp(self, view: View) -> View:
         """The view with t, layer, direction and unit made valid for this network."""
-        direction = view.direction if view.direction in DIRECTIONS else "forward"
-        if not self.bidirectional:
-            direction = "forward"
-        return View(
-            t=min(max(view.t, 1), self.steps),
-            layer=min(max(view.layer, 1), self.num_layers),
-            direction=direction,
-            unit=min(max(view.unit, 1), self.hidden),
-        )
+        return view.clamped(self.trace)
 
     @property
     def hidden(self) -> int:
@@ -271,20 +247,19 @@ class Stage:
 
     def step(self, view: View, delta: int) -> View:
         """`delta` steps along the reading order (backward: t goes down)."""
-        sign = -1 if view.reading == "backward" else 1
-        return self.clamp(replace(view, t=view.t + sign * delta))
+        return self.clamp(view.stepped(delta))
 
     def first(self, view: View) -> View:
         """The first step in reading order: t = 1, or t = T going backward."""
-        return replace(view, t=self.steps if view.reading == "backward" else 1)
+        return view.first(self.steps)
 
     def last(self, view: View) -> View:
         """The last step in reading order: t = T, or t = 1 going backward."""
-        return replace(view, t=1 if view.reading == "backward" else self.steps)
+        return view.last(self.steps)
 
     def is_last(self, view: View) -> bool:
         """Has the reading reached its end (where a many-to-one output appears)?"""
-        return view.t == self.last(view).t
+        return view.is_last(self.steps)
 
     # ------------------------------------------------------------------ panels
     def panels(self, view: View) -> dict[str, PanelContent | None]:
@@ -293,8 +268,7 @@ class Stage:
         out: dict[str, PanelContent | None] = dict.fromkeys(PANELS)
         out["output"] = self.output_panel(view)
         out["input"] = self.input_panel(view)
-        shown = ("forward", "backward") if view.direction == "both" else (view.direction,)
-        for direction in shown:
+        for direction in view.shown:
             out[f"state-{direction}"] = self.state_panel(view, direction)
         if view.direction == "both":
             out["state-merged"] = self.merged_panel(view)
@@ -375,7 +349,7 @@ class Stage:
         """LSTM / GRU gate activations (and c_t) at t, one row per gate; None for an RNN."""
         k = view.layer - 1
         layer = self.trace.layers[k]
-        direction = "backward" if view.direction == "backward" else "forward"
+        direction = view.reading
         run = layer.backward if direction == "backward" else layer.forward
         if run is None or not run.gates:
             return None

@@ -10,31 +10,28 @@ by T × H. Nothing here imports textual.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Group, RenderableType
 from rich.text import Text
 
+from ..engine.terms import recurrent_term
 from ..i18n import _
 from ..render.equation import EquationPanel, EquationStyles, Step, UnitEquation
 from ..render.heatmap import Heatmap, Legend
-from ..render.layout import Beside
+from ..render.history import HistoryBlock, HistoryDrawing, HistoryStyles
+from ..render.layout import Beside, window
+from ..render.matrices import Matrix, weight_matrix
 from ..render.notation import state_symbol, sub, sup
 from ..render.palette import ColorScale
 from .numbers import merge_steps, readout_step, unit_equation
-from .view import SMALL, Look, Stage, View
+from .position import View
+from .view import SMALL, Look, Stage
 
 MAX_ROWS = 16
 """Units shown at once in the history and the weights (a window around the selected one)."""
-
-
-def window(size: int, focus: int, count: int) -> range:
-    """`count` consecutive indices of range(size) around `focus` (all when they fit)."""
-    count = max(1, min(count, size))
-    start = min(max(0, focus - count // 2), size - count)
-    return range(start, start + count)
 
 
 def _header(title: str, look: Look, detail: str = "") -> Text:
@@ -84,9 +81,8 @@ def equation_content(stage: Stage, view: View) -> EquationContent:
     """The numbers behind unit view.unit of the selected layer at view.t."""
     view = stage.clamp(view)
     net, trace, k = stage.network, stage.trace, view.layer - 1
-    shown = ("forward", "backward") if view.direction == "both" else (view.direction,)
     equations = tuple(
-        unit_equation(net, trace, k, direction, view.t, view.unit) for direction in shown
+        unit_equation(net, trace, k, direction, view.t, view.unit) for direction in view.shown
     )
     extra: list[Step] = []
     if view.direction == "both":
@@ -249,23 +245,13 @@ def layers_content(stage: Stage, view: View, *, large: bool = True) -> LayersCon
 
 # --------------------------------------------------------------------------- history
 def _cell_click(unit0: int, t0: int):
-    """Cell meta of a (unit × time) window starting at unit0, t0 (0-based): a click
-    selects that step and unit."""
+    """Cell meta of a (unit × time) window starting at unit0, t0 (0-based): the step
+    and the unit (1-based) under a cell, for a front end to select on a click."""
 
     def meta(row: int, col: int) -> dict:
-        return {"@click": f"app.select_cell({t0 + col + 1},{unit0 + row + 1})"}
+        return {"t": t0 + col + 1, "unit": unit0 + row + 1}
 
     return meta
-
-
-@dataclass(frozen=True)
-class HistoryBlock:
-    """The states of one direction (or the cell state): states (T, H) by time."""
-
-    name: str
-    states: np.ndarray
-    scale: ColorScale
-    filled: str  # "forward": t' <= t drawn; "backward": t' >= t; "all"
 
 
 @dataclass(frozen=True, eq=False)
@@ -281,77 +267,25 @@ class HistoryContent:
     notes: tuple[str, ...] = ()
     cell_width: int = 0  # 0: chosen from the width
 
-    def _block(self, block: HistoryBlock, look: Look, width: int) -> list[RenderableType]:
-        T, H = block.states.shape
-        rows = window(H, self.unit - 1, self.max_rows)
-        label_width = len(f"▶u{rows[-1] + 1}") + 1
-        room = max(1, width - label_width)
-        cell = self.cell_width or next((c for c in (4, 3, 2) if T * c <= room), 1)
-        cols = window(T, self.t - 1, room // cell)
-        data = block.states[cols.start : cols.stop, rows.start : rows.stop].T  # (units, time)
-        times = np.arange(cols.start + 1, cols.stop + 1)
-        mask = None
-        if block.filled == "forward":
-            mask = np.broadcast_to(times > self.t, data.shape)
-        elif block.filled == "backward":
-            mask = np.broadcast_to(times < self.t, data.shape)
-        labels = [("▶" if r == self.unit - 1 else " ") + f"u{r + 1}" for r in rows]
-        heatmap = Heatmap(
-            data, look.scale(block.scale), cell_width=cell, gap=1 if cell >= 3 else 0,
-            cell_height=2,
-            row_labels=labels, mono=look.mono, label_style=look.style("label"), mask=mask,
-            cell_meta=_cell_click(rows.start, cols.start),
-        )  # fmt: skip
-        # the time axis: the current t always, others where they fit
-        axis = [" "] * (label_width + len(cols) * cell)
-        taken = [False] * len(axis)
-
-        def place(t: int, force: bool = False) -> None:
-            text = str(t)
-            at = label_width + (t - 1 - cols.start) * cell
-            span = range(at, min(at + len(text) + 1, len(axis)))
-            if not force and any(taken[i] for i in span):
-                return
-            for i, ch in zip(span, text, strict=False):
-                axis[i] = ch
-            for i in span:
-                taken[i] = True
-
-        place(self.t, force=True)
-        for t in range(cols.start + 1, cols.stop + 1):
-            place(t)
-        axis_text = Text("t" + "".join(axis)[1:], look.style("muted"))
-        at = label_width + (self.t - 1 - cols.start) * cell
-        axis_text.stylize(look.style("highlight"), at, at + len(str(self.t)))
-        marker = Text(" " * at + _("▼ now"), look.style("accent"))
-        title = Text(block.name, look.style("label"))
-        if len(cols) < T or len(rows) < H:
-            shown = _("steps {a}–{b} of {T}, units {c}–{d} of {H}").format(
-                a=cols.start + 1, b=cols.stop, T=T, c=rows.start + 1, d=rows.stop, H=H
-            )
-            title.append(f"   {shown}", look.style("muted"))
-        return [title, axis_text, marker, heatmap]
-
     def renderable(self, look: Look) -> RenderableType:
-        return _HistoryDrawing(self, look)
-
-
-class _HistoryDrawing:
-    """A HistoryContent drawn at the console's width (the window of steps depends on it)."""
-
-    def __init__(self, content: HistoryContent, look: Look) -> None:
-        self.content = content
-        self.look = look
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        content, look = self.content, self.look
-        parts: list[RenderableType] = [_header(content.title, look)]
-        if content.blocks:
-            parts.append(Legend(look.scale(content.blocks[0].scale), mono=look.mono))
-        for block in content.blocks:
-            parts.extend(content._block(block, look, options.max_width))
-        parts.extend(_note(note, look, "detail") for note in content.notes)
-        yield Group(*parts)
+        styles = HistoryStyles(
+            label=look.style("label"),
+            muted=look.style("muted"),
+            highlight=look.style("highlight"),
+            accent=look.style("accent"),
+        )
+        return HistoryDrawing(
+            [replace(block, scale=look.scale(block.scale)) for block in self.blocks],
+            t=self.t,
+            unit=self.unit,
+            max_rows=self.max_rows,
+            cell_width=self.cell_width,
+            header=_header(self.title, look),
+            notes=[_note(note, look, "detail") for note in self.notes],
+            mono=look.mono,
+            styles=styles,
+            cell_meta=_cell_click,
+        )
 
 
 def history_content(stage: Stage, view: View, max_rows: int = MAX_ROWS) -> HistoryContent:
@@ -361,8 +295,7 @@ def history_content(stage: Stage, view: View, max_rows: int = MAX_ROWS) -> Histo
     layer = stage.trace.layers[k]
     scale = stage.scales[f"state{k}"]
     blocks = []
-    shown = ("forward", "backward") if view.direction == "both" else (view.direction,)
-    for direction in shown:
+    for direction in view.shown:
         run = layer.forward if direction == "forward" else layer.backward
         assert run is not None
         arrow = direction if stage.bidirectional else None
@@ -385,16 +318,6 @@ def history_content(stage: Stage, view: View, max_rows: int = MAX_ROWS) -> Histo
 
 
 # --------------------------------------------------------------------------- weights
-@dataclass(frozen=True)
-class Matrix:
-    """A named weight matrix (rows, cols) or vector (cols,), its block names (gates)."""
-
-    name: str
-    data: np.ndarray
-    blocks: tuple[str, ...] = ()
-    row_names: tuple[str, ...] | None = None
-
-
 @dataclass(frozen=True, eq=False)
 class WeightsContent:
     """The weights of the selected layer (each direction), drawn once: the same objects
@@ -408,50 +331,11 @@ class WeightsContent:
     notes: tuple[str, ...] = ()
     max_rows: int = MAX_ROWS
 
-    def _matrix(self, m: Matrix, look: Look, scale: ColorScale) -> list[RenderableType]:
-        data = m.data if m.data.ndim == 2 else m.data[None, :]
-        rows_all, cols_all = data.shape
-        title = Text(m.name, look.style("label"))
-        shape = f"{rows_all} × {cols_all}" if m.data.ndim == 2 else f"{cols_all}"
-        title.append(f"  {shape}", look.style("muted"))
-        out: list[RenderableType] = [title]
-        blocks = m.blocks or ("",)
-        per = rows_all // len(blocks) if m.data.ndim == 2 else 1
-        cols = range(min(cols_all, 64))
-        cell = 2 if cols_all <= 32 else 1
-        cut = []
-        for b, gate in enumerate(blocks):
-            if m.data.ndim == 1:
-                block = data
-                rows = range(1)
-            else:
-                block = data[b * per : (b + 1) * per]
-                rows = window(per, self.unit - 1, max(8, self.max_rows // len(blocks)))
-            part = block[rows.start : rows.stop, : cols.stop]
-            if m.data.ndim == 2 and not m.blocks and part.shape[0] <= 8:
-                # a few rows: one line each, named, the selected unit's row marked
-                names = m.row_names or tuple(str(r + 1) for r in range(rows_all))
-                labels = [("▶" if r == self.unit - 1 else " ") + names[r] for r in rows]
-                out.append(
-                    Heatmap(part, scale, cell_width=cell, gap=0, cell_height=2,
-                            row_labels=labels, mono=look.mono, label_style=look.style("muted"))
-                )  # fmt: skip
-            else:
-                heatmap = Heatmap(part, scale, cell_width=cell, gap=0, cell_height=1,
-                                  mono=look.mono)  # fmt: skip
-                out.append(Beside([Text(gate.ljust(2), look.style("muted")), heatmap], gap=0)
-                           if gate else heatmap)  # fmt: skip
-            if len(rows) < block.shape[0]:
-                cut.append(
-                    _("{what} {a}–{b} of {n}").format(
-                        what=gate or _("rows"), a=rows.start + 1, b=rows.stop, n=block.shape[0]
-                    )
-                )
-        if cols.stop < cols_all:
-            cut.append(_("columns 1–{b} of {n}").format(b=cols.stop, n=cols_all))
-        if cut:
-            out.append(_note(_("shown: ") + _(", ").join(cut), look, "muted"))
-        return out
+    def _matrix(self, m: Matrix, look: Look, scale: ColorScale) -> Group:
+        return weight_matrix(
+            m, scale, unit=self.unit, max_rows=self.max_rows, mono=look.mono,
+            label_style=look.style("label"), muted_style=look.style("muted"),
+        )  # fmt: skip
 
     def renderable(self, look: Look) -> RenderableType:
         parts: list[RenderableType] = [_header(self.title, look)]
@@ -461,8 +345,8 @@ class WeightsContent:
             parts.append(
                 Beside([Text(heading, look.style("accent")), Legend(scale, mono=look.mono)])
             )
-            columns = [Group(*self._matrix(m, look, scale)) for m in matrices if m.data.ndim == 2]
-            vectors = [Group(*self._matrix(m, look, scale)) for m in matrices if m.data.ndim == 1]
+            columns = [self._matrix(m, look, scale) for m in matrices if m.data.ndim == 2]
+            vectors = [self._matrix(m, look, scale) for m in matrices if m.data.ndim == 1]
             parts.append(Beside(columns, gap=4))
             if vectors:
                 parts.append(Beside(vectors, gap=4))
@@ -592,25 +476,22 @@ class ProjectionContent:
 
 def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
     """The vectorised input projection of the selected layer and direction, and the
-    recurrent product at view.t (display arithmetic: one matrix-vector product)."""
+    recurrent part at view.t (W_hh s_prev + b_hh, from engine.terms)."""
     view = stage.clamp(view)
     k, t = view.layer - 1, view.t
-    direction = "backward" if view.direction == "backward" else "forward"
+    direction = view.reading
     layer = stage.trace.layers[k]
     run = layer.forward if direction == "forward" else layer.backward
     if run is None or run.projection is None:
         return None
-    weights = stage.network.weights(k, direction)
-    w_hh, b_hh = weights[1], weights[3]
-    prev_t = t - 1 if direction == "forward" else t + 1
+    prev_t = view.previous(direction)
     if 1 <= prev_t <= stage.steps:
         s_prev = run.h[prev_t - 1]
         name = f"W_hh s{sub(prev_t)} + b_hh"
     else:
         s_prev = np.zeros(stage.hidden, dtype=run.h.dtype)
         name = f"W_hh s{sub(prev_t)} + b_hh, s{sub(prev_t)} = 0"
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflowed state shows as inf
-        recurrent = w_hh @ s_prev + b_hh  # the per-step part, for display
+    recurrent = recurrent_term(stage.network, k, direction, s_prev)  # (G*H,)
     arrow = direction if stage.bidirectional else None
     title = _("Why no matrix product per step? (3.5)")
     notes = (
