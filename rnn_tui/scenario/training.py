@@ -50,11 +50,10 @@ class NothingToTrain(ValueError):
 
 @dataclass(frozen=True)
 class Fitted:
-    """What `fit` made: the scenario computing with the trained weights, those weights
-    in PyTorch's names (embedding.weight included, as the CLI saves them), the last
+    """What `fit` made: the trained weights in PyTorch's names (embedding.weight
+    included, as the CLI saves them; Scenario.with_weights takes them), the last
     epoch's figures, and the accuracy on the examples and on the held-out ones."""
 
-    scenario: Scenario
     state_dict: dict[str, np.ndarray]
     stats: EpochStats | None
     config: TrainConfig
@@ -64,36 +63,46 @@ class Fitted:
     heldout: int
 
 
+def nothing_to_train(scenario: Scenario) -> str:
+    """Why `scenario` cannot be trained, or "" when it can."""
+    if not scenario.examples:
+        return _("this scenario has no [train] examples")
+    if not training_examples(scenario):
+        return _("its examples cannot be trained here (vector inputs or no labels)")
+    return ""
+
+
 def fit(
     scenario: Scenario,
     config: TrainConfig | None = None,
     on_epoch: Callable[[EpochStats], bool | None] | None = None,
+    *,
+    in_place: bool = False,
 ) -> Fitted | None:
-    """Train a copy of the scenario's network (the scenario is left as it was) on its
-    [train] examples with `config` (default: its [train] settings). `on_epoch` hears
-    each epoch's figures as it ends; returning False stops the training, and then fit
-    returns None. Raises NothingToTrain. The one training path of the CLI and the app:
-    the same scenario, config and seed give the same weights bit for bit."""
+    """Train the scenario's network on its [train] examples with `config` (default:
+    its [train] settings). `on_epoch` hears each epoch's figures as it ends; returning
+    False stops the training, and then fit returns None. Raises NothingToTrain.
+
+    The one training path of the CLI and the app: the same scenario, config and seed
+    give the same weights bit for bit. A copy of the network is fitted, so the
+    scenario (on screen meanwhile) stays as it was; `in_place` fits the scenario's own
+    network instead, for a caller that discards it (the CLI: a network near the size
+    limit then needs one copy of its weights less)."""
+    why = nothing_to_train(scenario)
+    if why:
+        raise NothingToTrain(why)
     examples = training_examples(scenario)
-    if not examples:
-        raise NothingToTrain(
-            _("this scenario has no [train] examples")
-            if not scenario.examples
-            else _("its examples cannot be trained here (vector inputs or no labels)")
-        )
     config = config or train_config(scenario)
-    network = scenario.network.copy()  # Trainer fits in place; the scenario stays as it was
+    network = scenario.network if in_place else scenario.network.copy()
     trainer = Trainer(network, examples, vocab_size=len(scenario.vocab or []),
                       embedding=scenario.embedding, config=config)  # fmt: skip
     stats = None
     for stats in trainer.epochs():
         if on_epoch is not None and on_epoch(stats) is False:
             return None
-    state_dict = trainer.state_dict()
     heldout = training_examples(scenario, "heldout")
     return Fitted(
-        scenario=scenario.with_weights(state_dict, trained=True),
-        state_dict=state_dict,
+        state_dict=trainer.params,  # the trainer's own arrays: it ends here, so no copy
         stats=stats,
         config=config,
         accuracy=trainer.accuracy(examples),

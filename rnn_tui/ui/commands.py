@@ -20,7 +20,7 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     """(name, help, callback) of every command, for the current scenario."""
     from ..engine import CELLS, MERGES
     from ..scenario import builtin_names
-    from .widgets import PANES
+    from .bars import PANES
 
     run = app.call_after_refresh
     yield _("Play / pause"), _("step through time by itself (space; + and - set the speed)"), \
@@ -36,11 +36,11 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     for name in app.scenario.sequences:
         yield _("Input sequence: {name}").format(name=name), \
             _("read this named sequence of the scenario"), \
-            partial(run, app.select_sequence, name)  # fmt: skip
+            partial(run, app.changes.select_sequence, name)  # fmt: skip
     for name in builtin_names():
         yield _("Open built-in scenario: {name}").format(name=name), \
             _("a scenario shipped with rnn-tui"), \
-            partial(run, app.open_builtin, name)  # fmt: skip
+            partial(run, app.changes.open_builtin, name)  # fmt: skip
     for pane, label in PANES:
         yield _("View: {name}").format(name=_(label)), _("show this view (or press its number)"), \
             partial(run, app.action_show_pane, pane)  # fmt: skip
@@ -48,11 +48,11 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
         for mode in MERGES:
             yield _("Merge: {mode}").format(mode=mode), \
                 _("how the two directions are combined (m cycles)"), \
-                partial(run, app.set_network, merge=mode)  # fmt: skip
+                partial(run, app.changes.set_network, merge=mode)  # fmt: skip
     for cell in CELLS:
         yield _("Cell: {cell}").format(cell=cell), \
             _("the same scenario with another cell, fresh seeded weights (c)"), \
-            partial(run, app.set_network, cell=cell)  # fmt: skip
+            partial(run, app.changes.set_network, cell=cell)  # fmt: skip
     yield _("Influence numbers"), _("write ‖∂s_t/∂x_k‖ in the influence strip (i)"), \
         partial(run, app.action_influence_numbers)  # fmt: skip
     yield _("Save a screenshot"), _("an SVG of the screen (s)"), \
@@ -73,10 +73,10 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 def switch_language(app: RnnTuiApp, language: str) -> None:
     """Translate everything on screen into `language`: the panels are drawn again from
     the same view, the status line, the view bar and the footer refreshed."""
-    from .widgets import KeyFooter, ViewBar
+    from .bars import KeyFooter, ViewBar
 
     set_language(language)
-    with app.acting("language"):
+    with app.recording.acting("language"):
         app.set_scenario(app.scenario)
     app.watch_view(app.view)
     for widget in (*app.query(ViewBar), *app.query(KeyFooter)):

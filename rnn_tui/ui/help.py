@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -185,3 +186,29 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+def help_screen(app: Any) -> HelpScreen:
+    """The help for `app`: its keys (from its bindings, in order) and its scenario."""
+    from .body import UNTRAINED
+
+    keys = []
+    for b in app.BINDINGS:
+        if not isinstance(b, Binding) or b.system or b.action == "help_quit":
+            continue
+        if not b.show and not b.action.startswith("show_pane"):
+            continue
+        shown = b.key if b.action.startswith("show_pane") else app.get_key_display(b)
+        what = b.description if b.key != "1" else N_("step view")
+        keys.append((shown, what, KEY_NOTES.get(b.action, "")))
+    keys.append(("^p", N_("command palette"),
+                 N_("built-in scenarios, sequences, themes and more")))  # fmt: skip
+    # the scenario's text is data: every Markdown character in it escaped
+    scenario = app.scenario
+    about = f"**{markdown_literal(scenario.title)}**"
+    if scenario.description:
+        about += "\n\n" + markdown_literal(scenario.description)
+    if not scenario.trained:
+        note = _("{untrained}: the outputs are arbitrary until trained (t).")
+        about += "\n\n*" + note.format(untrained=_(UNTRAINED)) + "*"
+    return HelpScreen(keys, about)

@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..files import new_path
-from ..i18n import _
+from ..files import new_path, reason
+from ..i18n import _, ngettext
 from ..text import visible
 from .commands import CommandListProvider
 
 if TYPE_CHECKING:
-    from ..session import ViewState
+    from ..present.position import View
+    from ..present.view import Stage
     from .app import RnnTuiApp
-    from .view import Stage, View
-
-
-def view_state(view: View) -> ViewState:
-    """The app's view as a session records it."""
-    from ..session import ViewState
-
-    return ViewState(t=view.t, layer=view.layer, direction=view.direction, unit=view.unit)
 
 
 def default_session_path(directory: Path) -> Path:
@@ -54,17 +49,28 @@ class Recorder:
         self.writer = SessionWriter(self.path, scenario, columns=columns, rows=rows)
         self.scenario = scenario
         self.stage = stage
-        self.view: ViewState | None = None
+        self.replayed = replace(scenario, origin=None)
+        """The scenario a replay has reached, as far as switches go: restored from the
+        header or the last whole scenario recorded, then switched."""
+        self.view: View | None = None
         self.lines = 0
         """Action lines written."""
 
     def change(self, scenario: Any) -> dict | None:
-        """What the model change from the last recorded scenario to `scenario` is."""
+        """What the model change from the last recorded scenario to `scenario` is: a
+        cell or merge switch when replaying it gives these weights bit for bit (see
+        session.verify.switch_change), else the edited sentence, the sequence, or the
+        whole scenario."""
         from ..session.format import edited_tokens
+        from ..session.verify import switch_change
 
         before = self.scenario
         if scenario is before:
             return None
+        switched = switch_change(self.replayed, scenario)
+        if switched is not None and scenario.text == before.text:
+            change, self.replayed = switched
+            return change
         same_weights = (
             scenario.network is before.network
             and scenario.embedding is before.embedding
@@ -76,13 +82,15 @@ class Recorder:
                 return {"tokens": tokens}
             if scenario.sequence != before.sequence or edited_tokens(before) is not None:
                 return {"sequence": scenario.sequence}
-        return {"scenario": self.writer.scenario_record(scenario)}
+        record = self.writer.scenario_record(scenario)
+        self.replayed = replace(scenario, origin=None)  # as a replay restores it
+        return {"scenario": record}
 
     def record(self, app: RnnTuiApp, *, key: str, action: str) -> None:
         """One line for the app's current view and scenario, unless nothing changed."""
         from ..session import state_hash
 
-        view = view_state(app.view)
+        view = app.view
         stage = app.stage
         if view == self.view and stage is self.stage:
             return
@@ -104,14 +112,129 @@ class Recorder:
         return self.writer.close()
 
 
+class Recording:
+    """The app's recording: the Recorder while one runs, and which key and action the
+    changes made now come from (a key's binding, a dialog's answer, a training's end).
+    The app tells it what happened; it writes, and says when writing fails."""
+
+    def __init__(self, app: RnnTuiApp, directory: Path) -> None:
+        self.app = app
+        self.directory = directory
+        """Where `r` writes its session files."""
+        self.recorder: Recorder | None = None
+        """The recording in progress."""
+        self.key = ""
+        """The key whose binding runs now, if any."""
+        self.action = ""
+        """The action that runs now, if any."""
+
+    @contextmanager
+    def acting(self, action: str, key: str | None = None) -> Iterator[None]:
+        """Record the changes made inside as `action` (and, given, as pressed with `key`)."""
+        outer = self.action, self.key
+        self.action = action
+        if key is not None:
+            self.key = key
+        try:
+            yield
+        finally:
+            self.action, self.key = outer
+
+    def record(self, action: str = "") -> None:
+        """Write the view and the model shown now into the recording, if one runs. A
+        write that fails (a full disk) stops the recording with a message; the lines
+        written before it are kept."""
+        if self.recorder is None:
+            return
+        try:
+            self.recorder.record(self.app, key=self.key, action=self.action or action or "change")
+        except (OSError, ValueError) as e:
+            why = reason(e) if isinstance(e, OSError) else str(e)
+            self.stop(failed=visible(why))
+
+    def start(self, path: Path) -> None:
+        """Record from now on into `path`: the header with the current scenario, then a
+        line for the view shown now and one per change."""
+        app = self.app
+        self.stop()
+        try:
+            self.recorder = Recorder(path, app.scenario, app.stage, columns=app.size.width,
+                                     rows=app.size.height)  # fmt: skip
+        except (OSError, ValueError) as e:
+            message = _("Could not record to {path}: {reason}")
+            why = reason(e) if isinstance(e, OSError) else str(e)
+            app.say(message.format(path=visible(str(path)), reason=visible(why)),
+                    severity="error", timeout=6)  # fmt: skip
+            return
+        self.record("start")
+        if self.recorder is None:  # its first line failed: said by stop
+            return
+        app.show_activity()
+        where = visible(str(Path(path).resolve()))
+        app.say(_("Recording to {path} (r stops).").format(path=where), title=_("record"),
+                timeout=4)  # fmt: skip
+
+    def toggle(self) -> None:
+        """Stop the recording, or start one into a new file in `directory`."""
+        if self.recorder is not None:
+            self.stop()
+        else:
+            self.start(default_session_path(self.directory))
+
+    def stop(self, *, failed: str = "") -> None:
+        """Close the recording, if one runs, and say where it is (`failed`: why a write
+        failed, said with where the lines written so far are)."""
+        recorder, self.recorder = self.recorder, None
+        if recorder is None:
+            return
+        closing = self.close(recorder)
+        app = self.app
+        app.show_activity()
+        path = visible(str(recorder.path.resolve()))
+        if failed or closing:
+            kept = ngettext(
+                "Recording stopped: {reason}. The {count} action recorded before it is kept "
+                "in {path}.",
+                "Recording stopped: {reason}. The {count} actions recorded before it are kept "
+                "in {path}.",
+                recorder.lines,
+            )
+            app.say(kept.format(reason=failed or closing, count=recorder.lines, path=path),
+                    title=_("record"), severity="error", timeout=8)  # fmt: skip
+            return
+        done = ngettext(
+            "Recorded {count} action to {path}; check it with rnn-tui replay {file} --check",
+            "Recorded {count} actions to {path}; check it with rnn-tui replay {file} --check",
+            recorder.lines,
+        )
+        app.say(done.format(count=recorder.lines, path=path, file=visible(str(recorder.path))),
+                title=_("record"), timeout=6)  # fmt: skip
+
+    @staticmethod
+    def close(recorder: Recorder) -> str:
+        """Close `recorder`; the reason it could not (a full disk), or "". Recorder.close
+        returns the error it met (and should not raise; if it does, that is said too)."""
+        try:
+            error = recorder.close()
+        except OSError as e:
+            error = e
+        return "" if error is None else visible(reason(error))
+
+    def leave(self) -> None:
+        """The app is closing: close the recording without a word (nowhere to say it)."""
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
+            self.close(recorder)
+
+
 def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Any]]:
     """The recording's entries in the command palette."""
     run = app.call_after_refresh
-    if app.recorder is None:
+    if app.recording.recorder is None:
         yield _("Start recording"), _("record every step into a session file (r)"), \
             partial(run, app.action_record)  # fmt: skip
     else:
-        name = visible(app.recorder.path.name)
+        name = visible(app.recording.recorder.path.name)
         yield _("Stop recording"), _("close {file} (r)").format(file=name), \
             partial(run, app.action_record)  # fmt: skip
 

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from rich.cells import cell_len
 from rich.style import Style
-from rich.text import Text
 from textual import constants, events
-from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..i18n import N_, _
+from ..i18n import _
+from ..present.position import View
+from ..present.view import STYLE_NAMES, Look
 from ..render.notation import sub
 from ..render.tokens import TokenStrip
-from .view import STYLE_NAMES, Look, View
 
 
 def few_colours(app: Any) -> bool:
@@ -32,8 +30,6 @@ def few_colours(app: Any) -> bool:
 
 TALL_SCREEN = 34
 """From this many rows on, small vectors are drawn two lines tall."""
-ESSENTIAL_FIELDS = 4
-"""The status line always shows t, layer, direction and cell; the rest when they fit."""
 
 
 class FigureStyles(Widget):
@@ -63,6 +59,23 @@ class FigureStyles(Widget):
     """
 
 
+PICK = Style.from_meta({"@click": "pick"})
+"""Makes a cell a link (drawn, and hovered, as the theme draws links); its click is
+reported by FigureView.on_click from the cell's data, not by an action string."""
+
+
+def _clickable(line: list) -> list:
+    """A rendered line with every cell that carries data (a "unit" in its meta) made a
+    link. Only styles with meta have a link id, so the others cost one test."""
+    out = []
+    for segment in line:
+        style = segment.style
+        if style is not None and style.link_id and "unit" in style.meta:
+            segment = segment._replace(style=style + PICK)
+        out.append(segment)
+    return out
+
+
 class FigureView(Widget):
     """One panel: any content with a `renderable(look)` method (a titled heatmap, an
     equation, the layers, the history, the weights), drawn through Rich.
@@ -86,6 +99,23 @@ class FigureView(Widget):
     content: reactive[Any] = reactive(None, repaint=False, always_update=True)
     """What the panel shows (PanelContent or any content with renderable(look)); None
     draws nothing."""
+
+    class Picked(Message):
+        """A cell was clicked: its `unit` (1-based), and its step `t` where the figure
+        has one per column (the history), else None."""
+
+        def __init__(self, unit: int, t: int | None = None) -> None:
+            super().__init__()
+            self.unit, self.t = unit, t
+
+    def on_click(self, event: events.Click) -> None:
+        meta = event.style.meta
+        unit, t = meta.get("unit"), meta.get("t")
+        if isinstance(unit, int) and (t is None or isinstance(t, int)):
+            self.post_message(self.Picked(unit, t))
+
+    def action_pick(self) -> None:
+        """The action of a cell's link: on_click has read the cell's data and reported it."""
 
     def __init__(
         self,
@@ -155,7 +185,7 @@ class FigureView(Widget):
                 pad=True,
                 new_lines=False,
             )
-            self._strips = [Strip(line, width) for line in lines]
+            self._strips = [Strip(_clickable(line), width) for line in lines]
             self._cache_key = key
         return self._strips
 
@@ -240,6 +270,15 @@ class TokenStripView(Widget):
         self.influence, self.influence_note = None, ""
         self.refresh(layout=True)
 
+    def show_influence(self, values: np.ndarray, network: Any) -> None:
+        """‖∂s_t/∂x_k‖ (T, T) of `network`, saying what it differentiates where that is
+        not simply s_t: the top layer, both directions merged (a layer or direction
+        selected below would otherwise look meant)."""
+        parts = [_("top layer")] if network.num_layers > 1 else []
+        if network.bidirectional:
+            parts.append(_("both directions merged"))
+        self.set_influence(values, subject=_(", ").join(parts))
+
     def set_influence(
         self, influence: np.ndarray | None, note: str = "", subject: str = ""
     ) -> None:
@@ -301,266 +340,3 @@ class TokenStripView(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 3 if self.influence is not None or self.influence_note else 2
-
-
-class StatusLine(Widget):
-    """t, layer, direction and the cell: always visible, one line; then whatever else
-    fits (H, readout, sequence, playing, training)."""
-
-    COMPONENT_CLASSES = {"status-line--key", "status-line--value", "status-line--sep"}
-    DEFAULT_CSS = """
-    StatusLine {
-        height: 1;
-        padding: 0 1;
-        background: $boost;
-        & > .status-line--key { color: $text-muted; }
-        & > .status-line--value { color: $text; text-style: bold; }
-        & > .status-line--sep { color: $text-muted; }
-    }
-    """
-
-    view: reactive[View] = reactive(View)
-    """The step, layer and direction shown."""
-
-    def __init__(
-        self,
-        steps: int,
-        layers: int,
-        cell: str,
-        extra: list[tuple[str, str]] | None = None,
-        *,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.steps = steps
-        self.num_layers = layers
-        self.cell = cell
-        self.extra = extra or []
-        self.first: list[tuple[str, str]] = []  # shown before the extras (playing, training)
-
-    def configure(self, steps: int, layers: int, cell: str, extra: list[tuple[str, str]]) -> None:
-        """New scenario or network: the fixed fields."""
-        self.steps, self.num_layers, self.cell, self.extra = steps, layers, cell, extra
-        self.refresh()
-
-    def set_activity(self, fields: list[tuple[str, str]]) -> None:
-        """What is going on (playing, training), shown right after the essentials."""
-        self.first = fields
-        self.refresh()
-
-    @property
-    def plain(self) -> str:
-        """The status as plain text."""
-        return self.render().plain
-
-    def render(self) -> Text:
-        key = self.get_component_rich_style("status-line--key")
-        value = self.get_component_rich_style("status-line--value")
-        sep = self.get_component_rich_style("status-line--sep")
-        v = self.view
-        fields = [
-            ("t = ", f"{v.t} / {self.steps}"),
-            (_("layer "), f"{v.layer} / {self.num_layers}"),
-            (_("direction "), _(v.direction)),
-            (_("cell "), self.cell),
-            *self.first,
-            *self.extra,
-        ]
-        room = self.content_size.width or 10_000
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for i, (name, shown) in enumerate(fields):
-            part = Text.assemble((" │ ", sep) if i else "", (name, key), (shown, value))
-            if i >= ESSENTIAL_FIELDS and text.cell_len + part.cell_len > room:
-                break  # the extras go whole or not at all
-            text.append_text(part)
-        return text
-
-
-PANES = (
-    ("step", N_("step")),
-    ("numbers", N_("numbers")),
-    ("layers", N_("layers")),
-    ("history", N_("history")),
-    ("weights", N_("weights")),
-)
-"""The views, in the order of their number keys: (id, name on the bar)."""
-
-
-class ViewBar(Widget):
-    """One line of tabs, `1 step │ 2 numbers │ …`, the view shown highlighted; a click
-    on a name shows it. (One line, where Textual's Tabs take two.)"""
-
-    COMPONENT_CLASSES = {"view-bar--active", "view-bar--key", "view-bar--name"}
-    DEFAULT_CSS = """
-    ViewBar {
-        height: 1;
-        link-style: none;
-        link-style-hover: bold;
-        padding: 0 1;
-        background: $panel;
-        & > .view-bar--active { background: $primary; color: auto 90%; text-style: bold; }
-        & > .view-bar--key { color: $text-accent; text-style: bold; }
-        & > .view-bar--name { color: $text-muted; }
-    }
-    """
-
-    active: reactive[str] = reactive("step")
-    """The id of the view shown."""
-
-    def render(self) -> Text:
-        key = self.get_component_rich_style("view-bar--key")
-        name = self.get_component_rich_style("view-bar--name")
-        active = self.get_component_rich_style("view-bar--active")
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for i, (pane, label) in enumerate(PANES, start=1):
-            click = Style.from_meta({"@click": f"app.show_pane('{pane}')"})
-            on = pane == self.active
-            text.append(f" {i} ", (active if on else key) + click)
-            text.append(f"{_(label)} ", (active if on else name) + click)
-            text.append(" ")
-        return text
-
-
-@dataclass(frozen=True)
-class FooterItem:
-    """One entry of the footer: its keys (the first is pressed on a click), how they are
-    shown, and what they do."""
-
-    keys: tuple[str, ...]
-    display: str
-    description: str
-
-
-class KeyFooter(Widget):
-    """The footer: every shown binding of the app, wrapped onto as many lines as the
-    width needs (Textual's Footer is one line, which 80 columns cannot hold here).
-    Drawn with the theme's footer colours; a click on an entry presses its key."""
-
-    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description"}
-    MAX_LINES = 2
-    DEFAULT_CSS = """
-    KeyFooter {
-        dock: bottom;
-        height: auto;
-        padding: 0 1 0 0;
-        color: $footer-foreground;
-        background: $footer-background;
-        & > .key-footer--key {
-            color: $footer-key-foreground;
-            background: $footer-key-background;
-            text-style: bold;
-        }
-        & > .key-footer--description {
-            color: $footer-description-foreground;
-            background: $footer-description-background;
-        }
-    }
-    """
-
-    def __init__(
-        self,
-        *,
-        optional: frozenset[str] = frozenset(),
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-    ) -> None:
-        """optional: keys of bindings left out, last first, when MAX_LINES lines cannot
-        hold every entry."""
-        super().__init__(name=name, id=id, classes=classes)
-        self.optional = optional
-
-    def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-
-    def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
-
-    def _bindings_changed(self, screen: Any) -> None:
-        self.refresh(layout=True)
-
-    def items(self) -> list[FooterItem]:
-        """The entries, in the order of the app's bindings; bindings of one group
-        (← →, home end) share an entry."""
-        out: list[FooterItem] = []
-        group: Any = None
-        for active in self.screen.active_bindings.values():
-            binding: Binding = active.binding
-            if not binding.show:
-                continue
-            shown = self.app.get_key_display(binding)
-            if binding.group is not None and binding.group is group and out:
-                last = out[-1]
-                out[-1] = FooterItem(last.keys + (binding.key,), f"{last.display} {shown}",
-                                     last.description)  # fmt: skip
-                continue
-            group = binding.group
-            description = binding.group.description if binding.group else binding.description
-            out.append(FooterItem((binding.key,), shown, _(description)))
-        return out
-
-    def _lines(self, width: int) -> list[list[FooterItem]]:
-        items = self.items()
-        lines = self._wrap(items, width)
-        optional = [item for item in items if set(item.keys) & self.optional]
-        while len(lines) > self.MAX_LINES and optional:
-            items.remove(optional.pop())
-            lines = self._wrap(items, width)
-        return lines
-
-    def _wrap(self, items: list[FooterItem], width: int) -> list[list[FooterItem]]:
-        lines: list[list[FooterItem]] = [[]]
-        used = 0
-        for item in items:
-            size = self._item_width(item)
-            if lines[-1] and used + size > width:
-                lines.append([])
-                used = 0
-            lines[-1].append(item)
-            used += size
-        return lines
-
-    @staticmethod
-    def _item_width(item: FooterItem) -> int:
-        return cell_len(item.display) + 2 + cell_len(item.description) + 1
-
-    def layout_items(self) -> list[tuple[FooterItem, int, int, int]]:
-        """(item, line, first column, last column + 1) of each entry, as drawn."""
-        out = []
-        for y, line in enumerate(self._lines(self.content_size.width or 80)):
-            x = 0
-            for item in line:
-                size = self._item_width(item)
-                out.append((item, y, x, x + size - 1))
-                x += size
-        return out
-
-    def render(self) -> Text:
-        key_style = self.get_component_rich_style("key-footer--key")
-        description = self.get_component_rich_style("key-footer--description")
-        text = Text(no_wrap=True, overflow="crop", end="")
-        for y, line in enumerate(self._lines(self.content_size.width or 80)):
-            if y:
-                text.append("\n")
-            for item in line:
-                shown = item.display.split(" ")
-                if len(shown) != len(item.keys):
-                    shown = [item.display]
-                text.append(" ", key_style)
-                for i, (key, part) in enumerate(zip(item.keys, shown, strict=False)):
-                    meta = Style.from_meta({"key": key})
-                    text.append(("" if not i else " ") + part, key_style + meta)
-                text.append(" ", key_style)
-                text.append(item.description, description + Style.from_meta({"key": item.keys[0]}))
-                text.append(" ")
-        return text
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
-
-    def on_click(self, event: events.Click) -> None:
-        key = event.style.meta.get("key")
-        if key:
-            self.app.simulate_key(key)

@@ -9,8 +9,9 @@ import pytest
 
 from rnn_tui.scenario import BUILTIN_DEFAULT, load_scenario
 from rnn_tui.ui import RnnTuiApp, make_app
+from rnn_tui.ui.bars import KeyFooter, StatusLine
 from rnn_tui.ui.help import HelpScreen
-from rnn_tui.ui.widgets import FigureView, KeyFooter, StatusLine, TokenStripView
+from rnn_tui.ui.widgets import FigureView, TokenStripView
 
 DATA = Path(__file__).parent / "data"
 SIZES = [(120, 40), (80, 24)]
@@ -34,28 +35,28 @@ def shown(app: RnnTuiApp, panel_id: str) -> bool:
 
 def assert_panels_match(app: RnnTuiApp) -> None:
     """Every visible panel draws exactly the trace's row for the app's view."""
-    trace, t, k = app.trace, app.t, app.layer - 1
+    trace, t, k = app.trace, app.view.t, app.view.layer - 1
     layer = trace.layers[k]
     np.testing.assert_array_equal(app.panel("input").data, layer.input[t - 1])
     if k == 0:
         np.testing.assert_array_equal(app.panel("input").data, trace.inputs[t - 1])
-    if app.direction in ("forward", "both"):
+    if app.view.direction in ("forward", "both"):
         assert shown(app, "state-forward")
         np.testing.assert_array_equal(app.panel("state-forward").data, layer.forward.h[t - 1])
     else:
         assert not shown(app, "state-forward")
-    if app.direction in ("backward", "both"):
+    if app.view.direction in ("backward", "both"):
         assert shown(app, "state-backward") and layer.backward is not None
         np.testing.assert_array_equal(app.panel("state-backward").data, layer.backward.h[t - 1])
     else:
         assert not shown(app, "state-backward")
-    assert shown(app, "state-merged") == (app.direction == "both")
-    if app.direction == "both":
+    assert shown(app, "state-merged") == (app.view.direction == "both")
+    if app.view.direction == "both":
         np.testing.assert_array_equal(app.panel("state-merged").data, layer.output[t - 1])
     assert tokens(app).current == t
     assert f"t = {t} / {trace.steps}" in status(app)
-    assert f"layer {app.layer} / {len(trace.layers)}" in status(app)
-    assert f"direction {app.direction}" in status(app)
+    assert f"layer {app.view.layer} / {len(trace.layers)}" in status(app)
+    assert f"direction {app.view.direction}" in status(app)
 
 
 def strip_text(panel: FigureView) -> str:
@@ -69,7 +70,7 @@ async def test_starts_at_the_first_step_of_the_default_scenario(size):
     assert app.scenario.name == BUILTIN_DEFAULT
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        assert (app.t, app.layer, app.direction) == (1, 1, "forward")
+        assert (app.view.t, app.view.layer, app.view.direction) == (1, 1, "forward")
         assert tokens(app).current_token == "what"
         assert_panels_match(app)
         text = status(app)
@@ -104,18 +105,18 @@ async def test_right_and_left_step_through_time(size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await pilot.press("right")
-        assert app.t == 2
+        assert app.view.t == 2
         assert tokens(app).current_token == "time"
         assert_panels_match(app)
         await pilot.press("right", "right")
-        assert app.t == 4
+        assert app.view.t == 4
         assert tokens(app).current_token == "it"
         assert_panels_match(app)
         await pilot.press("left")
-        assert app.t == 3
+        assert app.view.t == 3
         assert_panels_match(app)
         await pilot.press("left", "left", "left", "left")  # stops at t = 1
-        assert app.t == 1
+        assert app.view.t == 1
         assert_panels_match(app)
 
 
@@ -124,13 +125,13 @@ async def test_home_and_end_jump_to_the_first_and_last_step(size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await pilot.press("end")
-        assert app.t == 5
+        assert app.view.t == 5
         assert tokens(app).current_token == "?"
         assert_panels_match(app)
         await pilot.press("right")  # stays at T
-        assert app.t == 5
+        assert app.view.t == 5
         await pilot.press("home")
-        assert app.t == 1
+        assert app.view.t == 1
         assert_panels_match(app)
 
 
@@ -141,11 +142,11 @@ async def test_many_to_one_output_exists_only_after_the_last_step(size):
     async with app.run_test(size=size) as pilot:
         output = app.panel("output")
         for t in range(1, 5):
-            assert app.t == t
+            assert app.view.t == t
             assert output.data is None
             assert "only after the last step (t = 5)" in output.content.caveat
             await pilot.press("right")
-        assert app.t == 5
+        assert app.view.t == 5
         np.testing.assert_array_equal(output.data, trace.outputs[0])
         name = trace.prediction
         p = trace.probabilities[0][trace.labels.index(name)]
@@ -166,10 +167,10 @@ async def test_bidirectional_many_to_one_output_waits_for_the_end_of_the_reading
         await pilot.press("end")
         np.testing.assert_array_equal(app.panel("output").data, trace.outputs[0])
         await pilot.press("d")  # backward, still at t = T: the start of its reading
-        assert (app.direction, app.t) == ("backward", 4)
+        assert (app.view.direction, app.view.t) == ("backward", 4)
         assert app.panel("output").data is None
         await pilot.press("end")
-        assert app.t == 1
+        assert app.view.t == 1
         np.testing.assert_array_equal(app.panel("output").data, trace.outputs[0])
         await pilot.press("d")  # both: the merge (sum) is shown
         assert_panels_match(app)
@@ -181,7 +182,7 @@ async def test_readout_every_shows_o_t_at_each_step():
     trace = app.trace
     async with app.run_test(size=(120, 40)) as pilot:
         for t in range(1, trace.steps + 1):
-            assert app.t == t
+            assert app.view.t == t
             np.testing.assert_array_equal(app.panel("output").data, trace.outputs[t - 1])
             assert_panels_match(app)
             await pilot.press("right")
@@ -211,27 +212,27 @@ async def test_up_and_down_move_between_layers(size):
     async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.press("right", "right")
         await pilot.press("up")
-        assert app.layer == 2
+        assert app.view.layer == 2
         assert "layer 2 / 2" in status(app)
         assert_panels_match(app)
         # layer 2 reads layer 1's merged states
         np.testing.assert_array_equal(app.panel("input").data, trace.layers[0].output[2])
         await pilot.press("up")  # already at the top
-        assert app.layer == 2
+        assert app.view.layer == 2
         assert any("top layer" in n.message for n in app.notices)
         await pilot.press("down")
-        assert app.layer == 1
+        assert app.view.layer == 1
         assert_panels_match(app)
         await pilot.press("down")
-        assert app.layer == 1
-        assert app.t == 3  # time is kept across layers
+        assert app.view.layer == 1
+        assert app.view.t == 3  # time is kept across layers
 
 
 async def test_layer_keys_on_a_single_layer_network_say_so():
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("up")
-        assert app.layer == 1
+        assert app.view.layer == 1
         assert any("single layer" in n.message for n in app.notices)
 
 
@@ -243,41 +244,41 @@ async def test_d_cycles_forward_backward_both(size):
     steps = trace.steps
     async with app.run_test(size=size) as pilot:
         await pilot.press("right")
-        assert app.t == 2
+        assert app.view.t == 2
         await pilot.press("d")
-        assert app.direction == "backward"
+        assert app.view.direction == "backward"
         assert "direction backward" in status(app)
-        assert app.t == 2
+        assert app.view.t == 2
         assert_panels_match(app)
         # the strip runs from the end of the sentence
         assert tokens(app).order == list(range(steps, 0, -1))
         # going backward, "step forward" moves t down and home starts at T
         await pilot.press("right")
-        assert app.t == 1
+        assert app.view.t == 1
         assert tokens(app).current_token == trace.tokens[0]
         await pilot.press("home")
-        assert app.t == steps
+        assert app.view.t == steps
         assert tokens(app).current_token == trace.tokens[-1]
         assert_panels_match(app)
         await pilot.press("right")
-        assert app.t == steps - 1
+        assert app.view.t == steps - 1
         assert_panels_match(app)
         await pilot.press("end")
-        assert app.t == 1
+        assert app.view.t == 1
         await pilot.press("left")
-        assert app.t == 2
+        assert app.view.t == 2
 
         await pilot.press("d")
-        assert app.direction == "both"
+        assert app.view.direction == "both"
         assert "direction both" in status(app)
         assert tokens(app).order == list(range(1, steps + 1))
         assert_panels_match(app)
         await pilot.press("right")
-        assert app.t == 3
+        assert app.view.t == 3
         assert_panels_match(app)
 
         await pilot.press("d")
-        assert app.direction == "forward"
+        assert app.view.direction == "forward"
         assert_panels_match(app)
 
 
@@ -285,7 +286,7 @@ async def test_d_on_a_unidirectional_network_notifies():
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("d")
-        assert app.direction == "forward"
+        assert app.view.direction == "forward"
         assert "direction forward" in status(app)
         assert any("unidirectional" in n.message for n in app.notices)
 
@@ -318,7 +319,7 @@ async def test_help_opens_and_closes(size):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("right")  # keys of the main screen do not leak through
-        assert app.t == 1
+        assert app.view.t == 1
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("question_mark")
@@ -326,7 +327,7 @@ async def test_help_opens_and_closes(size):
         await pilot.press("question_mark")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("right")
-        assert app.t == 2
+        assert app.view.t == 2
 
 
 async def test_help_explains_every_key():
@@ -384,7 +385,7 @@ async def test_a_click_on_a_footer_key_presses_it():
         footer = app.query_one(KeyFooter)
         item, line, start, _ = next(p for p in footer.layout_items() if "right" in p[0].keys)
         await pilot.click(KeyFooter, offset=(start + 3, line))
-        assert app.t == 2
+        assert app.view.t == 2
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -445,7 +446,7 @@ async def test_the_influence_strip_says_which_state_it_differentiates():
     app = make_app(DATA / "snap-bidirectional.toml")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert (app.layer, app.direction) == (1, "forward")
+        assert (app.view.layer, app.view.direction) == (1, "forward")
         text = strip_text(tokens(app))
         assert "‖∂s₁/∂xₖ‖ (top layer, both directions merged)" in text
     simple = make_app(DATA / "by-hand.toml")

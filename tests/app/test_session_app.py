@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rnn_tui.session import check_session, read_session
 from rnn_tui.ui import make_app
-from rnn_tui.ui.widgets import StatusLine
+from rnn_tui.ui.bars import StatusLine
 
 DATA = Path(__file__).parent / "data"
 INTENT = DATA / "snap-intent.toml"
@@ -95,7 +95,8 @@ async def test_an_edited_sentence_and_a_sequence_recorded_in_the_app_verify(tmp_
         await pilot.pause()
     session = read_session(path)
     kinds = [sorted(a.change) for a in session.actions if a.change]
-    assert ["sequence"] in kinds and ["tokens"] in kinds and ["scenario"] in kinds
+    # the cell switch is recorded as a switch: replaying it gives the same weights
+    assert ["sequence"] in kinds and ["tokens"] in kinds and ["cell"] in kinds
     result = check_session(session)
     assert result.failed_line is None, result.reason
 
@@ -119,7 +120,7 @@ async def test_every_model_change_is_recorded_under_its_own_action_and_verifies(
         app.screen.query_one("#sentence").value = "早上 好"
         await pilot.press("enter")
         await pilot.press("t")
-        await wait_for(pilot, lambda: app._training is not None and not app._training.is_running)
+        await wait_for(pilot, lambda: app.background.training is not None and not app.background.training_runs)
         await wait_for(pilot, lambda: app.scenario.trained)
         await pilot.press("o")
         app.screen.query_one("#path").value = str(BIDIRECTIONAL)
@@ -130,11 +131,11 @@ async def test_every_model_change_is_recorded_under_its_own_action_and_verifies(
     session = read_session(path)
     lines = [(a.key, a.action, sorted(a.change or {})) for a in session.actions]
     assert ("n", "sequence", ["sequence"]) in lines
-    assert ("c", "cell", ["scenario"]) in lines
+    assert ("c", "cell", ["cell"]) in lines  # a switch replays as one (Scenario.switch)
     assert ("e", "edit", ["tokens"]) in lines
     assert ("t", "train", ["scenario"]) in lines
     assert ("o", "open", ["scenario"]) in lines
-    assert ("m", "merge", ["scenario"]) in lines
+    assert ("m", "merge", ["merge"]) in lines
     assert all(a.action != "change" for a in session.actions), lines
     unchanged = {a.action for a in session.actions if not a.change}
     assert unchanged <= {"start", "step", "direction", "open"}, lines
@@ -153,9 +154,9 @@ async def test_palette_changes_playing_and_a_language_switch_are_named_too(tmp_p
     path = tmp_path / "palette.jsonl"
     app = make_app(BIDIRECTIONAL, record=path)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.set_network(merge="mean")
-        app.set_network(cell="gru")
-        app.open_builtin("elman-by-hand")
+        app.changes.set_network(merge="mean")
+        app.changes.set_network(cell="gru")
+        app.changes.open_builtin("elman-by-hand")
         app.speed = len(__import__("rnn_tui.ui.app").ui.app.SPEEDS) - 1
         await pilot.press("space")
         await wait_for(pilot, lambda: not app.playing)
@@ -175,15 +176,15 @@ async def test_palette_changes_playing_and_a_language_switch_are_named_too(tmp_p
 
 async def test_r_starts_and_stops_a_recording_with_an_indicator(tmp_path):
     app = make_app(INTENT)
-    app.record_dir = tmp_path
+    app.recording.directory = tmp_path
     async with app.run_test(size=(100, 30)) as pilot:
         assert "REC" not in app.query_one(StatusLine).plain
         await pilot.press("r")
-        assert app.recorder is not None
+        assert app.recording.recorder is not None
         assert "● REC" in app.query_one(StatusLine).plain
         await pilot.press("right", "right")
         await pilot.press("r")
-        assert app.recorder is None
+        assert app.recording.recorder is None
         assert "REC" not in app.query_one(StatusLine).plain
     (path,) = tmp_path.glob("rnn-tui-session-*.jsonl")
     session = read_session(path)
@@ -196,7 +197,7 @@ async def test_a_built_in_opened_from_the_palette_is_recorded_whole(tmp_path):
     app = make_app(INTENT, record=path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("right")
-        app.open_scenario(__import__("rnn_tui.scenario").scenario.load_scenario(BIDIRECTIONAL))
+        app.changes.open_scenario(__import__("rnn_tui.scenario").scenario.load_scenario(BIDIRECTIONAL))
         await pilot.press("right", "d")
         await pilot.pause()
     session = read_session(path)
@@ -207,10 +208,9 @@ async def test_a_built_in_opened_from_the_palette_is_recorded_whole(tmp_path):
 def test_the_command_line_records_with_the_default_open(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from rnn_tui import cli
+    from rnn_tui import cli, cli_common
 
-    if hasattr(cli, "_has_terminal"):  # CliRunner's streams are no terminal
-        monkeypatch.setattr(cli, "_has_terminal", lambda: True)
+    monkeypatch.setattr(cli_common, "has_terminal", lambda: True)  # CliRunner's are not
 
     seen = {}
 
@@ -320,15 +320,15 @@ async def test_replay_refuses_the_keys_that_would_change_the_model_but_keeps_the
             await pilot.press(key)
             await pilot.pause()
             assert len(app.screen_stack) == screens, key
-            assert app.scenario is scenario and app.recorder is None, key
+            assert app.scenario is scenario and app.recording.recorder is None, key
             (note,) = list(app.notices)
             assert note.message.startswith("Not while replaying"), (key, note.message)
-        app.set_network(cell="gru")
-        app.set_network(merge="sum")
-        app.select_sequence("main")
-        app.open_builtin("intent")
+        app.changes.set_network(cell="gru")
+        app.changes.set_network(merge="sum")
+        app.changes.select_sequence("main")
+        app.changes.open_builtin("intent")
         assert app.scenario is scenario
-        assert app._training is None
+        assert app.background.training is None
         # the view keys still work
         await pilot.press("right")
         assert app.position == 1
@@ -384,8 +384,9 @@ async def test_a_replay_performs_no_action_a_session_line_names(tmp_path, monkey
     """Lines whose key and action name quit, a screenshot, a markup click or carry
     control characters are shown (escaped) and nothing else: the app keeps running,
     writes nothing, and only the view and the recorded model change."""
+    from rnn_tui.present.position import View
     from rnn_tui.scenario import load_scenario
-    from rnn_tui.session import SessionWriter, ViewState, state_hash
+    from rnn_tui.session import SessionWriter, state_hash
     from rnn_tui.text import visible
     from rnn_tui.ui.replay import ReplayApp
 
@@ -404,7 +405,7 @@ async def test_a_replay_performs_no_action_a_session_line_names(tmp_path, monkey
         (RAW, RAW),
     ]
     for t, (key, action) in enumerate(hostile, start=1):
-        view = ViewState(t=t)
+        view = View(t=t)
         writer.action(key=key, action=action, view=view, state=state_hash(trace, view))
     assert writer.close() is None
     app = ReplayApp(read_session(path), paused=True)
@@ -431,7 +432,7 @@ async def test_recording_onto_an_existing_file_is_refused_with_a_message(tmp_pat
     app = make_app(INTENT, record=kept)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.recorder is None and app.is_running
+        assert app.recording.recorder is None and app.is_running
         (note,) = list(app.notices)
         assert "never replaces" in note.message
     assert kept.read_text() == "precious\n"
@@ -454,11 +455,11 @@ async def test_a_full_disk_while_recording_stops_it_with_a_message(tmp_path, mon
     app = make_app(INTENT, record=path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("right")
-        assert app.recorder is not None
+        assert app.recording.recorder is not None
         monkeypatch.setattr(fmt, "os", FullDisk())
         await pilot.press("right")
         await pilot.pause()
-        assert app.recorder is None and app.is_running
+        assert app.recording.recorder is None and app.is_running
         (note,) = list(app.notices)
         assert "No space left on device" in note.message and "kept" in note.message
         monkeypatch.undo()

@@ -1,0 +1,180 @@
+"""The changes of the model a user asks for in the app: another cell or merge, input,
+scenario, or trained weights. The model decides (Scenario.switch, select, with_tokens,
+scenario.training.fit); these say what happened and hand the result to the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..i18n import _
+from ..present.position import View
+from ..scenario.switch import next_cell, next_merge
+from ..text import visible
+from .workers import ModelWorkers
+
+if TYPE_CHECKING:
+    from .app import RnnTuiApp
+
+
+class ModelChanges:
+    """The app's model-changing actions (each refused in a replay by app.allowed)."""
+
+    def __init__(self, app: RnnTuiApp) -> None:
+        self.app = app
+        self.training_key = ""
+        """The key that started the training running (its end is recorded under it)."""
+
+    def merge(self) -> None:
+        """concat -> sum -> mean -> mul: how the two directions are combined."""
+        if not self.app.stage.bidirectional:
+            self.app.say(_("This network is unidirectional: there is nothing to merge."), timeout=4)
+            return
+        self.set_network(merge=next_merge(self.app.stage.network.merge))
+
+    def cell(self) -> None:
+        """rnn -> lstm -> gru on the same scenario (see Scenario.switch for the weights)."""
+        self.set_network(cell=next_cell(self.app.stage.network.cell))
+
+    def set_network(self, *, cell: str | None = None, merge: str | None = None) -> None:
+        """The same scenario with another cell or merge, by the model's one rule
+        (Scenario.switch); the screen says which weights it computes with."""
+        if not self.app.allowed("cell" if cell else "merge"):
+            return
+        try:
+            switched = self.app.scenario.switch(cell=cell, merge=merge)
+        except ValueError as e:
+            self.app.say(str(e), timeout=4)
+            return
+        net = switched.scenario.network
+        if switched.before != (net.cell, net.merge):
+            with self.app.recording.acting("cell" if net.cell != switched.before[0] else "merge"):
+                self.app.set_scenario(switched.scenario, switched.describe())
+
+    def next_sequence(self) -> None:
+        """The scenario's next named input sequence."""
+        if not self.app.allowed("sequence"):
+            return
+        names = list(self.app.scenario.sequences)
+        if len(names) < 2:
+            self.app.say(_("This scenario has a single input sequence (e edits it)."), timeout=4)
+            return
+        current = (
+            names.index(self.app.scenario.sequence) if self.app.scenario.sequence in names else -1
+        )
+        self.select_sequence(names[(current + 1) % len(names)])
+
+    def select_sequence(self, name: str) -> None:
+        """Read the named input sequence."""
+        if not self.app.allowed("sequence"):
+            return
+        with self.app.recording.acting("sequence"):
+            message = _("Input sequence: {name}.").format(name=name)
+            self.app.set_scenario(self.app.scenario.select(name), message)
+
+    def edit(self) -> None:
+        """Type another input sentence (token scenarios only)."""
+        if not self.app.allowed("edit"):
+            return
+        if self.app.scenario.vocab is None:
+            self.app.say(_("This scenario's inputs are vectors, not words: edit its file, or open "
+                       "another scenario (o)."), timeout=5)  # fmt: skip
+            return
+        from .screens import EditScreen
+
+        key = self.app.recording.key
+
+        def done(scenario: Any) -> None:
+            if scenario is not None:
+                with self.app.recording.acting("edit", key):
+                    message = _("Reading: {sentence}").format(sentence=" ".join(scenario.tokens))
+                    self.app.set_scenario(scenario, message)
+
+        self.app.push_screen(EditScreen(self.app.scenario), done)
+
+    def open(self) -> None:
+        """Pick a scenario file; one that does not load keeps the current scenario."""
+        if not self.app.allowed("open"):
+            return
+        from .screens import OpenScreen
+
+        key = self.app.recording.key
+
+        def done(scenario: Any) -> None:
+            if scenario is not None:
+                with self.app.recording.acting("open", key):
+                    self.open_scenario(scenario)
+
+        self.app.push_screen(OpenScreen(Path.cwd(), self.app.scenario.path), done)
+
+    def open_scenario(self, scenario: Any) -> None:
+        """Show a newly loaded scenario from its first step."""
+        self.app.playing = False
+        if self.app.background.training_runs:
+            self.app.background.stop_training()
+            self.app.training_status = ""
+        with self.app.recording.acting("open"):
+            name = visible(scenario.name)  # from the file's name
+            message = _("Opened {name}: {title}").format(name=name, title=scenario.title)
+            self.app.set_scenario(scenario, message)
+            self.app.view = self.app.stage.clamp(View())
+
+    def open_builtin(self, name: str) -> None:
+        """Open a built-in scenario by name."""
+        if not self.app.allowed("open"):
+            return
+        from ..scenario import ScenarioError, load_scenario
+
+        try:
+            self.open_scenario(load_scenario(name))
+        except ScenarioError as e:  # a broken built-in is a bug; say it, keep going
+            self.app.say(visible(str(e)), severity="error", timeout=8)
+
+    def train(self) -> None:
+        """Fit the weights on the scenario's [train] examples in a thread (the same
+        `fit` as `rnn-tui train`); the heatmaps switch to the new weights when it ends.
+        Pressed again, it stops."""
+        if not self.app.allowed("train"):
+            return
+        if self.app.background.training_runs:
+            self.app.background.stop_training()
+            self.app.training_status = _("training stopped")
+            self.app.show_activity()
+            return
+        from ..scenario.training import nothing_to_train, train_config
+
+        why = nothing_to_train(self.app.scenario)
+        if why:
+            self.app.say(_("Nothing to train on: {why}. Add examples such as [train] examples = "
+                       '[{{ text = "what time is it ?", label = "ask_time" }}] to its '
+                       "file.").format(why=why), title=_("train"), severity="warning",
+                     timeout=8)  # fmt: skip
+            return
+        count = len(self.app.scenario.examples)
+        self.app.training_status = _("training on {count} examples…").format(count=count)
+        self.app.show_activity()
+        self.training_key = self.app.recording.key
+        self.app.background.start_training(self.app.scenario, train_config(self.app.scenario))
+
+    def training_progress(self, message: ModelWorkers.TrainingProgress) -> None:
+        stats = message.stats
+        self.app.training_status = _(
+            "training {epoch}/{epochs} · loss {loss:.4f} · acc {accuracy:.2f}"
+        ).format(epoch=stats.epoch, epochs=message.epochs, loss=stats.loss,
+                 accuracy=stats.accuracy)  # fmt: skip
+        self.app.show_activity()
+
+    def training_done(self, message: ModelWorkers.TrainingDone) -> None:
+        if self.app.scenario.network is not message.scenario.network:
+            self.app.training_status = _("training finished for another network: not applied")
+            self.app.show_activity()
+            return
+        stats = message.fitted.stats
+        self.app.training_status = _("trained: loss {loss:.4f}, accuracy {accuracy:.2f}").format(
+            loss=stats.loss, accuracy=stats.accuracy
+        ) if stats else ""  # fmt: skip
+        done = _("Training done; the heatmaps show the new weights ({status}).")
+        # the weights (and embedding) fitted, on whatever sentence is shown now
+        trained = self.app.scenario.with_weights(message.fitted.state_dict, trained=True)
+        with self.app.recording.acting("train", self.training_key):
+            self.app.set_scenario(trained, done.format(status=self.app.training_status))

@@ -1,0 +1,61 @@
+"""The app's keys: every binding, its group in the footer, and which the footer may drop."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from ..i18n import N_
+
+# descriptions are marked with N_ and translated where they are shown (footer, help)
+STEP = Binding.Group(N_("step"))
+ENDS = Binding.Group(N_("first/last"))
+LAYER = Binding.Group(N_("layer"))
+SPEED = Binding.Group(N_("speed"))
+UNIT = Binding.Group(N_("unit"))
+
+OPTIONAL_KEYS = frozenset({"1", "n", "t", "i", "r"})
+"""Keys the footer leaves out when two lines cannot hold them (the help lists them all)."""
+
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+"""Playing speeds, steps per second."""
+
+BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    Binding("ctrl+c", "help_quit", show=False, system=True),
+    Binding("left", "step(-1)", N_("step back"), group=STEP, key_display="←"),
+    Binding("right", "step(1)", N_("step forward"), group=STEP, key_display="→"),
+    Binding("home", "first", N_("first step"), group=ENDS),
+    Binding("end", "last", N_("last step"), group=ENDS),
+    Binding("down", "layer(-1)", N_("layer down"), group=LAYER, key_display="↓"),
+    Binding("up", "layer(1)", N_("layer up"), group=LAYER, key_display="↑"),
+    Binding("space", "play", N_("play"), key_display="space"),
+    Binding("minus", "speed(-1)", N_("slower"), group=SPEED, key_display="-"),
+    Binding("plus", "speed(1)", N_("faster"), group=SPEED, key_display="+"),
+    Binding("equals_sign", "speed(1)", N_("faster"), show=False),
+    Binding("d", "direction", N_("direction")),
+    Binding("m", "merge", N_("merge")),
+    Binding(
+        "left_square_bracket", "unit(-1)", N_("unit before"), group=UNIT, key_display="["
+    ),  # fmt: skip
+    Binding(
+        "right_square_bracket", "unit(1)", N_("next unit"), group=UNIT, key_display="]"
+    ),  # fmt: skip
+    Binding("shift+left", "unit(-1)", N_("unit before"), show=False),
+    Binding("shift+right", "unit(1)", N_("next unit"), show=False),
+    Binding("c", "cell", N_("cell")),
+    Binding("e", "edit", N_("edit")),
+    Binding("o", "open", N_("open")),
+    Binding("r", "record", N_("record")),
+    Binding("s", "screenshot", N_("screenshot")),
+    # shown when the footer has room (the view bar shows 1-5 anyway); all in the help
+    Binding("1", "show_pane('step')", N_("views"), key_display="1-5"),
+    Binding("2", "show_pane('numbers')", N_("numbers view"), show=False),
+    Binding("3", "show_pane('layers')", N_("layers view"), show=False),
+    Binding("4", "show_pane('history')", N_("history view"), show=False),
+    Binding("5", "show_pane('weights')", N_("weights view"), show=False),
+    Binding("n", "sequence", N_("sequence")),
+    Binding("t", "train", N_("train")),
+    Binding("i", "influence_numbers", N_("∂ numbers")),
+    Binding("question_mark", "help", N_("help"), key_display="?"),
+    Binding("ctrl+q", "quit", N_("quit"), priority=True),
+]
