@@ -1,10 +1,77 @@
-"""Fixtures shared by the app tests."""
+"""Fixtures shared by the app tests: the interface in Chinese, and the screen as drawn."""
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+
 import pytest
+from rich.cells import cell_len
 
 from rnn_tui.i18n import set_language
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def screen_cells(app) -> list[list[str]]:
+    """The screen as drawn, one list of cells a line (a wide character fills two: the
+    character, then ""), dialogs over the app included. Read back from the SVG of
+    App.export_screenshot (Textual's public way to the composited screen): Rich writes
+    each run of text as a <text> on the line its clip path names, at x = column ×
+    char_width, and leaves blank runs out. A run that starts left of where the one
+    before it ended, or ends past the screen, is a broken line: an AssertionError."""
+    width, height = app.size
+    svg = app.export_screenshot()
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as error:  # a raw control character reached the screen
+        raise AssertionError(f"the screenshot is not XML: {error}") from None
+    line_0 = next(c[0] for c in root.iter(f"{SVG}clipPath") if c.get("id", "").endswith("-line-0"))
+    char_width = float(line_0.get("width", 0)) / width
+    lines = [[" "] * width for _ in range(height)]
+    ends = [0] * height
+    for text in root.iter(f"{SVG}text"):
+        line = re.search(r"-line-(\d+)\)$", text.get("clip-path", ""))
+        if line is None:  # the window's title
+            continue
+        y, x = int(line[1]), round(float(text.get("x", 0)) / char_width)
+        run = (text.text or "").replace("\xa0", " ").replace("\n", "")
+        if not run:
+            continue
+        assert x >= ends[y], f"line {y}: {run!r} drawn over the text before it"
+        for char in run:
+            cells = cell_len(char)
+            if cells == 0:  # a combining mark: on the character before it
+                lines[y][x - 1] += char
+                continue
+            assert x + cells <= width, f"line {y} runs past the screen: {run!r}"
+            lines[y][x : x + cells] = [char] + [""] * (cells - 1)
+            x += cells
+        ends[y] = x
+    return lines
+
+
+def screen_lines(app) -> list[str]:
+    """Every line of the screen as drawn, each the width of the screen in cells."""
+    return ["".join(line) for line in screen_cells(app)]
+
+
+@pytest.fixture(name="screen_text")
+def screen_text_fixture():
+    """screen_text(app): the screen as drawn (see screen_cells), its lines joined."""
+    return lambda app: "\n".join(screen_lines(app))
+
+
+@pytest.fixture(name="screen_cells")
+def screen_cells_fixture():
+    """screen_cells(app): the screen as drawn, cell by cell (see screen_cells)."""
+    return screen_cells
+
+
+@pytest.fixture(name="screen_lines")
+def screen_lines_fixture():
+    """screen_lines(app): every line of the screen as drawn (see screen_cells)."""
+    return screen_lines
 
 
 @pytest.fixture

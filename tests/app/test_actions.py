@@ -4,6 +4,7 @@ resizing, mouse."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,16 +13,18 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from rnn_tui.engine.backward import influence
+from rnn_tui.present.panes import equation_content
+from rnn_tui.present.position import View
+from rnn_tui.present.view import Stage
 from rnn_tui.render.equation import agrees, num
 from rnn_tui.render.palette import format_value
 from rnn_tui.scenario import load_scenario
 from rnn_tui.ui import make_app
 from rnn_tui.ui.app import SPEEDS
+from rnn_tui.ui.bars import StatusLine, ViewBar
 from rnn_tui.ui.help import HelpScreen
-from rnn_tui.ui.panes import equation_content
 from rnn_tui.ui.screens import EditScreen, OpenScreen
-from rnn_tui.ui.view import Stage, View
-from rnn_tui.ui.widgets import StatusLine, TokenStripView, ViewBar
+from rnn_tui.ui.widgets import TokenStripView
 
 DATA = Path(__file__).parent / "data"
 INTENT = DATA / "snap-intent.toml"  # fixed copies: the built-in ones change as they are trained
@@ -90,7 +93,7 @@ async def test_c_cycles_rnn_lstm_gru_on_the_same_scenario(size):
         await pilot.press("right", "right")
         await pilot.press("c")
         assert app.stage.network.cell == "lstm"
-        assert app.t == 3 and app.scenario.tokens == origin.tokens
+        assert app.view.t == 3 and app.scenario.tokens == origin.tokens
         assert app.panel("gates").display
         assert app.panel("gates").content.row_labels == ("i", "f", "g", "o", "c")
         assert "cell lstm" in status(app)
@@ -109,7 +112,7 @@ async def test_brackets_select_a_unit_and_the_numbers_follow():
     app = make_app(INTENT)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("right", "right", "right_square_bracket", "right_square_bracket")
-        assert app.unit == 3
+        assert app.view.unit == 3
         assert app.panel("state-forward").content.highlight == (2,)
         await pilot.press("2")
         numbers = app.panel("numbers")
@@ -122,9 +125,9 @@ async def test_brackets_select_a_unit_and_the_numbers_follow():
         assert f"trace: {num(app.trace.layers[0].forward.h[2, 2])} ✓" in text
         assert "the only product done per step" in text
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
-        assert app.unit == 8  # wraps round
+        assert app.view.unit == 8  # wraps round
         await pilot.press("shift+right")
-        assert app.unit == 1
+        assert app.view.unit == 1
 
 
 @pytest.mark.parametrize(
@@ -156,7 +159,7 @@ async def test_a_click_on_a_state_cell_selects_its_unit():
         # the cells start on the second line of the panel; unit 4's cell is the fourth block
         cell_width = (state.size.width - 2) // 8
         await pilot.click(state, offset=(1 + 3 * cell_width + 2, 1))
-        assert app.unit == 4
+        assert app.view.unit == 4
 
 
 async def test_a_click_in_the_history_selects_a_step_and_a_unit():
@@ -170,7 +173,7 @@ async def test_a_click_in_the_history_selects_a_step_and_a_unit():
         axis = next(line for line in lines if line.lstrip().startswith("t "))
         column = axis.index(" 2 ") + 1
         await pilot.click(history, offset=(column + 1, row))
-        assert (app.t, app.unit) == (2, 3)
+        assert (app.view.t, app.view.unit) == (2, 3)
 
 
 # --------------------------------------------------------------------------- views
@@ -242,7 +245,7 @@ async def test_history_fills_from_the_end_going_backward():
         await pilot.press("home", "right")
         content = app.panel("history").content
         (block,) = content.blocks
-        assert block.filled == "backward" and content.t == app.t == 5
+        assert block.filled == "backward" and content.t == app.view.t == 5
         assert "from the end of the sentence" in content.title
 
 
@@ -257,23 +260,49 @@ async def test_layers_view_marks_the_selected_layer_and_its_links():
 
 
 # --------------------------------------------------------------------------- play
-async def test_space_plays_to_the_end_and_stops():
-    app = make_app(INTENT)
+async def test_space_plays_to_the_end_and_stops(tmp_path):
+    # 200 steps: a key press waits for the app to be idle (up to 2 s while it plays), so
+    # the four presses below cost at most about 60 steps (2 s each at 2, 4, 8, 16 steps
+    # a second) and the play is still going when the speed has changed
+    path = tmp_path / "long-intent.toml"
+    words = '"what", "time", "is", "it", "?"'
+    long = ", ".join([words] * 40)
+    path.write_text(INTENT.read_text().replace(f"tokens = [{words}]", f"tokens = [{long}]"))
+    app = make_app(path)
+    assert app.stage.steps == 200
+    intervals: list[float] = []  # every timer the app sets: the play's tick among them
+    set_interval = app.set_interval
+
+    def recording(interval, *args, **kwargs):
+        intervals.append(interval)
+        return set_interval(interval, *args, **kwargs)
+
+    app.set_interval = recording
+
+    async def wait_until(done) -> None:
+        deadline = time.monotonic() + 30
+        while not done() and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("space")
         assert app.playing and "▶ 2/s" in status(app)
+        assert intervals[-1] == 0.5
         await pilot.press("plus", "plus", "plus", "plus")  # 32 steps a second
         assert app.speed == len(SPEEDS) - 1
-        for _ in range(60):
-            if not app.playing:
-                break
-            await pilot.pause(0.1)
-        assert app.t == app.stage.steps and not app.playing
+        assert app.playing and app.view.t < app.stage.steps and "▶ 32/s" in status(app)
+        assert intervals[-1] == 1 / 32  # the running play was sped up, not only the label
+        start = app.view.t
+        await wait_until(lambda: app.view.t >= start + 5)
+        assert app.playing and app.view.t >= start + 5  # still stepping by itself
+        await pilot.press("end")  # the last step: the next tick ends the play
+        await wait_until(lambda: not app.playing)
+        assert app.view.t == app.stage.steps and not app.playing
         assert "The end of the sequence" in messages(app)
         await pilot.press(*["minus"] * len(SPEEDS))
         assert app.speed == 0  # a step every 2 seconds
         await pilot.press("space")  # from the end: starts again
-        assert app.playing and app.t == 1
+        assert app.playing and app.view.t == 1 and intervals[-1] == 2
         await pilot.press("space")
         assert not app.playing
 
@@ -347,7 +376,7 @@ async def test_n_switches_the_named_input_sequence():
         assert app.scenario.sequence == "天气"
         assert app.scenario.tokens == ["今天", "会", "下雨", "吗", "？"]
         assert "sequence 天气" in status(app)
-        assert app.t == 2  # kept where it fits
+        assert app.view.t == 2  # kept where it fits
         for _ in names[1:]:
             await pilot.press("n")
         assert app.scenario.sequence == "default"
@@ -379,7 +408,7 @@ async def test_o_opens_a_file_and_a_broken_one_keeps_the_current_scenario(tmp_pa
         await pilot.press("enter")
         assert not isinstance(app.screen, OpenScreen)
         assert app.scenario.title == "Weights given by hand, for the app tests"
-        assert (app.t, app.layer, app.direction) == (1, 1, "forward")
+        assert (app.view.t, app.view.layer, app.view.direction) == (1, 1, "forward")
         assert app.query_one("#title").render().plain == app.scenario.title
 
 
@@ -596,7 +625,7 @@ async def test_a_long_wide_sequence_stays_fast(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("end", "left", "4")
         await pilot.pause()
-        assert app.t == 9_999
+        assert app.view.t == 9_999
         assert (
             "t=9999"
             in app.query_one(TokenStripView)

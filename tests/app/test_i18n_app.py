@@ -15,24 +15,38 @@ from textual.widgets import Markdown
 
 from rnn_tui.i18n import current_language, set_language
 from rnn_tui.ui import make_app
+from rnn_tui.ui.bars import StatusLine, ViewBar
 from rnn_tui.ui.help import HelpScreen
-from rnn_tui.ui.widgets import FigureView, StatusLine, ViewBar
+from rnn_tui.ui.widgets import FigureView
 
 DATA = Path(__file__).parent / "data"
 SIZES = [(80, 24), (120, 40)]
 
 
-def screen_lines(app) -> list[str]:
-    """Every line of the screen as drawn (the help screen over the app included)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-def assert_aligned(app, size: tuple[int, int]) -> None:
+def assert_aligned(app, size: tuple[int, int], cells: list[list[str]]) -> None:
+    """Every line of the screen is the screen's width (screen_cells refuses a run drawn
+    over another or past the edge), and every panel's lines are on screen where the
+    panel is, cell for cell: a wide character that spilt over or was cut shows here."""
     width, height = size
-    lines = screen_lines(app)
-    assert len(lines) == height
-    for y, line in enumerate(lines):
-        assert cell_len(line) == width, f"line {y} is {cell_len(line)} cells wide: {line!r}"
+    assert len(cells) == height
+    for y, line in enumerate(cells):
+        drawn = "".join(line)
+        assert cell_len(drawn) == width, f"line {y} is {cell_len(drawn)} cells wide: {drawn!r}"
+    compared = 0
+    for panel in app.screen.query(FigureView):
+        box = panel.content_region
+        if not panel.display or box.x < 0 or box.right > width:
+            continue
+        for i in range(box.height):
+            y = box.y + i
+            if not 0 <= y < height or any(
+                app.screen.get_widget_at(x, y)[0] is not panel for x in (box.x, box.right - 1)
+            ):
+                continue  # scrolled out of sight or under something else
+            drawn = "".join(cells[y][box.x : box.right])
+            assert drawn == panel.render_line(i).text, (panel.id, i, drawn)
+            compared += 1
+    assert compared or isinstance(app.screen, HelpScreen), "no panel line on screen"
 
 
 def panel_text(app) -> str:
@@ -41,13 +55,13 @@ def panel_text(app) -> str:
 
 def footer_words(app) -> list[str]:
     """The footer's descriptions as drawn."""
-    from rnn_tui.ui.widgets import KeyFooter
+    from rnn_tui.ui.bars import KeyFooter
 
     return [item.description for item in app.query_one(KeyFooter).items()]
 
 
 # --------------------------------------------------------------------------- help
-async def test_help_screen_is_in_chinese_and_answers_the_five_questions(zh):
+async def test_help_screen_is_in_chinese_and_answers_the_five_questions(zh, screen_lines):
     app = make_app(DATA / "snap-intent.toml")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("question_mark")
@@ -148,12 +162,14 @@ CASES = [
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize(("scenario", "keys"), CASES)
-async def test_wide_text_keeps_every_line_the_width_of_the_screen(zh, size, scenario, keys):
+async def test_wide_text_keeps_every_line_the_width_of_the_screen(
+    zh, screen_cells, size, scenario, keys
+):
     app = make_app(DATA / f"snap-{scenario}.toml")
     async with app.run_test(size=size) as pilot:
         await pilot.press(*keys)
         await pilot.pause()
-        assert_aligned(app, size)
+        assert_aligned(app, size, screen_cells(app))
 
 
 # --------------------------------------------------------------------------- switch
@@ -177,7 +193,7 @@ async def test_the_command_palette_switches_the_language_in_the_app():
             assert {"方向", "合并", "上一层"} & set(footer_words(app)) == {"方向", "合并"}
             badge = app.query_one("#untrained")
             assert badge.display and "未训练" in str(badge.render())  # a seeded scenario
-            assert app.t == 2
+            assert app.view.t == 2
             names = {name: callback for name, _, callback in commands(app)}
             names["语言：English"]()
             await pilot.pause()
@@ -202,10 +218,10 @@ def english_words(text: str) -> set[str]:
 async def test_footer_status_line_and_notifications_hold_no_english_under_zh(zh, size):
     """The footer, the status line (merge, readout, playing, recording) and the messages
     of the keys are all Chinese; the footer keeps to its two lines."""
-    from rnn_tui.ui.widgets import KeyFooter
+    from rnn_tui.ui.bars import KeyFooter
 
     app = make_app(DATA / "snap-bidirectional.toml")
-    app.record_dir = Path(__import__("tempfile").mkdtemp())
+    app.recording.directory = Path(__import__("tempfile").mkdtemp())
     async with app.run_test(size=size) as pilot:
         await pilot.press("r", "space", "d", "d", "up")
         await pilot.pause()

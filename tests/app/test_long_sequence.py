@@ -1,25 +1,28 @@
-"""A 100,000-step scenario opens with a compact trace, and the app steps and jumps it,
-showing the same numbers a full trace would have."""
+"""A long scenario is traced compactly and reads like a full trace: the numbers are
+compared on 1,000 steps (every step, layer, direction and gate), and one 100,000-step
+scenario is opened, stepped and jumped in the app."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from rnn_tui.engine import Network
+from rnn_tui.present.numbers import unit_equation
 from rnn_tui.scenario import load_scenario
 from rnn_tui.ui import make_app
-from rnn_tui.ui.numbers import unit_equation
 
 STEPS = 100_000
+SHORT = 1_000  # 15 whole blocks of 64 steps recomputed together, and a part of one
 WORDS = "a b c d e f g h i j k l m n o p".split()
 
 
-@pytest.fixture(scope="module")
-def long_scenario(tmp_path_factory):
+def write_scenario(path: Path, steps: int) -> Path:
+    """A two-layer bidirectional float32 LSTM (H = 32) reading `steps` random words."""
     rng = np.random.default_rng(1)
-    words = " ".join(f'"{w}"' for w in rng.choice(WORDS, STEPS))
-    path = tmp_path_factory.mktemp("long") / "long.toml"
+    words = " ".join(f'"{w}"' for w in rng.choice(WORDS, steps))
     path.write_text(
         'title = "A long sequence"\n'
         '[model]\ncell = "lstm"\nhidden_size = 32\nnum_layers = 2\nbidirectional = true\n'
@@ -31,20 +34,35 @@ def long_scenario(tmp_path_factory):
     return path
 
 
-def test_a_long_scenario_is_traced_compactly(long_scenario):
-    scenario = load_scenario(long_scenario)
-    trace = scenario.trace()
-    assert trace.steps == STEPS and trace.compact
-    assert scenario.influence() is None  # O(T²): not computed at this length
-    # at H = 32 a full trace still fits in memory: compare the two where it matters
-    full = scenario.network.trace(scenario.inputs, compact=False)
-    top_full, top = full.layers[-1], trace.layers[-1]
-    np.testing.assert_allclose(top.output, top_full.output, atol=1e-5, rtol=0)
-    for t in (0, 63, 64, 50_000, STEPS - 1):
-        for name in ("i", "f", "g", "o"):
-            np.testing.assert_allclose(top.backward.gates[name][t], top_full.backward.gates[name][t],
-                                       atol=1e-5, rtol=0)  # fmt: skip
-        np.testing.assert_allclose(top.backward.c[t], top_full.backward.c[t], atol=1e-5, rtol=0)
+@pytest.fixture(scope="module")
+def long_scenario(tmp_path_factory) -> Path:
+    return write_scenario(tmp_path_factory.mktemp("long") / "long.toml", STEPS)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    return load_scenario(write_scenario(tmp_path_factory.mktemp("short") / "short.toml", SHORT))
+
+
+def test_a_compact_trace_holds_the_numbers_of_a_full_one(scenario):
+    net: Network = scenario.network
+    full = net.trace(scenario.inputs, compact=False)
+    compact = net.trace(scenario.inputs, compact=True)
+    assert compact.compact and not full.compact and compact.steps == full.steps == SHORT
+    np.testing.assert_allclose(compact.outputs, full.outputs, atol=1e-5, rtol=0)
+    for k, (a, b) in enumerate(zip(full.layers, compact.layers, strict=True)):
+        np.testing.assert_allclose(b.output, a.output, atol=1e-5, rtol=0, err_msg=f"layer {k}")
+        for direction in ("forward", "backward"):
+            fa, fb = getattr(a, direction), getattr(b, direction)
+            where = f"layer {k} {direction}"
+            np.testing.assert_allclose(fb.h, fa.h, atol=1e-5, rtol=0, err_msg=where)
+            np.testing.assert_allclose(np.asarray(fb.c), fa.c, atol=1e-5, rtol=0, err_msg=where)
+            np.testing.assert_allclose(np.asarray(fb.projection), fa.projection, atol=1e-5,
+                                       rtol=0, err_msg=where)  # fmt: skip
+            assert sorted(fb.gates) == sorted(fa.gates) == ["f", "g", "i", "o"]
+            for name, gate in fa.gates.items():
+                np.testing.assert_allclose(np.asarray(fb.gates[name]), gate, atol=1e-5, rtol=0,
+                                           err_msg=f"{where} {name}")  # fmt: skip
 
 
 async def test_the_app_opens_steps_and_jumps_a_100000_step_scenario(long_scenario):
@@ -52,34 +70,44 @@ async def test_the_app_opens_steps_and_jumps_a_100000_step_scenario(long_scenari
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.trace.compact and app.trace.steps == STEPS
-        assert (app.t, app.layer) == (1, 1)
+        assert app.scenario.influence() is None  # O(T²): not computed at this length
+        assert (app.view.t, app.view.layer) == (1, 1)
         await pilot.press("right", "right", "right")
-        assert app.t == 4
+        assert app.view.t == 4
         np.testing.assert_array_equal(
             app.panel("state-forward").data, app.trace.layers[0].forward.h[3]
         )
         await pilot.press("end")
-        assert app.t == STEPS
+        assert app.view.t == STEPS
         await pilot.press("up", "d", "d")
-        assert (app.layer, app.direction) == (2, "both")
+        assert (app.view.layer, app.view.direction) == (2, "both")
         layer = app.trace.layers[1]
         np.testing.assert_array_equal(app.panel("state-merged").data, layer.output[STEPS - 1])
+        await pilot.press("2")  # every term at T, read from the compact trace, agrees
+        assert app.panel("numbers").content.exact
         for view in ("2", "3", "4", "5", "1"):  # numbers, layers, history, weights, step
             await pilot.press(view)
             await pilot.pause()
         await pilot.press("left", "home")
-        assert app.t == 1
+        assert app.view.t == 1
         assert app.is_running
 
 
-def test_the_equation_reads_a_compact_trace_like_a_full_one(long_scenario):
-    scenario = load_scenario(long_scenario)
+def test_the_equation_reads_a_compact_trace_like_a_full_one(scenario):
     net: Network = scenario.network
-    short = scenario.inputs[:300]
-    full, compact = net.trace(short, compact=False), net.trace(short, compact=True)
-    for t in (1, 65, 300):
-        a = unit_equation(net, full, 1, "backward", t, 5)
-        b = unit_equation(net, compact, 1, "backward", t, 5)
-        assert b.result == pytest.approx(a.result, abs=1e-5)
-        assert b.trace == pytest.approx(a.trace, abs=1e-5)
-        assert [r.value for r in b.rows] == pytest.approx([r.value for r in a.rows], abs=1e-5)
+    full = net.trace(scenario.inputs, compact=False)
+    compact = net.trace(scenario.inputs, compact=True)
+    for layer, direction in ((0, "forward"), (1, "backward")):
+        for t in (1, 64, 65, 500, SHORT):  # either side of a block's edge, and the ends
+            for unit in (1, 5, 32):
+                a = unit_equation(net, full, layer, direction, t, unit)
+                b = unit_equation(net, compact, layer, direction, t, unit)
+                assert b.exact and a.exact
+                assert b.result == pytest.approx(a.result, abs=1e-5)
+                assert b.trace == pytest.approx(a.trace, abs=1e-5)
+                assert [r.value for r in b.rows] == pytest.approx(
+                    [r.value for r in a.rows], abs=1e-5
+                )
+                assert [s.value for s in b.steps] == pytest.approx(
+                    [s.value for s in a.steps], abs=1e-5
+                )

@@ -1,14 +1,17 @@
-"""Terminal sizes from 40×12 to 300×100, and repeated resizes, never error: at every
-size the app steps, switches views 1-5, direction and layer, opens help, and every
-panel on screen fits the width of the terminal."""
+"""Terminal sizes from 40×12 to 300×100, and repeated resizes, never error: started at
+every size the app steps, switches views 1-5, direction and layer, and every panel on
+screen fits the width of the terminal; the help, opened once, fits every size too."""
 
 from __future__ import annotations
 
 import pytest
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
 
 from rnn_tui.ui import make_app
+from rnn_tui.ui.bars import StatusLine
 from rnn_tui.ui.help import HelpScreen
-from rnn_tui.ui.widgets import FigureView, StatusLine
+from rnn_tui.ui.widgets import FigureView
 
 SIZES = [(40, 12), (60, 20), (80, 24), (120, 40), (200, 60), (300, 100)]
 VIEWS = {"1": "step", "2": "numbers", "3": "layers", "4": "history", "5": "weights"}
@@ -18,10 +21,10 @@ SCENARIOS = [None, "bidirectional"]  # the default one; two stacked bidirectiona
 def check_layout(app) -> None:
     """The app is up, its panels are mounted, and what it shows fits the terminal."""
     width, height = app.size
-    assert app.is_running and app._exception is None
+    assert app.is_running and app.return_code is None  # no error so far
     status = app.query_one(StatusLine)
     assert status.display and status.region.width == width
-    assert f"t = {app.t} / {app.trace.steps}" in status.plain
+    assert f"t = {app.view.t} / {app.trace.steps}" in status.plain
     panels = [w for w in app.query(FigureView) if w.display and w.region.area]
     assert panels, "no panel on screen"
     for panel in panels:
@@ -38,14 +41,14 @@ def check_layout(app) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=["default", "bidirectional"])
-async def test_every_size_steps_switches_views_and_opens_help(scenario, size):
+async def test_every_size_steps_and_switches_views(scenario, size):
     app = make_app(scenario)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert tuple(app.size) == size
         check_layout(app)
         await pilot.press("right")
-        assert app.t == 2
+        assert app.view.t == 2
         state = app.panel("state-forward")
         assert state.display and "s₂" in state.text  # the state of the step shown
         for key, pane in VIEWS.items():
@@ -54,24 +57,39 @@ async def test_every_size_steps_switches_views_and_opens_help(scenario, size):
             check_layout(app)
         await pilot.press("1", "d")
         if app.stage.bidirectional:
-            assert app.direction == "backward"
+            assert app.view.direction == "backward"
             await pilot.press("d", "up")
-            assert (app.direction, app.layer) == ("both", 2)
+            assert (app.view.direction, app.view.layer) == ("both", 2)
             assert app.panel("state-merged").display
             check_layout(app)
             await pilot.press("down")
-            assert app.layer == 1
+            assert app.view.layer == 1
         else:
-            assert app.direction == "forward"
+            assert app.view.direction == "forward"
         await pilot.press("end")
         check_layout(app)
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        app.screen.refresh()
-        await pilot.pause()
+        assert app.export_screenshot()  # the whole screen composes at this size
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=["default", "bidirectional"])
+async def test_the_help_fits_every_size(scenario):
+    """The help (a long Markdown, the slow part of a screen) opened once, at the
+    smallest size, then the terminal resized through every size under it."""
+    app = make_app(scenario)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("end", "question_mark")
+        for width, height in SIZES:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen) and tuple(app.size) == (width, height)
+            frame = app.screen.query_one(VerticalScroll).region
+            assert frame.area and frame.right <= width and frame.bottom <= height, frame
+            text = app.screen.query_one(Markdown).region
+            assert text.width and frame.x <= text.x and text.right <= frame.right, (text, frame)
+            assert app.export_screenshot()  # the help over the app composes at this size
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
-        assert app.export_screenshot()  # the whole screen composes at this size
+        check_layout(app)
 
 
 async def test_repeated_resizes_while_stepping():

@@ -13,8 +13,6 @@ from torch_grads import torch_rnn
 
 from rnn_tui.engine import Network
 
-pytestmark = pytest.mark.torch
-
 TOLERANCE = {"float32": 1e-6, "float64": 1e-12}
 KINDS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 
@@ -86,6 +84,7 @@ def max_abs(actual: np.ndarray, expected: np.ndarray) -> float:
     return float(np.max(np.abs(actual.astype(np.float64) - expected.astype(np.float64))))
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("cfg", CONFIGS, ids=[c["id"] for c in CONFIGS])
 def test_live_parity(cfg: dict, torch_module) -> None:
     torch_mod = torch_module
@@ -140,6 +139,7 @@ def test_live_configs_cover_the_space() -> None:
     assert any(c["cell"] == "rnn" and c["nonlinearity"] == "relu" and c["readout"] for c in CONFIGS)
 
 
+@pytest.mark.torch
 def test_torch_state_dict_loads_as_is(torch_module) -> None:
     """A torch state_dict (tensors, not arrays) is accepted unchanged."""
     torch_mod = torch_module

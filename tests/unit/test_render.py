@@ -389,8 +389,8 @@ def test_render_never_imports_textual():
     probe = (
         "import json, sys, rnn_tui.render, rnn_tui.render.heatmap, rnn_tui.render.figure,"
         " rnn_tui.render.tokens, rnn_tui.render.notation, rnn_tui.render.bars,"
-        " rnn_tui.render.equation, rnn_tui.render.layout, rnn_tui.ui.view, rnn_tui.ui.panes,"
-        " rnn_tui.ui.numbers;"
+        " rnn_tui.render.equation, rnn_tui.render.layout, rnn_tui.present.view, rnn_tui.present.panes,"
+        " rnn_tui.present.numbers;"
         " print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -490,9 +490,9 @@ def test_a_10000_step_strip_costs_a_window():
 
 # --------------------------------------------------------------------------- equation
 def test_equation_panel_writes_every_term_and_checks_it():
+    from rnn_tui.present.numbers import unit_equation
     from rnn_tui.render.equation import EquationPanel
     from rnn_tui.scenario import load_scenario
-    from rnn_tui.ui.numbers import unit_equation
 
     scenario = load_scenario(ROOT / "tests/app/data/by-hand.toml")
     trace = scenario.trace()
@@ -508,9 +508,9 @@ def test_equation_panel_writes_every_term_and_checks_it():
 def test_the_backward_equation_names_its_own_weights_and_writes_b_ih_out():
     """Section 3.6: the backward direction has its own W', b'; and the input part's
     bias is written as a number, so the line adds up by hand."""
+    from rnn_tui.present.numbers import unit_equation
     from rnn_tui.render.equation import EquationPanel
     from rnn_tui.scenario import load_scenario
-    from rnn_tui.ui.numbers import unit_equation
 
     scenario = load_scenario(ROOT / "tests/app/data/snap-bidirectional.toml")
     net, trace = scenario.network, scenario.trace()
