@@ -33,14 +33,25 @@ from .text import visible
 
 # click's own words, so that they are in the catalogue too (see i18n.standard_gettext)
 CLICK_MESSAGES = (
-    N_("Usage:"), N_("Options"), N_("Commands"), N_("Error: {message}"),
-    N_("Try '{command} {option}' for help."), N_("Missing argument"), N_("Missing option"),
-    N_("No such option {name!r}."), N_("No such command {name!r}."),
-    N_("Invalid value for {param_hint}: {message}"), N_("Show the version and exit."),
-    N_("Show this message and exit."), N_("Aborted!"), N_("Missing command."),
-    N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
-    N_("{name} {filename!r} does not exist."), N_("default: {default}"),
-)  # fmt: skip
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Show the version and exit."),
+    N_("Show this message and exit."),
+    N_("Aborted!"),
+    N_("Missing command."),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("{name} {filename!r} does not exist."),
+    N_("default: {default}"),
+)
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug of rnn-tui, not of the user's input
 
@@ -138,8 +149,13 @@ LONG_SEQUENCE = 10_000  # steps from which the trace before the first frame is n
 
 @click.command("open", help=N_("Open the app on SCENARIO (default: the built-in intent scenario)."))
 @click.argument("scenario", required=False)
-@click.option("--record", "record", type=click.Path(dir_okay=False), default=None,
-              help=N_("Record the session into this file (JSON Lines; r stops)."))  # fmt: skip
+@click.option(
+    "--record",
+    "record",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help=N_("Record the session into this file (JSON Lines; r stops)."),
+)
 def open_app(scenario: str | None, record: str | None) -> None:
     loaded = load_scenario(scenario)  # fail here, with a message, before the screen switches
     if record is not None:  # `rnn-tui mine.toml --record mine.toml` would replace the scenario
@@ -161,16 +177,34 @@ def open_app(scenario: str | None, record: str | None) -> None:
     sys.exit(app.return_code or 0)
 
 
-@click.command(help=N_("Run the app in a browser (textual-serve): open a URL it prints, with "
-                        "its secret token. Works offline. Binds 127.0.0.1 unless --host says "
-                        "otherwise (e.g. --host 0.0.0.0 for a class on one network)."))  # fmt: skip
+@click.command(
+    help=N_(
+        "Run the app in a browser (textual-serve): open a URL it prints, with "
+        "its secret token. Works offline. Binds 127.0.0.1 unless --host says "
+        "otherwise (e.g. --host 0.0.0.0 for a class on one network)."
+    )
+)
 @click.argument("scenario", required=False)
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-              help=N_("Port to listen on."))  # fmt: skip
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help=N_("Address to listen on (keep it local: the app runs as you)."))  # fmt: skip
-@click.option("--max-sessions", type=click.IntRange(1, 1024), default=32, show_default=True,
-              help=N_("Browser sessions (app processes) at once; more are refused."))  # fmt: skip
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help=N_("Port to listen on."),
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=N_("Address to listen on (keep it local: the app runs as you)."),
+)
+@click.option(
+    "--max-sessions",
+    type=click.IntRange(1, 1024),
+    default=32,
+    show_default=True,
+    help=N_("Browser sessions (app processes) at once; more are refused."),
+)
 def serve(scenario: str | None, port: int, host: str, max_sessions: int) -> None:
     load_scenario(scenario)  # fail here, with a message, not in the browser
     from .ui.serve import serve as run_server  # here: textual-serve takes a while to import

@@ -50,16 +50,22 @@ def validate(files: tuple[str, ...]) -> None:
             continue
         say(_("ok: {file}: {title}").format(file=shown(file), title=s.title))
     if bad:
-        invalid = ngettext("{bad} of {count} file invalid", "{bad} of {count} files invalid",
-                           len(files))  # fmt: skip
+        invalid = ngettext(
+            "{bad} of {count} file invalid", "{bad} of {count} files invalid", len(files)
+        )
         say(invalid.format(bad=bad, count=len(files)), err=True)
         sys.exit(2)
 
 
 @click.command(help=N_("The whole computation of SCENARIO as JSON on stdout."))
 @click.argument("scenario")
-@click.option("--json", "as_json", is_flag=True, default=True,
-              help=N_("JSON on stdout (the default and only format)."))  # fmt: skip
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    default=True,
+    help=N_("JSON on stdout (the default and only format)."),
+)
 def trace(scenario: str, as_json: bool) -> None:
     from .engine.trace import MAX_JSON_NUMBERS, layout_numbers, trace_layout, write_trace_json
     from .scenario.limits import influence_plan
@@ -73,11 +79,11 @@ def trace(scenario: str, as_json: bool) -> None:
     count = layout_numbers(layout)
     if count > MAX_JSON_NUMBERS:
         raise click.ClickException(
-            _("{path}: the trace holds {count:,} numbers, more than trace --json writes "
-              "({limit:,}); read it in Python: load_scenario(...).trace()").format(
-                path=shown(s.path or s.name), count=count, limit=MAX_JSON_NUMBERS
-            )
-        )  # fmt: skip
+            _(
+                "{path}: the trace holds {count:,} numbers, more than trace --json writes "
+                "({limit:,}); read it in Python: load_scenario(...).trace()"
+            ).format(path=shown(s.path or s.name), count=count, limit=MAX_JSON_NUMBERS)
+        )
     # its texts were escaped by the loader (names, tokens, labels): nothing raw reaches stdout
     # arrays written a block of rows at a time (memory stays the trace's own); NaN and
     # ±Infinity as null, listed in "nonfinite": valid JSON
@@ -124,8 +130,14 @@ def trace(scenario: str, as_json: bool) -> None:
         "current folder)."
     ),
 )
-def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
-          seed: int | None, update: bool) -> None:  # fmt: skip
+def train(
+    scenario: str,
+    out: str | None,
+    epochs: int | None,
+    lr: float | None,
+    seed: int | None,
+    update: bool,
+) -> None:
     import io
 
     import numpy as np
@@ -180,20 +192,38 @@ def train(scenario: str, out: str | None, epochs: int | None, lr: float | None,
         say(notice.format(name=s.name, folder=shown(here)), err=True)
     console = Console(stderr=True)
     heading = _("training {name} ({cell}, {count} examples, {epochs} epochs, lr {lr}, seed {seed})")
-    console.print(visible(heading.format(
-        name=s.name, cell=s.network.cell, count=len(examples), epochs=config.epochs,
-        lr=config.lr, seed=config.seed,
-    )), markup=False, highlight=False)  # fmt: skip
+    console.print(
+        visible(
+            heading.format(
+                name=s.name,
+                cell=s.network.cell,
+                count=len(examples),
+                epochs=config.epochs,
+                lr=config.lr,
+                seed=config.seed,
+            )
+        ),
+        markup=False,
+        highlight=False,
+    )
     columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TextColumn(_("loss") + " {task.fields[loss]:.4f}"),
         TextColumn(_("accuracy") + " {task.fields[accuracy]:6.1%}"),
-    )  # fmt: skip
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(_("epochs"), total=config.epochs, loss=float("nan"), accuracy=0.0)
         # in place: the command discards the scenario, so no copy of a big network
-        fitted = fit(s, config, lambda stats: progress.update(
-            task, advance=1, loss=stats.loss, accuracy=stats.accuracy), in_place=True)  # fmt: skip
+        fitted = fit(
+            s,
+            config,
+            lambda stats: progress.update(
+                task, advance=1, loss=stats.loss, accuracy=stats.accuracy
+            ),
+            in_place=True,
+        )
     assert fitted is not None  # only on_epoch returning False stops it
     report = _("training accuracy {accuracy:.1%} on {count} examples").format(
         accuracy=fitted.accuracy, count=fitted.examples
@@ -269,9 +299,11 @@ def new(name: str, cell: str, layers: int, bidirectional: bool, hidden: int, for
         parse_scenario(text, path=path)
     except ScenarioError:
         raise click.ClickException(
-            _("{path}: cannot make a starter scenario of this name; use letters, digits, "
-              "'-' and '_'").format(path=shown(path))
-        ) from None  # fmt: skip
+            _(
+                "{path}: cannot make a starter scenario of this name; use letters, digits, "
+                "'-' and '_'"
+            ).format(path=shown(path))
+        ) from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # as train -o does
     except OSError as e:

@@ -16,12 +16,22 @@ from .i18n import N_, _, ngettext
 from .text import visible
 
 
-@click.command(help=N_("Replay a recorded SESSION; with --check, verify it: exit 0 when every "
-                        "state matches, 1 naming the first line that differs."))  # fmt: skip
+@click.command(
+    help=N_(
+        "Replay a recorded SESSION; with --check, verify it: exit 0 when every "
+        "state matches, 1 naming the first line that differs."
+    )
+)
 @click.argument("session", type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True, help=N_("Recompute every state without a screen."))
-@click.option("--speed", type=click.FloatRange(0.01, 1000), default=1.0, show_default=True,
-              callback=finite, help=N_("Play this many times faster than recorded."))  # fmt: skip
+@click.option(
+    "--speed",
+    type=click.FloatRange(0.01, 1000),
+    default=1.0,
+    show_default=True,
+    callback=finite,
+    help=N_("Play this many times faster than recorded."),
+)
 @click.option("--paused", is_flag=True, help=N_("Start paused (space plays, → and ← step)."))
 def replay(session: str, check: bool, speed: float, paused: bool) -> None:
     from .session import SessionError, check_session, read_session
@@ -45,8 +55,9 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
         from .session.format import line_of
 
         say(f"{line_of(shown(session), result.failed_line)}: {result.reason}", err=True)
-        matched = ngettext("{count} action matched before it",
-                           "{count} actions matched before it", result.checked)  # fmt: skip
+        matched = ngettext(
+            "{count} action matched before it", "{count} actions matched before it", result.checked
+        )
         say(matched.format(count=result.checked), err=True)
         sys.exit(1)
     say(
@@ -55,25 +66,53 @@ def replay(session: str, check: bool, speed: float, paused: bool) -> None:
         )
     )
     if recorded.ends_mid_line:
-        say(_("{session}: the file ends mid-line (a recording cut short); its whole lines "
-               "were checked").format(session=shown(session)))  # fmt: skip
+        say(
+            _(
+                "{session}: the file ends mid-line (a recording cut short); its whole lines "
+                "were checked"
+            ).format(session=shown(session))
+        )
 
 
-@click.command(help=N_("Export a recorded SESSION: an asciicast v2 file (--cast) of its frames, "
-                        "and / or one SVG per action (--svg)."))  # fmt: skip
+@click.command(
+    help=N_(
+        "Export a recorded SESSION: an asciicast v2 file (--cast) of its frames, "
+        "and / or one SVG per action (--svg)."
+    )
+)
 @click.argument("session", type=click.Path(dir_okay=False))
-@click.option("--cast", "cast", type=click.Path(dir_okay=False), default=None,
-              help=N_("Write an asciicast v2 file here (asciinema play OUT.cast)."))  # fmt: skip
-@click.option("--svg", "svg", type=click.Path(file_okay=False), default=None,
-              help=N_("Write one SVG per action into this directory."))  # fmt: skip
-@click.option("--size", default=None, metavar="COLSxROWS",
-              help=N_("Render at this size instead of the recorded terminal's "
-                      "(from 20x10 to 1000x500)."))  # fmt: skip
-@click.option("--actions", default=None, metavar="A-B",
-              help=N_("Only the recorded actions A to B (1-based): a long session is exported "
-                      "in parts of at most 1,000 frames."))  # fmt: skip
-def export(session: str, cast: str | None, svg: str | None, size: str | None,
-           actions: str | None) -> None:  # fmt: skip
+@click.option(
+    "--cast",
+    "cast",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help=N_("Write an asciicast v2 file here (asciinema play OUT.cast)."),
+)
+@click.option(
+    "--svg",
+    "svg",
+    type=click.Path(file_okay=False),
+    default=None,
+    help=N_("Write one SVG per action into this directory."),
+)
+@click.option(
+    "--size",
+    default=None,
+    metavar="COLSxROWS",
+    help=N_("Render at this size instead of the recorded terminal's (from 20x10 to 1000x500)."),
+)
+@click.option(
+    "--actions",
+    default=None,
+    metavar="A-B",
+    help=N_(
+        "Only the recorded actions A to B (1-based): a long session is exported "
+        "in parts of at most 1,000 frames."
+    ),
+)
+def export(
+    session: str, cast: str | None, svg: str | None, size: str | None, actions: str | None
+) -> None:
     from .session import SessionError, read_session
     from .session.export import parse_actions, parse_size
 
@@ -95,9 +134,13 @@ def export(session: str, cast: str | None, svg: str | None, size: str | None,
 
         # every file written atomically, never onto the session or its weights files
         count, width, height = export_session(
-            recorded, cast=cast_path, svg_dir=svg_dir, size=shape,
-            title=f"rnn-tui: {visible(source.name)}", actions=chosen,
-        )  # fmt: skip
+            recorded,
+            cast=cast_path,
+            svg_dir=svg_dir,
+            size=shape,
+            title=f"rnn-tui: {visible(source.name)}",
+            actions=chosen,
+        )
     except SessionError as e:
         raise click.ClickException(str(e)) from None
     except WriteRefused as e:
@@ -116,6 +159,7 @@ def export(session: str, cast: str | None, svg: str | None, size: str | None,
             ).format(path=shown(cast_path), count=count, width=width, height=height)
         )
     if svg_dir is not None:
-        wrote = ngettext("wrote {count} SVG file into {path}",
-                         "wrote {count} SVG files into {path}", count)  # fmt: skip
+        wrote = ngettext(
+            "wrote {count} SVG file into {path}", "wrote {count} SVG files into {path}", count
+        )
         say(wrote.format(count=count, path=shown(svg_dir)))

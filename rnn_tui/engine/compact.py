@@ -103,8 +103,9 @@ def compact_direction(
 
     gates = {name: gate_rows(k) for k, name in enumerate(gate_names)}
     c_rows = TimeRows(T, lambda j: computed(j)["c"], H, h.dtype) if cell == "lstm" else None
-    return DirectionTrace(h=h, c=cast(np.ndarray | None, c_rows), gates=gates,
-                          projection=projection_rows)  # fmt: skip
+    return DirectionTrace(
+        h=h, c=cast(np.ndarray | None, c_rows), gates=gates, projection=projection_rows
+    )
 
 
 def finite_abs_max(values: np.ndarray | TimeRows, rows: int = 4096) -> float:

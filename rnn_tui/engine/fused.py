@@ -79,8 +79,9 @@ def run_layer(
             part = part[::-1]
         for src, src_end, dst in runs:
             width = src_end - src
-            np.multiply(part[..., src:src_end], scale[dst : dst + width],
-                        out=out[..., dst : dst + width])  # fmt: skip
+            np.multiply(
+                part[..., src:src_end], scale[dst : dst + width], out=out[..., dst : dst + width]
+            )
 
     # σ(a) = (1 + tanh(a/2)) / 2: the rows behind a σ are halved once here (exactly: a
     # power of two), so each step needs one tanh and no scaling before it
@@ -95,8 +96,10 @@ def run_layer(
     z = np.empty((D, rows, G), dtype=net.dtype)
     if compact:
         merged = np.empty((T, D * H) if net.merge == "concat" else (T, D, H), net.dtype)
-        held = [merged[:, d * H : (d + 1) * H] if net.merge == "concat" else merged[:, d]
-                for d in range(D)]  # fmt: skip
+        held = [
+            merged[:, d * H : (d + 1) * H] if net.merge == "concat" else merged[:, d]
+            for d in range(D)
+        ]
         n_blocks = -(-T // BLOCK)
         checkpoints = np.zeros((D, n_blocks, H), net.dtype) if cell == "lstm" else None
         hs = gs = cs = None
@@ -183,7 +186,7 @@ def run_layer(
                 net.weights(layer, dirs[d]),
                 backward=d == 1,
                 checkpoints=None if checkpoints is None else checkpoints[d],
-            )  # fmt: skip
+            )
             for d in range(D)
         ]
         if D == 2 and net.merge == "concat":

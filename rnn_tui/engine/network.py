@@ -151,9 +151,15 @@ class Network:
         self.readout = readout
         self.bias = bool(bias)
         self.shapes = parameter_shapes(
-            cell, self.input_size, self.hidden_size, self.num_layers,
-            self.bidirectional, merge, self.output_size, self.bias,
-        )  # fmt: skip
+            cell,
+            self.input_size,
+            self.hidden_size,
+            self.num_layers,
+            self.bidirectional,
+            merge,
+            self.output_size,
+            self.bias,
+        )
         if state_dict is None:
             state_dict = init_state_dict(self.shapes, self.hidden_size, seed)
         self.set_params(state_dict)  # keeps W_hhᵀ contiguous too: each step is one h @ W
@@ -171,10 +177,19 @@ class Network:
     def copy(self) -> Network:
         """An independent network with the same settings and a copy of every parameter."""
         return Network(
-            self.cell, self.input_size, self.hidden_size, self.num_layers, self.bidirectional,
-            merge=self.merge, nonlinearity=self.nonlinearity, output_size=self.output_size,
-            readout=self.readout, bias=self.bias, state_dict=self.params, dtype=self.dtype,
-        )  # fmt: skip
+            self.cell,
+            self.input_size,
+            self.hidden_size,
+            self.num_layers,
+            self.bidirectional,
+            merge=self.merge,
+            nonlinearity=self.nonlinearity,
+            output_size=self.output_size,
+            readout=self.readout,
+            bias=self.bias,
+            state_dict=self.params,
+            dtype=self.dtype,
+        )
 
     def _checked(self, state_dict: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         missing = [name for name in self.shapes if name not in state_dict]

@@ -81,8 +81,9 @@ class TimeRows:
         without computing every row."""
         count = -(-self.steps // BLOCK)
         chosen = sorted({round(k * (count - 1) / max(blocks - 1, 1)) for k in range(blocks)})
-        return np.concatenate([self._rows(j * BLOCK, min(self.steps, (j + 1) * BLOCK))
-                               for j in chosen if j < count])  # fmt: skip
+        return np.concatenate(
+            [self._rows(j * BLOCK, min(self.steps, (j + 1) * BLOCK)) for j in chosen if j < count]
+        )
 
 
 @dataclass
@@ -237,8 +238,9 @@ def trace_to_dict(
     "layers[1].backward.gates.f", "outputs", "probabilities", "influence"; empty when
     every number is finite)."""
     text = io.StringIO()  # one writer of the layout: this is its JSON read back
-    write_trace_json(trace_layout(trace, scenario=scenario, model=model, influence=influence),
-                     text.write)  # fmt: skip
+    write_trace_json(
+        trace_layout(trace, scenario=scenario, model=model, influence=influence), text.write
+    )
     return json.loads(text.getvalue())
 
 

@@ -109,9 +109,17 @@ def unit_equation(
             product(f"W{prime}_hh[{unit},:]·{s_p}", w_hh[j], s_prev),
         )
         return UnitEquation(
-            symbol, heading, "rnn", x_symbol, prev_symbol, (row,), products,
-            result=row.value, trace=result_trace, prime=prime,
-        )  # fmt: skip
+            symbol,
+            heading,
+            "rnn",
+            x_symbol,
+            prev_symbol,
+            (row,),
+            products,
+            result=row.value,
+            trace=result_trace,
+            prime=prime,
+        )
     names = network.spec.gate_names
     if network.cell == "lstm":
         rows = tuple(
@@ -128,13 +136,22 @@ def unit_equation(
                 f"{c_t} = f·{c_p} + i·g = {factor(f)}×{factor(cp)} + {factor(i)}×{factor(g)}",
                 c,
                 float(run.c[t - 1, j]),
-            ),  # fmt: skip
+            ),
             Step(f"{symbol} = o·tanh({c_t}) = {factor(o)}×tanh({num(c)})", h, result_trace),
         )
         return UnitEquation(
-            symbol, heading, "lstm", x_symbol, prev_symbol, rows, (), steps,
-            result=h, trace=result_trace, prime=prime,
-        )  # fmt: skip
+            symbol,
+            heading,
+            "lstm",
+            x_symbol,
+            prev_symbol,
+            rows,
+            (),
+            steps,
+            result=h,
+            trace=result_trace,
+            prime=prime,
+        )
     # GRU: r and z as usual; n = tanh(x_n + r·(W_hn s + b_hn)); s = (1-z)·n + z·s_prev
     r_row = row_of(0, "r", "σ", run.gates["r"])
     z_row = row_of(1, "z", "σ", run.gates["z"])
@@ -142,9 +159,17 @@ def unit_equation(
     r = r_row.value
     n_pre = n_base.x_part + r * (n_base.h_part + n_base.b_hh)
     n_row = GateRow(
-        "n", "tanh", n_base.x_part, n_base.h_part, n_base.b_hh, n_pre,
-        _activate("tanh", n_pre), n_base.trace, reset=r, b_ih=n_base.b_ih,
-    )  # fmt: skip
+        "n",
+        "tanh",
+        n_base.x_part,
+        n_base.h_part,
+        n_base.b_hh,
+        n_pre,
+        _activate("tanh", n_pre),
+        n_base.trace,
+        reset=r,
+        b_ih=n_base.b_ih,
+    )
     z, n, sp = z_row.value, n_row.value, float(s_prev[j])
     h = (1.0 - z) * n + z * sp  # blend of the candidate and the previous state
     steps = (
@@ -153,12 +178,21 @@ def unit_equation(
             f"{factor(z)}×{factor(sp)}",
             h,
             result_trace,
-        ),  # fmt: skip
+        ),
     )
     return UnitEquation(
-        symbol, heading, "gru", x_symbol, prev_symbol, (r_row, z_row, n_row), (), steps,
-        result=h, trace=result_trace, prime=prime,
-    )  # fmt: skip
+        symbol,
+        heading,
+        "gru",
+        x_symbol,
+        prev_symbol,
+        (r_row, z_row, n_row),
+        (),
+        steps,
+        result=h,
+        trace=result_trace,
+        prime=prime,
+    )
 
 
 @np.errstate(all="ignore")
@@ -173,11 +207,17 @@ def merge_steps(network: Network, trace: Trace, layer: int, t: int, unit: int) -
     mode = network.merge
     if mode == "concat":
         return [
-            Step(f"{s}[{unit}] = {fs}[{unit}]  " + _("(concat: the first half)"), f,
-                 float(lt.output[t - 1, j])),
-            Step(f"{s}[{H + unit}] = {bs}[{unit}]  " + _("(concat: the second half)"), b,
-                 float(lt.output[t - 1, H + j])),
-        ]  # fmt: skip
+            Step(
+                f"{s}[{unit}] = {fs}[{unit}]  " + _("(concat: the first half)"),
+                f,
+                float(lt.output[t - 1, j]),
+            ),
+            Step(
+                f"{s}[{H + unit}] = {bs}[{unit}]  " + _("(concat: the second half)"),
+                b,
+                float(lt.output[t - 1, H + j]),
+            ),
+        ]
     if mode == "sum":
         text, value = f"{fs}[{unit}] + {bs}[{unit}] = {num(f)} + {factor(b)}", f + b
     elif mode == "mean":
@@ -213,12 +253,12 @@ def readout_step(
             + _("({n} terms; the largest output)").format(n=state.size),
             total,
             float(row[k]),
-        ),  # fmt: skip
+        ),
         Step(
             "  "
             + _("of which unit {unit}: ").format(unit=unit)
             + f"W_oh[{name},{unit}]·s[{unit}] = {factor(float(w[k, j]))}×"
             f"{factor(float(state[j]))}",
             share,
-        ),  # fmt: skip
+        ),
     ]

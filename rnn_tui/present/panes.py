@@ -137,7 +137,8 @@ class LayersContent:
         merged = n == 2 * self.units
         marked = (self.highlight, self.units + self.highlight) if merged else (self.highlight,)
         return Heatmap(
-            vector.data, look.scale(vector.scale),
+            vector.data,
+            look.scale(vector.scale),
             cell_width=None if big else (2 if n <= 32 else 1),
             gap=None if big else 0,
             cell_height=2,
@@ -147,7 +148,7 @@ class LayersContent:
             value_style=look.style("values"),
             highlight=marked if vector.hidden else (),
             highlight_style=look.style("highlight"),
-        )  # fmt: skip
+        )
 
     def renderable(self, look: Look) -> RenderableType:
         parts: list[RenderableType] = [_header(self.title, look)]
@@ -161,20 +162,27 @@ class LayersContent:
                 parts.append(
                     Beside(
                         [
-                            Group(Text(vector.name, look.style("label")),
-                                  self._heatmap(vector, look, big=True))
+                            Group(
+                                Text(vector.name, look.style("label")),
+                                self._heatmap(vector, look, big=True),
+                            )
                             for vector in row.vectors
                         ],
                         gap=3,
                     )
-                )  # fmt: skip
+                )
             else:
                 pieces: list[RenderableType] = [label]
                 for vector in row.vectors:
                     pieces.append(
-                        Beside([Text(vector.name, look.style("label")),
-                                self._heatmap(vector, look, big=False)], gap=1)
-                    )  # fmt: skip
+                        Beside(
+                            [
+                                Text(vector.name, look.style("label")),
+                                self._heatmap(vector, look, big=False),
+                            ],
+                            gap=1,
+                        )
+                    )
                 parts.append(Beside(pieces, gap=2))
             if row.link:
                 parts.append(Text("    " + row.link, look.style("muted")))
@@ -202,8 +210,13 @@ def layers_content(stage: Stage, view: View, *, large: bool = True) -> LayersCon
             )
     for k in range(stage.num_layers - 1, -1, -1):
         layer = trace.layers[k]
-        vectors = [Vector(state_symbol(t, "forward" if stage.bidirectional else None),
-                          layer.forward.h[t - 1], stage.scales[f"state{k}"])]  # fmt: skip
+        vectors = [
+            Vector(
+                state_symbol(t, "forward" if stage.bidirectional else None),
+                layer.forward.h[t - 1],
+                stage.scales[f"state{k}"],
+            )
+        ]
         if layer.backward is not None:
             vectors.append(
                 Vector(
@@ -333,9 +346,14 @@ class WeightsContent:
 
     def _matrix(self, m: Matrix, look: Look, scale: ColorScale) -> Group:
         return weight_matrix(
-            m, scale, unit=self.unit, max_rows=self.max_rows, mono=look.mono,
-            label_style=look.style("label"), muted_style=look.style("muted"),
-        )  # fmt: skip
+            m,
+            scale,
+            unit=self.unit,
+            max_rows=self.max_rows,
+            mono=look.mono,
+            label_style=look.style("label"),
+            muted_style=look.style("muted"),
+        )
 
     def renderable(self, look: Look) -> RenderableType:
         parts: list[RenderableType] = [_header(self.title, look)]
@@ -381,7 +399,7 @@ def weights_content(stage: Stage, view: View) -> WeightsContent:
                     Matrix(f"b{mark}_ih", b_ih),
                     Matrix(f"b{mark}_hh", b_hh),
                 ),
-            )  # fmt: skip
+            )
         )
     if view.layer == stage.num_layers and net.output_size:
         groups.append(
@@ -444,16 +462,26 @@ class ProjectionContent:
         labels = [("▶" if r == self.t - 1 else " ") + f"t={r + 1}" for r in rows]
         cell = 2 if len(cols) <= 32 else 1
         projection = Heatmap(
-            self.projection[rows.start : rows.stop, cols.start : cols.stop], scale,
-            cell_width=cell, gap=0, cell_height=2, row_labels=labels, mono=look.mono,
+            self.projection[rows.start : rows.stop, cols.start : cols.stop],
+            scale,
+            cell_width=cell,
+            gap=0,
+            cell_height=2,
+            row_labels=labels,
+            mono=look.mono,
             label_style=look.style("muted"),
-        )  # fmt: skip
+        )
         label_width = max(len(label) for label in labels) + 1
         recurrent = Heatmap(
-            self.recurrent[cols.start : cols.stop], scale, cell_width=cell, gap=0,
-            cell_height=2, row_labels=[f"t={self.t}"], mono=look.mono,
+            self.recurrent[cols.start : cols.stop],
+            scale,
+            cell_width=cell,
+            gap=0,
+            cell_height=2,
+            row_labels=[f"t={self.t}"],
+            mono=look.mono,
             label_style=look.style("muted"),
-        )  # fmt: skip
+        )
         pad = Text(" " * max(0, label_width - len(f"t={self.t}") - 1))
         left = Group(
             Text("P = X·W_ihᵀ + b_ih" + _(", every t in one product"), look.style("label")),

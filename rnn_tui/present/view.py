@@ -47,9 +47,19 @@ gates, inside the cell, between x and s)."""
 
 
 STYLE_NAMES = (
-    "title", "detail", "values", "note", "muted", "header", "label", "highlight",
-    "accent", "good", "bad", "bar",
-)  # fmt: skip
+    "title",
+    "detail",
+    "values",
+    "note",
+    "muted",
+    "header",
+    "label",
+    "highlight",
+    "accent",
+    "good",
+    "bad",
+    "bar",
+)
 """The theme styles a front end hands to the contents (see `Look`)."""
 
 
@@ -162,7 +172,7 @@ class PanelContent:
                     bar_style=style("bar"),
                     best_style=style("highlight"),
                     value_style=style("values"),
-                )  # fmt: skip
+                )
             )
         return Figure(
             self.title,
@@ -315,17 +325,25 @@ class Stage:
             words.append(_(direction))
         title = f"{state_symbol(t, arrow)}  " + _(", ").join(w for w in words if w)
         detail = state_equation(
-            self.network.cell, t, self.steps, direction=direction,
-            nonlinearity=self.network.nonlinearity, layer=view.layer,
+            self.network.cell,
+            t,
+            self.steps,
+            direction=direction,
+            nonlinearity=self.network.nonlinearity,
+            layer=view.layer,
             bidirectional=self.bidirectional,
-        )  # fmt: skip
+        )
         start = initial_state_note(t, self.steps, direction)
         if start:
             detail += f",  {start}"
         return PanelContent(
-            title=title, data=run.h[t - 1], scale=self.scales[f"state{k}"], detail=detail,
-            highlight=(view.unit - 1,), units=self.hidden,
-        )  # fmt: skip
+            title=title,
+            data=run.h[t - 1],
+            scale=self.scales[f"state{k}"],
+            detail=detail,
+            highlight=(view.unit - 1,),
+            units=self.hidden,
+        )
 
     def merged_panel(self, view: View) -> PanelContent:
         """The two directions combined at t: what the next layer (or the readout) reads."""
@@ -341,9 +359,13 @@ class Stage:
         j, H = view.unit - 1, self.hidden
         marked = (j, H + j) if self.network.merge == "concat" else (j,)
         return PanelContent(
-            title=title, data=layer.output[t - 1], scale=self.scales[f"merged{k}"],
-            detail=merge_equation(self.network.merge, t), highlight=marked, units=H,
-        )  # fmt: skip
+            title=title,
+            data=layer.output[t - 1],
+            scale=self.scales[f"merged{k}"],
+            detail=merge_equation(self.network.merge, t),
+            highlight=marked,
+            units=H,
+        )
 
     def gates_panel(self, view: View) -> PanelContent | None:
         """LSTM / GRU gate activations (and c_t) at t, one row per gate; None for an RNN."""

@@ -238,7 +238,7 @@ class EquationPanel:
                 row.pre,
                 width,
                 f"= {num(row.x_part)} + {factor(row.h_part)} + {factor(row.b_hh)}",
-            )  # fmt: skip
+            )
         )
         result = self._line(labels[4], eq.result, width, f"= {row.act}({num(row.pre)})")
         result.append_text(self._check(eq.result, eq.trace))
@@ -260,11 +260,15 @@ class EquationPanel:
             if row.reset is not None:  # GRU n: r scales the recurrent part and its bias
                 h_part = f"r×({num(row.h_part)}+{factor(row.b_hh)})"
             table.add_row(
-                Text(row.name, st.symbol), row.act, num(row.x_part), h_part,
-                "" if row.reset is not None else num(row.b_hh), num(row.pre),
+                Text(row.name, st.symbol),
+                row.act,
+                num(row.x_part),
+                h_part,
+                "" if row.reset is not None else num(row.b_hh),
+                num(row.pre),
                 Text(*self._number(row.value)),
                 self._check(row.value, row.trace) if row.trace is not None else "",
-            )  # fmt: skip
+            )
         out: list[Text | Table] = [table]
         for row in eq.rows:
             if row.reset is not None:

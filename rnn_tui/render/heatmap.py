@@ -278,9 +278,7 @@ class Heatmap:
         (used when cell_meta is given: a click can then say which cell it hit)."""
         assert self.cell_meta is not None
         block, gap = layout.cell_width - layout.gap, layout.gap
-        metas = [
-            _meta_style(tuple(sorted(self.cell_meta(row, col).items()))) for col in band
-        ]  # fmt: skip
+        metas = [_meta_style(tuple(sorted(self.cell_meta(row, col).items()))) for col in band]
         if mono:
             count, halves = max(1, layout.cell_height // 2), [False]
         else:

@@ -98,10 +98,17 @@ class HistoryDrawing:
         labels = [("▶" if r == self.unit - 1 else " ") + f"u{r + 1}" for r in rows]
         meta: Any = self.cell_meta(rows.start, cols.start) if self.cell_meta else None
         heatmap = Heatmap(
-            data, block.scale, cell_width=cell, gap=1 if cell >= 3 else 0, cell_height=2,
-            row_labels=labels, mono=self.mono, label_style=styles.label, mask=mask,
+            data,
+            block.scale,
+            cell_width=cell,
+            gap=1 if cell >= 3 else 0,
+            cell_height=2,
+            row_labels=labels,
+            mono=self.mono,
+            label_style=styles.label,
+            mask=mask,
             cell_meta=meta,
-        )  # fmt: skip
+        )
         # the time axis: the current t always, others where they fit
         axis = [" "] * (label_width + len(cols) * cell)
         taken = [False] * len(axis)

@@ -72,9 +72,17 @@ def weight_matrix(
             names = m.row_names or tuple(str(r + 1) for r in range(rows_all))
             labels = [("▶" if r == unit - 1 else " ") + names[r] for r in rows]
             out.append(
-                Heatmap(part, scale, cell_width=cell, gap=0, cell_height=2,
-                        row_labels=labels, mono=mono, label_style=muted)
-            )  # fmt: skip
+                Heatmap(
+                    part,
+                    scale,
+                    cell_width=cell,
+                    gap=0,
+                    cell_height=2,
+                    row_labels=labels,
+                    mono=mono,
+                    label_style=muted,
+                )
+            )
         else:
             heatmap = Heatmap(part, scale, cell_width=cell, gap=0, cell_height=1, mono=mono)
             out.append(Beside([Text(gate.ljust(2), muted), heatmap], gap=0) if gate else heatmap)

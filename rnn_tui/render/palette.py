@@ -81,20 +81,34 @@ class Palette:
 DIVERGING = Palette(
     "RdBu",
     (
-        "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7",
-        "#fddbc7", "#f4a582", "#d6604d", "#b2182b",
+        "#2166ac",
+        "#4393c3",
+        "#92c5de",
+        "#d1e5f0",
+        "#f7f7f7",
+        "#fddbc7",
+        "#f4a582",
+        "#d6604d",
+        "#b2182b",
     ),
     diverging=True,
-)  # fmt: skip
+)
 """Blue (negative) - near white (zero) - red (positive); ColorBrewer RdBu, reversed."""
 
 SEQUENTIAL = Palette(
     "viridis",
     (
-        "#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c",
-        "#28ae80", "#5ec962", "#addc30", "#fde725",
+        "#440154",
+        "#472d7b",
+        "#3b528b",
+        "#2c728e",
+        "#21918c",
+        "#28ae80",
+        "#5ec962",
+        "#addc30",
+        "#fde725",
     ),
-)  # fmt: skip
+)
 """Dark purple (low) - green - yellow (high); perceptually uniform."""
 
 
@@ -190,8 +204,11 @@ class ColorScale:
         if not isinstance(other, ColorScale):
             return NotImplemented
         return (self.vmin, self.vmax, self.palette, self.levels) == (
-            other.vmin, other.vmax, other.palette, other.levels
-        )  # fmt: skip
+            other.vmin,
+            other.vmax,
+            other.palette,
+            other.levels,
+        )
 
     def __hash__(self) -> int:
         return hash((self.vmin, self.vmax, self.palette, self.levels))

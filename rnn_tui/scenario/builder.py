@@ -288,9 +288,12 @@ class _Builder:
         elif size is None:
             self.problem("model.input_size", _('required with encoding = "embedding"'))
         return {
-            "sequences": sequences, "vocab": vocab, "known": set(vocab), "encoding": encoding,
+            "sequences": sequences,
+            "vocab": vocab,
+            "known": set(vocab),
+            "encoding": encoding,
             "input_size": size,
-        }  # fmt: skip
+        }
 
     # -- weights
     def load_arrays(
@@ -471,9 +474,10 @@ class _Builder:
         if model["cell"] != "rnn" and "nonlinearity" in self.data["model"]:
             self.problem(
                 "model.nonlinearity",
-                _('applies only to cell = "rnn"; a {cell} has its own gates (remove the key)')
-                .format(cell=model["cell"]),
-            )  # fmt: skip
+                _(
+                    'applies only to cell = "rnn"; a {cell} has its own gates (remove the key)'
+                ).format(cell=model["cell"]),
+            )
         self.escape_texts(v)
         inputs = self.build_inputs(v)
         labels = out["labels"]
@@ -498,11 +502,15 @@ class _Builder:
         arch: dict[str, Any] = {}
         if inputs is not None and inputs["input_size"] is not None:
             arch = dict(
-                cell=model["cell"], input_size=inputs["input_size"],
-                hidden_size=model["hidden_size"], num_layers=model["num_layers"],
-                bidirectional=model["bidirectional"], merge=model["merge"],
-                output_size=len(labels) if labels else (out["size"] or 0), bias=model["bias"],
-            )  # fmt: skip
+                cell=model["cell"],
+                input_size=inputs["input_size"],
+                hidden_size=model["hidden_size"],
+                num_layers=model["num_layers"],
+                bidirectional=model["bidirectional"],
+                merge=model["merge"],
+                output_size=len(labels) if labels else (out["size"] or 0),
+                bias=model["bias"],
+            )
             shapes = parameter_shapes(**arch)
             if inputs["encoding"] == "embedding":
                 shapes["embedding.weight"] = (len(inputs["vocab"]), inputs["input_size"])
@@ -533,9 +541,12 @@ class _Builder:
         if encoding == "embedding":
             embedding = np.asarray(arrays.pop("embedding.weight"), dtype=dtype)
         network = Network(
-            **arch, nonlinearity=model["nonlinearity"], readout=model["readout"],
-            state_dict=arrays, dtype=dtype,
-        )  # fmt: skip
+            **arch,
+            nonlinearity=model["nonlinearity"],
+            readout=model["readout"],
+            state_dict=arrays,
+            dtype=dtype,
+        )
         trained = w["trained"] if w["trained"] is not None else source != "seed"
         zh = v["zh"]
         if current_language() == "zh":  # [zh] title / description, where the file has them

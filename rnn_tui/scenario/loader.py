@@ -20,10 +20,22 @@ from .builder import MAX_MODEL_BYTES, MAX_PROBLEMS, _Builder
 from .model import DEFAULT_SEQUENCE, MAX_SEQUENCE_BYTES, Problem, Scenario, ScenarioError
 
 __all__ = [
-    "BUILTIN_DEFAULT", "BUILTIN_DIR", "DEFAULT_SEQUENCE", "MAX_MODEL_BYTES", "MAX_NESTING",
-    "MAX_PROBLEMS", "MAX_SEQUENCE_BYTES", "MAX_TOML_BYTES", "Problem", "Scenario",
-    "ScenarioError", "builtin_names", "load_scenario", "parse_scenario", "resolve",
-]  # fmt: skip
+    "BUILTIN_DEFAULT",
+    "BUILTIN_DIR",
+    "DEFAULT_SEQUENCE",
+    "MAX_MODEL_BYTES",
+    "MAX_NESTING",
+    "MAX_PROBLEMS",
+    "MAX_SEQUENCE_BYTES",
+    "MAX_TOML_BYTES",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "builtin_names",
+    "load_scenario",
+    "parse_scenario",
+    "resolve",
+]
 
 BUILTIN_DEFAULT = "intent"
 MAX_TOML_BYTES = 4 * 1024 * 1024  # a scenario is hand-written text; larger is a mistake

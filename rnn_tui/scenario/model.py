@@ -126,9 +126,11 @@ class Scenario:
         size = len(tokens) * width * self.network.dtype.itemsize
         if size > MAX_SEQUENCE_BYTES:
             raise ValueError(
-                _("{steps:,} tokens of width {width:,} need {size:,} bytes; the limit is {limit:,}")
-                .format(steps=len(tokens), width=width, size=size, limit=MAX_SEQUENCE_BYTES)
-            )  # fmt: skip
+                _(
+                    "{steps:,} tokens of width {width:,} need {size:,} bytes; "
+                    "the limit is {limit:,}"
+                ).format(steps=len(tokens), width=width, size=size, limit=MAX_SEQUENCE_BYTES)
+            )
         index = []
         for tok in tokens:
             row = rows.get(tok)
@@ -158,9 +160,12 @@ class Scenario:
         return replace(self.with_tokens(seq), sequence=name)
 
     def with_weights(
-        self, state_dict: dict[str, np.ndarray], *, embedding: np.ndarray | None = None,
+        self,
+        state_dict: dict[str, np.ndarray],
+        *,
+        embedding: np.ndarray | None = None,
         trained: bool = True,
-    ) -> Scenario:  # fmt: skip
+    ) -> Scenario:
         """A copy computing with other weights of the same shapes (e.g. after training):
         state_dict in PyTorch names (an `embedding.weight` in it, or `embedding`, replaces
         the embedding table); the inputs are re-encoded with the new embedding."""
@@ -200,16 +205,27 @@ class Scenario:
         scenario's seed, as if its file named the new settings."""
         net = self.network
         settings: dict[str, Any] = dict(
-            cell=net.cell, input_size=net.input_size, hidden_size=net.hidden_size,
-            num_layers=net.num_layers, bidirectional=net.bidirectional, merge=net.merge,
-            nonlinearity=net.nonlinearity, output_size=net.output_size, readout=net.readout,
-            bias=net.bias, dtype=net.dtype, seed=self.seed,
-        )  # fmt: skip
+            cell=net.cell,
+            input_size=net.input_size,
+            hidden_size=net.hidden_size,
+            num_layers=net.num_layers,
+            bidirectional=net.bidirectional,
+            merge=net.merge,
+            nonlinearity=net.nonlinearity,
+            output_size=net.output_size,
+            readout=net.readout,
+            bias=net.bias,
+            dtype=net.dtype,
+            seed=self.seed,
+        )
         settings.update(changes)
         return replace(
-            self, network=Network(**settings), trained=False, weights_source="seed",
+            self,
+            network=Network(**settings),
+            trained=False,
+            weights_source="seed",
             weights_file=None,
-        )  # fmt: skip
+        )
 
 
 def _one_hot(index: list[int], size: int, dtype: Any) -> np.ndarray:

@@ -318,8 +318,11 @@ def markdown_table() -> str:
             kind = KIND_NAMES[key.kind]
             if key.choices:
                 kind = " \\| ".join(f"`{c}`" for c in key.choices)
-            default = "required" if key.required else (
-                "—" if key.default is None else f"`{json.dumps(key.default)}`")  # fmt: skip
+            default = (
+                "required"
+                if key.required
+                else ("—" if key.default is None else f"`{json.dumps(key.default)}`")
+            )
             lines.append(f"| `{key_name}` | {kind} | {default} | {key.help} |")
         lines.append("")
     return "\n".join(lines)

@@ -48,8 +48,9 @@ class Switch:
         if self.own:
             return _("{change}: the scenario's own weights again.").format(change=change)
         if not self.kept:
-            return _("{change}: fresh seeded weights (untrained) for the whole "
-                     "network.").format(change=change)  # fmt: skip
+            return _("{change}: fresh seeded weights (untrained) for the whole network.").format(
+                change=change
+            )
         fresh = [
             _("layer {k}").format(k=k + 1)
             for k in range(1, net.num_layers)
@@ -58,8 +59,9 @@ class Switch:
         if net.output_size and "readout.weight" in self.fresh:
             fresh.append(_("the readout"))
         if not fresh:
-            return _("{change}: every weight kept (no shape changed), but untrained for "
-                     "{merge}.").format(change=change, merge=net.merge)  # fmt: skip
+            return _(
+                "{change}: every weight kept (no shape changed), but untrained for {merge}."
+            ).format(change=change, merge=net.merge)
         return _(
             "{change}: layer 1 keeps its weights; {fresh} get fresh seeded weights, since "
             "the merged width they read changed (untrained)."
@@ -90,9 +92,14 @@ def switch(scenario: Scenario, *, cell: str | None = None, merge: str | None = N
     before = (net.cell, net.merge)
     origin = scenario.origin or scenario
     if (cell, merge) == (origin.network.cell, origin.network.merge):
-        back = replace(scenario, network=origin.network, trained=origin.trained,
-                       weights_source=origin.weights_source, weights_file=origin.weights_file,
-                       origin=None if origin is scenario else origin)  # fmt: skip
+        back = replace(
+            scenario,
+            network=origin.network,
+            trained=origin.trained,
+            weights_source=origin.weights_source,
+            weights_file=origin.weights_file,
+            origin=None if origin is scenario else origin,
+        )
         return Switch(back, before, kept=(), fresh=(), own=True)
     fresh = scenario.with_network(cell=cell, merge=merge).network
     params = dict(fresh.params)
@@ -103,7 +110,13 @@ def switch(scenario: Scenario, *, cell: str | None = None, merge: str | None = N
                 params[name] = value
                 kept.append(name)
         fresh.set_params(params)
-    switched = replace(scenario, network=fresh, trained=False, weights_source="seed",
-                       weights_file=None, origin=origin)  # fmt: skip
+    switched = replace(
+        scenario,
+        network=fresh,
+        trained=False,
+        weights_source="seed",
+        weights_file=None,
+        origin=origin,
+    )
     seeded = tuple(name for name in params if name not in kept)
     return Switch(switched, before, kept=tuple(kept), fresh=seeded, own=False)

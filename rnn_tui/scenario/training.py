@@ -94,8 +94,13 @@ def fit(
     examples = training_examples(scenario)
     config = config or train_config(scenario)
     network = scenario.network if in_place else scenario.network.copy()
-    trainer = Trainer(network, examples, vocab_size=len(scenario.vocab or []),
-                      embedding=scenario.embedding, config=config)  # fmt: skip
+    trainer = Trainer(
+        network,
+        examples,
+        vocab_size=len(scenario.vocab or []),
+        embedding=scenario.embedding,
+        config=config,
+    )
     stats = None
     for stats in trainer.epochs():
         if on_epoch is not None and on_epoch(stats) is False:

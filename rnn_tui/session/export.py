@@ -30,9 +30,12 @@ at 120x40): each cell is rendered and kept as ANSI text until the file is writte
 def cast_header(width: int, height: int, title: str = "") -> dict:
     """An asciicast v2 header."""
     header: dict = {
-        "version": 2, "width": width, "height": height, "timestamp": int(time.time()),
+        "version": 2,
+        "width": width,
+        "height": height,
+        "timestamp": int(time.time()),
         "env": {"TERM": "xterm-256color", "SHELL": "/bin/sh"},
-    }  # fmt: skip
+    }
     if title:
         header["title"] = visible(title)
     return header
@@ -43,10 +46,15 @@ def parse_size(text: str) -> tuple[int, int]:
     (COLUMNS, ROWS); a SessionError with the message to show otherwise."""
     cols, _x, rows = text.strip().lower().partition("x")
     if (
-        cols.isascii() and cols.isdigit() and rows.isascii() and rows.isdigit()
-        and len(cols) <= 6 and len(rows) <= 6
-        and COLUMNS[0] <= int(cols) <= COLUMNS[1] and ROWS[0] <= int(rows) <= ROWS[1]
-    ):  # fmt: skip
+        cols.isascii()
+        and cols.isdigit()
+        and rows.isascii()
+        and rows.isdigit()
+        and len(cols) <= 6
+        and len(rows) <= 6
+        and COLUMNS[0] <= int(cols) <= COLUMNS[1]
+        and ROWS[0] <= int(rows) <= ROWS[1]
+    ):
         return int(cols), int(rows)
     raise SessionError(
         _("--size {size}: expected COLSxROWS from {low} to {high}, e.g. 120x40").format(
@@ -85,28 +93,37 @@ def check_export_size(frames: int, width: int, height: int) -> None:
     if not (COLUMNS[0] <= width <= COLUMNS[1] and ROWS[0] <= height <= ROWS[1]):
         raise SessionError(
             _("{width}x{height}: an export renders from {low} to {high}").format(
-                width=width, height=height,
-                low=f"{COLUMNS[0]}x{ROWS[0]}", high=f"{COLUMNS[1]}x{ROWS[1]}",
+                width=width,
+                height=height,
+                low=f"{COLUMNS[0]}x{ROWS[0]}",
+                high=f"{COLUMNS[1]}x{ROWS[1]}",
             )
-        )  # fmt: skip
+        )
     if frames > MAX_EXPORT_FRAMES:
         raise SessionError(
-            _("{frames:,} frames are more than an export renders at once ({limit:,}); "
-              "export the session in parts with --actions A-B, e.g. --actions 1-{limit}").format(
-                frames=frames, limit=MAX_EXPORT_FRAMES
-            )
-        )  # fmt: skip
+            _(
+                "{frames:,} frames are more than an export renders at once ({limit:,}); "
+                "export the session in parts with --actions A-B, e.g. --actions 1-{limit}"
+            ).format(frames=frames, limit=MAX_EXPORT_FRAMES)
+        )
     if frames * width * height > MAX_EXPORT_CELLS:
         raise SessionError(
-            _("{frames:,} frames at {width}x{height} are more than an export renders "
-              "({limit:,} cells); choose a smaller --size").format(
-                frames=frames, width=width, height=height, limit=MAX_EXPORT_CELLS
-            )
-        )  # fmt: skip
+            _(
+                "{frames:,} frames at {width}x{height} are more than an export renders "
+                "({limit:,} cells); choose a smaller --size"
+            ).format(frames=frames, width=width, height=height, limit=MAX_EXPORT_CELLS)
+        )
 
 
-def write_cast(path: Path, frames: Iterable[tuple[float, str]], *, width: int, height: int,
-               title: str = "", inputs: Iterable[Path] = ()) -> int:  # fmt: skip
+def write_cast(
+    path: Path,
+    frames: Iterable[tuple[float, str]],
+    *,
+    width: int,
+    height: int,
+    title: str = "",
+    inputs: Iterable[Path] = (),
+) -> int:
     """Write `frames` ((seconds, ANSI text) each) as an asciicast v2 file, one "o" event a
     frame, with timestamps made monotonic; returns the number of frames. Written with
     rnn_tui.files.write_atomic: refused (WriteRefused) onto any of `inputs` (the session

@@ -139,9 +139,11 @@ def weights_record(
     if not small:
         if beside is None:
             raise SessionError(
-                _("weights of {size:,} bytes are too big to embed, and there is no file "
-                  "beside the session to write them to").format(size=len(data))
-            )  # fmt: skip
+                _(
+                    "weights of {size:,} bytes are too big to embed, and there is no file "
+                    "beside the session to write them to"
+                ).format(size=len(data))
+            )
         write_atomic(beside, data, inputs=inputs)
         name = beside.name  # relative to the session file
     return {
@@ -190,8 +192,15 @@ class SessionWriter:
     raises SessionWriteError from `action` and stops the recording; `close` never
     raises, and returns the error that stopped it (or that closing met), if any."""
 
-    def __init__(self, path: Path, scenario: Scenario, *, columns: int, rows: int,
-                 inputs: Iterable[Path] = ()) -> None:  # fmt: skip
+    def __init__(
+        self,
+        path: Path,
+        scenario: Scenario,
+        *,
+        columns: int,
+        rows: int,
+        inputs: Iterable[Path] = (),
+    ) -> None:
         self.path = Path(path)
         self.inputs = [Path(p) for p in inputs]
         # the scenario's own files: its TOML and the weights file it read
@@ -207,11 +216,13 @@ class SessionWriter:
         rows = min(max(int(rows), ROWS[0]), ROWS[1])
         try:
             header = {
-                "format": FORMAT, "version": VERSION, "app_version": __version__,
+                "format": FORMAT,
+                "version": VERSION,
+                "app_version": __version__,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "terminal": {"columns": columns, "rows": rows},
                 "scenario": self.scenario_record(scenario),
-            }  # fmt: skip
+            }
             self._write(header)
         except BaseException:
             self.close()
@@ -245,9 +256,9 @@ class SessionWriter:
     def _write(self, data: dict) -> None:
         if self._fd is None:
             raise self.error or SessionWriteError(
-                errno.EBADF, _("{path}: the recording is closed").format(
-                    path=visible(str(self.path)))
-            )  # fmt: skip
+                errno.EBADF,
+                _("{path}: the recording is closed").format(path=visible(str(self.path))),
+            )
         payload = (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8", "replace")
         view = memoryview(payload)
         try:
@@ -258,14 +269,21 @@ class SessionWriter:
             raise self._failed(e) from None
         self.lines += 1
 
-    def action(self, *, key: str, action: str, view: View, state: str,
-               change: dict | None = None) -> None:  # fmt: skip
+    def action(
+        self, *, key: str, action: str, view: View, state: str, change: dict | None = None
+    ) -> None:
         """One line: what was pressed, what it did, the view after it and its hash.
         Raises SessionWriteError (an OSError) when it cannot be written."""
-        self._write({
-            "time": round(time.monotonic() - self._start, 3), "key": key, "action": action,
-            "view": view.to_dict(), "change": change, "state": state,
-        })  # fmt: skip
+        self._write(
+            {
+                "time": round(time.monotonic() - self._start, 3),
+                "key": key,
+                "action": action,
+                "view": view.to_dict(),
+                "change": change,
+                "state": state,
+            }
+        )
 
     def _close_fd(self) -> OSError | None:
         fd, self._fd = self._fd, None
@@ -305,9 +323,10 @@ def check_record_target(path: Path, *, inputs: Iterable[Path] = ()) -> None:
         raise WriteRefused(f"{visible(str(path))}: {visible(reason(e))}") from None
     if not stat.S_ISREG(info.st_mode) or info.st_size > 0:
         raise WriteRefused(
-            _("{path}: refusing to record into an existing file; a recording never replaces "
-              "one").format(path=visible(str(path)))
-        )  # fmt: skip
+            _(
+                "{path}: refusing to record into an existing file; a recording never replaces one"
+            ).format(path=visible(str(path)))
+        )
 
 
 def _create(path: Path, inputs: list[Path]) -> int:
@@ -330,9 +349,10 @@ def _create(path: Path, inputs: list[Path]) -> int:
         return fd  # an empty file made for the recording (mktemp, touch)
     os.close(fd)
     raise WriteRefused(
-        _("{path}: refusing to record into an existing file; a recording never replaces "
-          "one").format(path=shown)
-    )  # fmt: skip
+        _(
+            "{path}: refusing to record into an existing file; a recording never replaces one"
+        ).format(path=shown)
+    )
 
 
 # ---------------------------------------------------------------- reading

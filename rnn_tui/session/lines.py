@@ -92,8 +92,9 @@ def _visible_tree(data: dict, where: str) -> dict:
         if isinstance(value, str):
             return value if key == "text" else visible(value)
         if isinstance(value, float) and not math.isfinite(value):
-            raise SessionError(f"{where}: " + _("a number is out of range ({value})").format(
-                value=value))  # fmt: skip
+            raise SessionError(
+                f"{where}: " + _("a number is out of range ({value})").format(value=value)
+            )
         if isinstance(value, list):
             return [walk(v, depth + 1) for v in value]
         if isinstance(value, dict):
@@ -142,8 +143,10 @@ def _header(path: Path, header: dict) -> dict:
                         value,
                     )
                 )
-        header["terminal"] = {"columns": terminal.get("columns", DEFAULT_TERMINAL[0]),
-                              "rows": terminal.get("rows", DEFAULT_TERMINAL[1])}  # fmt: skip
+        header["terminal"] = {
+            "columns": terminal.get("columns", DEFAULT_TERMINAL[0]),
+            "rows": terminal.get("rows", DEFAULT_TERMINAL[1]),
+        }
     if "scenario" in header and not isinstance(header["scenario"], dict):
         raise SessionError(f"{where}: " + _("scenario entry is malformed"))
     return header
@@ -161,8 +164,9 @@ def _action(path: Path, number: int, data: dict) -> Action:
             raise fail(_("missing {key}").format(key=repr(name)))
     seconds = data["time"]
     if type(seconds) not in (int, float) or not 0 <= seconds <= MAX_TIME:
-        raise fail(_expected("time", _("seconds from 0 to {limit:,}").format(limit=MAX_TIME),
-                             seconds))  # fmt: skip
+        raise fail(
+            _expected("time", _("seconds from 0 to {limit:,}").format(limit=MAX_TIME), seconds)
+        )
     for name in ("key", "action", "state"):
         if not isinstance(data[name], str):
             raise fail(_expected(name, _("a string"), data[name]))
@@ -177,5 +181,12 @@ def _action(path: Path, number: int, data: dict) -> Action:
         view = View.from_dict(data["view"])
     except ValueError as e:
         raise fail(_why(e)) from None
-    return Action(line=number, time=float(seconds), key=data["key"], action=data["action"],
-                  view=view, change=change or None, state=data["state"])  # fmt: skip
+    return Action(
+        line=number,
+        time=float(seconds),
+        key=data["key"],
+        action=data["action"],
+        view=view,
+        change=change or None,
+        state=data["state"],
+    )

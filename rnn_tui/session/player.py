@@ -41,9 +41,11 @@ def scenarios_of(session: Session) -> tuple[Any, list[Any]]:
             if kept > MAX_KEPT_VALUES:
                 raise SessionError(
                     f"{where}: "
-                    + _("replaying needs more than {limit:,} numbers in memory (too many "
-                        "model changes of this size)").format(limit=MAX_KEPT_VALUES)
-                )  # fmt: skip
+                    + _(
+                        "replaying needs more than {limit:,} numbers in memory (too many "
+                        "model changes of this size)"
+                    ).format(limit=MAX_KEPT_VALUES)
+                )
         out.append(scenario)
     return first, out
 

@@ -143,9 +143,7 @@ def _checked_record(record: Any, where: str) -> dict[str, Any]:
 def checked_tokens(tokens: Any, where: str, name: str = "tokens") -> list[str]:
     """A recorded sentence: a list of at most MAX_TOKENS strings, made visible."""
     if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
-        raise SessionError(
-            f"{where}: " + _expected(name, _("a list of strings"), tokens)
-        )  # fmt: skip
+        raise SessionError(f"{where}: " + _expected(name, _("a list of strings"), tokens))
     if len(tokens) > MAX_TOKENS:
         raise SessionError(
             f"{where}: "
@@ -192,9 +190,11 @@ def _without_weights_file(text: str, *, carried: bool, where: str) -> str | None
     if not carried:
         raise SessionError(
             f"{where}: "
-            + _("the session does not carry its weights (its scenario names the file "
-                "{name}, which a replay never opens)").format(name=_shown(weights["file"]))
-        )  # fmt: skip
+            + _(
+                "the session does not carry its weights (its scenario names the file "
+                "{name}, which a replay never opens)"
+            ).format(name=_shown(weights["file"]))
+        )
     kept = {k: v for k, v in weights.items() if k not in ("file", "prefix", "rename", "seed")}
     kept.setdefault("trained", True)  # as from a file
     data["weights"] = {"seed": 0, **kept}

@@ -113,9 +113,11 @@ def over_budget(work: int, where: str) -> SessionError | None:
         return None
     return SessionError(
         f"{where}: "
-        + _("replaying the model changes up to here would compute more than {limit:,} "
-            "numbers; refused").format(limit=MAX_REPLAY_WORK)
-    )  # fmt: skip
+        + _(
+            "replaying the model changes up to here would compute more than {limit:,} "
+            "numbers; refused"
+        ).format(limit=MAX_REPLAY_WORK)
+    )
 
 
 def _shown_keys(keys: list[str]) -> str:
@@ -163,12 +165,17 @@ def check_session(session: Session) -> CheckResult:
             return CheckResult(checked, action.line, reason)
         if digest != action.state:
             return CheckResult(
-                checked, action.line,
-                _("state differs after {action} (key {key}): recorded {recorded}…, "
-                  "recomputed {recomputed}…").format(
-                    action=repr(action.action), key=action.key,
-                    recorded=action.state[:12], recomputed=digest[:12],
+                checked,
+                action.line,
+                _(
+                    "state differs after {action} (key {key}): recorded {recorded}…, "
+                    "recomputed {recomputed}…"
+                ).format(
+                    action=repr(action.action),
+                    key=action.key,
+                    recorded=action.state[:12],
+                    recomputed=digest[:12],
                 ),
-            )  # fmt: skip
+            )
         checked += 1
     return CheckResult(checked)

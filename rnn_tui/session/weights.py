@@ -96,9 +96,11 @@ def sidecar_path(name: str, where: str, base: Path | None) -> Path:
     if not is_sidecar_name(name) or base is None:
         raise SessionError(
             f"{where}: "
-            + _("refusing the recorded weights file {name}: a session reads only a .npz "
-                "file in its own folder").format(name=shown)
-        )  # fmt: skip
+            + _(
+                "refusing the recorded weights file {name}: a session reads only a .npz "
+                "file in its own folder"
+            ).format(name=shown)
+        )
     path = base / name
     try:
         folder = base.resolve(strict=True)
@@ -111,9 +113,10 @@ def sidecar_path(name: str, where: str, base: Path | None) -> Path:
     if not inside:
         raise SessionError(
             f"{where}: "
-            + _("refusing the recorded weights file {name}: it links out of the session's "
-                "folder").format(name=shown)
-        )  # fmt: skip
+            + _(
+                "refusing the recorded weights file {name}: it links out of the session's folder"
+            ).format(name=shown)
+        )
     if not path.is_file():
         raise SessionError(
             f"{where}: "

@@ -11,13 +11,36 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .app import RnnTuiApp, make_app
+    from pathlib import Path
+
+    from .app import RnnTuiApp
 
 __all__ = ["RnnTuiApp", "make_app"]
 
 
+def make_app(
+    source: str | Path | None = None,
+    *,
+    size: tuple[int, int] | None = None,
+    record: str | Path | None = None,
+) -> RnnTuiApp:
+    """The app on a scenario: a built-in name, a path, or None for the default one.
+
+    The command line and the tests build the app through this one factory. Raises
+    rnn_tui.scenario.ScenarioError when the scenario cannot be loaded (before the app's
+    code is imported). `size` (columns, rows) is kept for headless runs (screenshots,
+    replays); `record` is a session file to record into from the start."""
+    from pathlib import Path
+
+    from ..scenario import BUILTIN_DEFAULT, load_scenario
+
+    scenario = load_scenario(BUILTIN_DEFAULT if source is None else source)
+    app_class = __getattr__("RnnTuiApp")
+    return app_class(scenario, size=size, record=None if record is None else Path(record))
+
+
 def __getattr__(name: str) -> Any:
-    if name in __all__:
+    if name == "RnnTuiApp":
         if f"{__name__}.app" not in sys.modules:
             _load_app()
         from . import app

@@ -58,8 +58,14 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     speed: reactive[int] = reactive(2, init=False)
     """Index into SPEEDS."""
 
-    def __init__(self, scenario: Any, *, size: tuple[int, int] | None = None,
-                 record: Path | None = None, **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        scenario: Any,
+        *,
+        size: tuple[int, int] | None = None,
+        record: Path | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.size_hint = size
         self.record_path = record
@@ -181,19 +187,20 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.influence = values
         self.query_one(TokenStripView).show_influence(values, self.stage.network)
 
-    def say(self, message: str, *, title: str = "", severity: Any = "information",
-            timeout: float = 4) -> None:  # fmt: skip
+    def say(
+        self, message: str, *, title: str = "", severity: Any = "information", timeout: float = 4
+    ) -> None:
         """A notification that replaces the one before (a pile of them would cover the
         status line), taken as plain text: "[train]" is not markup."""
         self.clear_notifications()
         self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information",
-               timeout: float | None = None, markup: bool = True) -> None:  # fmt: skip
+    def notify(self, message: str, **options: Any) -> None:
         """As App's; what was said is also kept in `notices`, public (Textual keeps its
         own list private), for whoever reads the app's messages: the tests, the replay."""
-        self.notices.append(Notification(message, title, severity, timeout or 0, markup=markup))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        title, severity = options.get("title", ""), options.get("severity", "information")
+        self.notices.append(Notification(message, title, severity, markup=False))
+        super().notify(message, **options)
 
     def clear_notifications(self) -> None:
         self.notices.clear()
@@ -237,8 +244,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def action_direction(self) -> None:
         """forward -> backward -> both -> forward; a unidirectional network only says so."""
         if not self.stage.bidirectional:
-            self.say(_("This network is unidirectional: it reads forward only."),
-                     title=_("direction"), timeout=4)  # fmt: skip
+            self.say(
+                _("This network is unidirectional: it reads forward only."),
+                title=_("direction"),
+                timeout=4,
+            )
             return
         self.view = self.view.turned()
 
@@ -381,17 +391,3 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         if self.size_hint is not None and kwargs.get("headless"):
             kwargs.setdefault("size", self.size_hint)
         return super().run(*args, **kwargs)
-
-
-def make_app(source: str | Path | None = None, *, size: tuple[int, int] | None = None,
-             record: str | Path | None = None) -> RnnTuiApp:  # fmt: skip
-    """The app on a scenario: a built-in name, a path, or None for the default one.
-
-    The command line and the tests build the app through this one factory. Raises
-    rnn_tui.scenario.ScenarioError when the scenario cannot be loaded. `size`
-    (columns, rows) is kept for headless runs (screenshots, replays); `record` is a
-    session file to record into from the start."""
-    from ..scenario import BUILTIN_DEFAULT, load_scenario
-
-    scenario = load_scenario(BUILTIN_DEFAULT if source is None else source)
-    return RnnTuiApp(scenario, size=size, record=None if record is None else Path(record))

@@ -239,8 +239,9 @@ class KeyFooter(Widget):
             shown = self.app.get_key_display(binding)
             if binding.group is not None and binding.group is group and out:
                 last = out[-1]
-                out[-1] = FooterItem(last.keys + (binding.key,), f"{last.display} {shown}",
-                                     last.description)  # fmt: skip
+                out[-1] = FooterItem(
+                    last.keys + (binding.key,), f"{last.display} {shown}", last.description
+                )
                 continue
             group = binding.group
             description = binding.group.description if binding.group else binding.description

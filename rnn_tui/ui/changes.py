@@ -77,8 +77,13 @@ class ModelChanges:
         if not self.app.allowed("edit"):
             return
         if self.app.scenario.vocab is None:
-            self.app.say(_("This scenario's inputs are vectors, not words: edit its file, or open "
-                       "another scenario (o)."), timeout=5)  # fmt: skip
+            self.app.say(
+                _(
+                    "This scenario's inputs are vectors, not words: edit its file, or open "
+                    "another scenario (o)."
+                ),
+                timeout=5,
+            )
             return
         from .screens import EditScreen
 
@@ -145,10 +150,16 @@ class ModelChanges:
 
         why = nothing_to_train(self.app.scenario)
         if why:
-            self.app.say(_("Nothing to train on: {why}. Add examples such as [train] examples = "
-                       '[{{ text = "what time is it ?", label = "ask_time" }}] to its '
-                       "file.").format(why=why), title=_("train"), severity="warning",
-                     timeout=8)  # fmt: skip
+            self.app.say(
+                _(
+                    "Nothing to train on: {why}. Add examples such as [train] examples = "
+                    '[{{ text = "what time is it ?", label = "ask_time" }}] to its '
+                    "file."
+                ).format(why=why),
+                title=_("train"),
+                severity="warning",
+                timeout=8,
+            )
             return
         count = len(self.app.scenario.examples)
         self.app.training_status = _("training on {count} examples…").format(count=count)
@@ -160,8 +171,7 @@ class ModelChanges:
         stats = message.stats
         self.app.training_status = _(
             "training {epoch}/{epochs} · loss {loss:.4f} · acc {accuracy:.2f}"
-        ).format(epoch=stats.epoch, epochs=message.epochs, loss=stats.loss,
-                 accuracy=stats.accuracy)  # fmt: skip
+        ).format(epoch=stats.epoch, epochs=message.epochs, loss=stats.loss, accuracy=stats.accuracy)
         self.app.show_activity()
 
     def training_done(self, message: ModelWorkers.TrainingDone) -> None:
@@ -170,9 +180,13 @@ class ModelChanges:
             self.app.show_activity()
             return
         stats = message.fitted.stats
-        self.app.training_status = _("trained: loss {loss:.4f}, accuracy {accuracy:.2f}").format(
-            loss=stats.loss, accuracy=stats.accuracy
-        ) if stats else ""  # fmt: skip
+        self.app.training_status = (
+            _("trained: loss {loss:.4f}, accuracy {accuracy:.2f}").format(
+                loss=stats.loss, accuracy=stats.accuracy
+            )
+            if stats
+            else ""
+        )
         done = _("Training done; the heatmaps show the new weights ({status}).")
         # the weights (and embedding) fitted, on whatever sentence is shown now
         trained = self.app.scenario.with_weights(message.fitted.state_dict, trained=True)

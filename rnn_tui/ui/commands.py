@@ -23,47 +23,76 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     from .bars import PANES
 
     run = app.call_after_refresh
-    yield _("Play / pause"), _("step through time by itself (space; + and - set the speed)"), \
-        partial(run, app.action_play)  # fmt: skip
-    yield _("Train on the examples"), \
-        _("fit the weights on the scenario's examples, in the background; again stops"), \
-        partial(run, app.action_train)  # fmt: skip
-    yield _("Edit the input sentence"), _("type another sentence (e)"), \
-        partial(run, app.action_edit)  # fmt: skip
+    yield (
+        _("Play / pause"),
+        _("step through time by itself (space; + and - set the speed)"),
+        partial(run, app.action_play),
+    )
+    yield (
+        _("Train on the examples"),
+        _("fit the weights on the scenario's examples, in the background; again stops"),
+        partial(run, app.action_train),
+    )
+    yield (
+        _("Edit the input sentence"),
+        _("type another sentence (e)"),
+        partial(run, app.action_edit),
+    )
     yield _("Open a scenario file"), _("pick a .toml file (o)"), partial(run, app.action_open)
-    yield _("Next input sequence"), _("the scenario's next named sequence (n)"), \
-        partial(run, app.action_sequence)  # fmt: skip
+    yield (
+        _("Next input sequence"),
+        _("the scenario's next named sequence (n)"),
+        partial(run, app.action_sequence),
+    )
     for name in app.scenario.sequences:
-        yield _("Input sequence: {name}").format(name=name), \
-            _("read this named sequence of the scenario"), \
-            partial(run, app.changes.select_sequence, name)  # fmt: skip
+        yield (
+            _("Input sequence: {name}").format(name=name),
+            _("read this named sequence of the scenario"),
+            partial(run, app.changes.select_sequence, name),
+        )
     for name in builtin_names():
-        yield _("Open built-in scenario: {name}").format(name=name), \
-            _("a scenario shipped with rnn-tui"), \
-            partial(run, app.changes.open_builtin, name)  # fmt: skip
+        yield (
+            _("Open built-in scenario: {name}").format(name=name),
+            _("a scenario shipped with rnn-tui"),
+            partial(run, app.changes.open_builtin, name),
+        )
     for pane, label in PANES:
-        yield _("View: {name}").format(name=_(label)), _("show this view (or press its number)"), \
-            partial(run, app.action_show_pane, pane)  # fmt: skip
+        yield (
+            _("View: {name}").format(name=_(label)),
+            _("show this view (or press its number)"),
+            partial(run, app.action_show_pane, pane),
+        )
     if app.stage.bidirectional:
         for mode in MERGES:
-            yield _("Merge: {mode}").format(mode=mode), \
-                _("how the two directions are combined (m cycles)"), \
-                partial(run, app.changes.set_network, merge=mode)  # fmt: skip
+            yield (
+                _("Merge: {mode}").format(mode=mode),
+                _("how the two directions are combined (m cycles)"),
+                partial(run, app.changes.set_network, merge=mode),
+            )
     for cell in CELLS:
-        yield _("Cell: {cell}").format(cell=cell), \
-            _("the same scenario with another cell, fresh seeded weights (c)"), \
-            partial(run, app.changes.set_network, cell=cell)  # fmt: skip
-    yield _("Influence numbers"), _("write ‖∂s_t/∂x_k‖ in the influence strip (i)"), \
-        partial(run, app.action_influence_numbers)  # fmt: skip
-    yield _("Save a screenshot"), _("an SVG of the screen (s)"), \
-        partial(run, app.action_screenshot)  # fmt: skip
-    yield _("Help"), _("what each panel shows, the keys, the tutorial's questions (?)"), \
-        partial(run, app.action_help)  # fmt: skip
+        yield (
+            _("Cell: {cell}").format(cell=cell),
+            _("the same scenario with another cell, fresh seeded weights (c)"),
+            partial(run, app.changes.set_network, cell=cell),
+        )
+    yield (
+        _("Influence numbers"),
+        _("write ‖∂s_t/∂x_k‖ in the influence strip (i)"),
+        partial(run, app.action_influence_numbers),
+    )
+    yield _("Save a screenshot"), _("an SVG of the screen (s)"), partial(run, app.action_screenshot)
+    yield (
+        _("Help"),
+        _("what each panel shows, the keys, the tutorial's questions (?)"),
+        partial(run, app.action_help),
+    )
     for language, name in LANGUAGE_NAMES.items():
         if language != current_language():
-            yield _("Language: {name}").format(name=name), \
-                _("show rnn-tui in this language from now on"), \
-                partial(run, switch_language, app, language)  # fmt: skip
+            yield (
+                _("Language: {name}").format(name=name),
+                _("show rnn-tui in this language from now on"),
+                partial(run, switch_language, app, language),
+            )
 
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
@@ -107,8 +136,13 @@ class CommandListProvider(Provider):
         for name, help_text, callback in type(self).entries(app):
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, self._highlight(matcher, name), callback, text=name,
-                          help=_plain(help_text))  # fmt: skip
+                yield Hit(
+                    score,
+                    self._highlight(matcher, name),
+                    callback,
+                    text=name,
+                    help=_plain(help_text),
+                )
 
     @staticmethod
     def _highlight(matcher: Any, name: str) -> Content:

@@ -201,8 +201,7 @@ def help_screen(app: Any) -> HelpScreen:
         shown = b.key if b.action.startswith("show_pane") else app.get_key_display(b)
         what = b.description if b.key != "1" else N_("step view")
         keys.append((shown, what, KEY_NOTES.get(b.action, "")))
-    keys.append(("^p", N_("command palette"),
-                 N_("built-in scenarios, sequences, themes and more")))  # fmt: skip
+    keys.append(("^p", N_("command palette"), N_("built-in scenarios, sequences, themes and more")))
     # the scenario's text is data: every Markdown character in it escaped
     scenario = app.scenario
     about = f"**{markdown_literal(scenario.title)}**"

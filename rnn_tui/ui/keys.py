@@ -34,12 +34,8 @@ BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("equals_sign", "speed(1)", N_("faster"), show=False),
     Binding("d", "direction", N_("direction")),
     Binding("m", "merge", N_("merge")),
-    Binding(
-        "left_square_bracket", "unit(-1)", N_("unit before"), group=UNIT, key_display="["
-    ),  # fmt: skip
-    Binding(
-        "right_square_bracket", "unit(1)", N_("next unit"), group=UNIT, key_display="]"
-    ),  # fmt: skip
+    Binding("left_square_bracket", "unit(-1)", N_("unit before"), group=UNIT, key_display="["),
+    Binding("right_square_bracket", "unit(1)", N_("next unit"), group=UNIT, key_display="]"),
     Binding("shift+left", "unit(-1)", N_("unit before"), show=False),
     Binding("shift+right", "unit(1)", N_("next unit"), show=False),
     Binding("c", "cell", N_("cell")),

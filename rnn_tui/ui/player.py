@@ -53,5 +53,6 @@ class Player:
         """Play faster or slower (steps per second), and say how fast."""
         app = self.app
         app.speed = min(max(app.speed + delta, 0), len(SPEEDS) - 1)
-        app.say(_("Playing speed: {speed:g} steps a second.").format(speed=SPEEDS[app.speed]),
-                timeout=2)  # fmt: skip
+        app.say(
+            _("Playing speed: {speed:g} steps a second.").format(speed=SPEEDS[app.speed]), timeout=2
+        )

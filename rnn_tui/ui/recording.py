@@ -41,8 +41,7 @@ class Recorder:
     written are kept); `close` never raises and returns the error that stopped the
     recording or that closing it met (None when all went well)."""
 
-    def __init__(self, path: Path, scenario: Any, stage: Stage, *, columns: int,
-                 rows: int) -> None:  # fmt: skip
+    def __init__(self, path: Path, scenario: Any, stage: Stage, *, columns: int, rows: int) -> None:
         from ..session import SessionWriter
 
         self.path = Path(path)
@@ -95,8 +94,9 @@ class Recorder:
         if view == self.view and stage is self.stage:
             return
         change = self.change(app.scenario) if stage is not self.stage else None
-        self.writer.action(key=key, action=action, view=view,
-                           state=state_hash(stage.trace, view), change=change)  # fmt: skip
+        self.writer.action(
+            key=key, action=action, view=view, state=state_hash(stage.trace, view), change=change
+        )
         self.scenario, self.stage, self.view = app.scenario, stage, view
         self.lines += 1
 
@@ -158,21 +158,26 @@ class Recording:
         app = self.app
         self.stop()
         try:
-            self.recorder = Recorder(path, app.scenario, app.stage, columns=app.size.width,
-                                     rows=app.size.height)  # fmt: skip
+            self.recorder = Recorder(
+                path, app.scenario, app.stage, columns=app.size.width, rows=app.size.height
+            )
         except (OSError, ValueError) as e:
             message = _("Could not record to {path}: {reason}")
             why = reason(e) if isinstance(e, OSError) else str(e)
-            app.say(message.format(path=visible(str(path)), reason=visible(why)),
-                    severity="error", timeout=6)  # fmt: skip
+            app.say(
+                message.format(path=visible(str(path)), reason=visible(why)),
+                severity="error",
+                timeout=6,
+            )
             return
         self.record("start")
         if self.recorder is None:  # its first line failed: said by stop
             return
         app.show_activity()
         where = visible(str(Path(path).resolve()))
-        app.say(_("Recording to {path} (r stops).").format(path=where), title=_("record"),
-                timeout=4)  # fmt: skip
+        app.say(
+            _("Recording to {path} (r stops).").format(path=where), title=_("record"), timeout=4
+        )
 
     def toggle(self) -> None:
         """Stop the recording, or start one into a new file in `directory`."""
@@ -199,16 +204,23 @@ class Recording:
                 "in {path}.",
                 recorder.lines,
             )
-            app.say(kept.format(reason=failed or closing, count=recorder.lines, path=path),
-                    title=_("record"), severity="error", timeout=8)  # fmt: skip
+            app.say(
+                kept.format(reason=failed or closing, count=recorder.lines, path=path),
+                title=_("record"),
+                severity="error",
+                timeout=8,
+            )
             return
         done = ngettext(
             "Recorded {count} action to {path}; check it with rnn-tui replay {file} --check",
             "Recorded {count} actions to {path}; check it with rnn-tui replay {file} --check",
             recorder.lines,
         )
-        app.say(done.format(count=recorder.lines, path=path, file=visible(str(recorder.path))),
-                title=_("record"), timeout=6)  # fmt: skip
+        app.say(
+            done.format(count=recorder.lines, path=path, file=visible(str(recorder.path))),
+            title=_("record"),
+            timeout=6,
+        )
 
     @staticmethod
     def close(recorder: Recorder) -> str:
@@ -231,12 +243,18 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Any]]:
     """The recording's entries in the command palette."""
     run = app.call_after_refresh
     if app.recording.recorder is None:
-        yield _("Start recording"), _("record every step into a session file (r)"), \
-            partial(run, app.action_record)  # fmt: skip
+        yield (
+            _("Start recording"),
+            _("record every step into a session file (r)"),
+            partial(run, app.action_record),
+        )
     else:
         name = visible(app.recording.recorder.path.name)
-        yield _("Stop recording"), _("close {file} (r)").format(file=name), \
-            partial(run, app.action_record)  # fmt: skip
+        yield (
+            _("Stop recording"),
+            _("close {file} (r)").format(file=name),
+            partial(run, app.action_record),
+        )
 
 
 class RecordCommands(CommandListProvider):

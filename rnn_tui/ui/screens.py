@@ -139,9 +139,10 @@ class ScenarioTree(DirectoryTree):
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
-            p for p in paths
+            p
+            for p in paths
             if not p.name.startswith(".") and (self._safe_is_dir(p) or p.suffix == ".toml")
-        ]  # fmt: skip
+        ]
 
     def process_label(self, label: str | Text) -> Text:
         """A file name is data: plain text, escaped (DirectoryTree takes it as is)."""
@@ -175,8 +176,9 @@ class OpenScreen(ModalScreen[Any]):
             box.border_title = _("Open a scenario")
             box.border_subtitle = _("enter opens · escape cancels · built-ins: ctrl+p")
             root = visible(str(self.root.resolve()))
-            yield Label(Content(_("Scenario files (.toml) under {root}").format(root=root)),
-                        classes="hint")  # fmt: skip
+            yield Label(
+                Content(_("Scenario files (.toml) under {root}").format(root=root)), classes="hint"
+            )
             yield ScenarioTree(self.root, id="tree")
             yield Label(_("or a path (or a built-in name):"), classes="hint")
             yield PlainInput(self._shown_current, placeholder="scenarios/intent.toml", id="path")

@@ -19,10 +19,16 @@ def save_screenshot(app: Any, folder: Path) -> Path | None:
     try:
         saved = write_atomic(new_path(folder, stem, ".svg"), app.export_screenshot())
     except OSError as e:
-        app.say(_("Could not save the screenshot: {reason}").format(reason=visible(reason(e))),
-                severity="error", timeout=6)  # fmt: skip
+        app.say(
+            _("Could not save the screenshot: {reason}").format(reason=visible(reason(e))),
+            severity="error",
+            timeout=6,
+        )
         return None
     app.last_screenshot = saved
-    app.say(_("Screenshot saved to {path}").format(path=visible(str(saved.resolve()))),
-            title=_("screenshot"), timeout=6)  # fmt: skip
+    app.say(
+        _("Screenshot saved to {path}").format(path=visible(str(saved.resolve()))),
+        title=_("screenshot"),
+        timeout=6,
+    )
     return saved

@@ -113,8 +113,9 @@ class GuardedServer:
         self.sessions = 0
         self.sockets: set[web.WebSocketResponse] = set()
         # textual-serve's own server, for its download handler and static folder only
-        self.inner = Server(command, host=host, port=port, title="rnn-tui",
-                            templates_path=templates)  # fmt: skip
+        self.inner = Server(
+            command, host=host, port=port, title="rnn-tui", templates_path=templates
+        )
         self.inner.download_manager = self.download_manager = DownloadManager()
 
     # -- the checks ------------------------------------------------------------------
@@ -299,19 +300,28 @@ class GuardedServer:
     # -- running -----------------------------------------------------------------------
 
     def announce(self) -> None:
-        print(_("rnn-tui serve: open one of these URLs in a browser (the token in it is the "
-                "password: share it only with your class):"))  # fmt: skip
+        print(
+            _(
+                "rnn-tui serve: open one of these URLs in a browser (the token in it is the "
+                "password: share it only with your class):"
+            )
+        )
         for url in self.where.with_token(self.token):
             print(f"  {url}")
-        print(_("At most {limit} sessions at once. Press Ctrl+C to stop.").format(
-            limit=self.max_sessions), flush=True)  # fmt: skip
+        print(
+            _("At most {limit} sessions at once. Press Ctrl+C to stop.").format(
+                limit=self.max_sessions
+            ),
+            flush=True,
+        )
 
     async def run(self) -> None:
         """Listen until SIGINT or SIGTERM; OSError when the address cannot be bound."""
         from aiohttp import web
 
-        runner = web.AppRunner(self.make_app(), handle_signals=False, access_log=None,
-                               shutdown_timeout=5)  # fmt: skip
+        runner = web.AppRunner(
+            self.make_app(), handle_signals=False, access_log=None, shutdown_timeout=5
+        )
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host or None, self.port).start()
@@ -335,9 +345,13 @@ def serve(scenario: str | None, *, host: str, port: int, max_sessions: int = MAX
         print(warning, file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory(prefix="rnn-tui-serve-") as folder:
         server = GuardedServer(
-            app_command(scenario), host=host, port=port, token=new_token(),
-            max_sessions=max_sessions, templates=offline_templates(Path(folder)),
-        )  # fmt: skip
+            app_command(scenario),
+            host=host,
+            port=port,
+            token=new_token(),
+            max_sessions=max_sessions,
+            templates=offline_templates(Path(folder)),
+        )
         try:
             asyncio.run(server.run())
         except KeyboardInterrupt:  # where signal handlers are not available

@@ -21,8 +21,10 @@ def main(argv: list[str]) -> int:
     language, scenario = (argv[0] if argv else None), (argv[1] if len(argv) > 1 else None)
     set_language(language if language in LANGUAGES else None)
     if os.environ.get("TEXTUAL_DRIVER") != WEB_DRIVER or len(argv) > 2:
-        print(_("rnn-tui: this is run by rnn-tui serve for each browser; use rnn-tui serve"),
-              file=sys.stderr)  # fmt: skip
+        print(
+            _("rnn-tui: this is run by rnn-tui serve for each browser; use rnn-tui serve"),
+            file=sys.stderr,
+        )
         return 2
     from ..scenario import ScenarioError
     from . import make_app
