@@ -53,9 +53,10 @@ async def test_switches_made_in_the_app_replay_to_the_weights_of_scenario_switch
         expected.append(direct.network)
     assert all(same_weights(a, b) for a, b in zip(seen, expected, strict=True))
     # a merge change kept layer 1's weights, so not every switch gave all-fresh weights
-    assert seen[0].params["weight_ih_l0"].tobytes() == load_scenario(BIDIRECTIONAL).network.params[
-        "weight_ih_l0"
-    ].tobytes()
+    assert (
+        seen[0].params["weight_ih_l0"].tobytes()
+        == load_scenario(BIDIRECTIONAL).network.params["weight_ih_l0"].tobytes()
+    )
 
     # recorded as switches (not whole weights), replayed by apply_change: the same weights
     session = read_session(path)
@@ -69,6 +70,10 @@ async def test_switches_made_in_the_app_replay_to_the_weights_of_scenario_switch
     assert all(same_weights(a, b) for a, b in zip(networks, expected, strict=True))
     result = check_session(session)
     assert result.failed_line is None, result.reason
+    done = subprocess.run([sys.executable, "-m", "rnn_tui", "replay", str(path), "--check"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"all {len(session.actions)} recorded states match" in done.stdout
 
 
 async def test_a_switch_in_the_app_marks_the_weights_untrained_until_back_home():
