@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import io
-from collections.abc import AsyncIterator
+import os
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from rich.console import Console
+import textual.constants
+from textual.app import App
 from textual.binding import Binding
+from textual.drivers.headless_driver import HeadlessDriver
 from textual.keys import format_key
+from textual.pilot import Pilot
 from textual.timer import Timer
 
 from ..files import WriteRefused, check_target, write_atomic
@@ -20,16 +26,27 @@ from ..session.export import check_export_size, write_cast
 from ..session.player import delays, scenarios_of
 from ..text import visible
 from .app import RnnTuiApp
-from .view import View
 
 ACTION_LABELS = {
-    "start": N_("start"), "record": N_("record"), "step": N_("step"),
-    "first": N_("first step"), "last": N_("last step"), "layer": N_("layer"),
-    "direction": N_("direction"), "unit": N_("unit"), "select_unit": N_("unit"),
-    "select_cell": N_("unit"), "play": N_("play"), "merge": N_("merge"), "cell": N_("cell"),
-    "edit": N_("edit"), "open": N_("open"), "train": N_("train"),
-    "sequence": N_("sequence"), "language": N_("language"),
-}  # fmt: skip
+    "start": N_("start"),
+    "record": N_("record"),
+    "step": N_("step"),
+    "first": N_("first step"),
+    "last": N_("last step"),
+    "layer": N_("layer"),
+    "direction": N_("direction"),
+    "unit": N_("unit"),
+    "select_unit": N_("unit"),
+    "select_cell": N_("unit"),
+    "play": N_("play"),
+    "merge": N_("merge"),
+    "cell": N_("cell"),
+    "edit": N_("edit"),
+    "open": N_("open"),
+    "train": N_("train"),
+    "sequence": N_("sequence"),
+    "language": N_("language"),
+}
 """How the status line names a recorded action (the file keeps the app's action names)."""
 
 
@@ -56,8 +73,15 @@ class ReplayApp(RnnTuiApp):
     """What a key of the app would do to the model or the recording, refused here: a
     replay shows the recorded walk (the view keys, help, themes and quit still work)."""
 
-    def __init__(self, session: Session, *, speed: float = 1.0, paused: bool = False,
-                 exporting: bool = False, **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        session: Session,
+        *,
+        speed: float = 1.0,
+        paused: bool = False,
+        exporting: bool = False,
+        **kwargs: Any,
+    ) -> None:
         first, self.scenarios = scenarios_of(session)
         super().__init__(first, **kwargs)
         self.session = session
@@ -73,10 +97,14 @@ class ReplayApp(RnnTuiApp):
         super().on_mount()
         if self.session.ends_mid_line and not self.exporting:
             self.say(
-                _("The recording ends mid-line (it was cut short): its {count} whole lines are "
-                  "replayed.").format(count=len(self.session.actions)),
-                title=_("replay"), severity="warning", timeout=6,
-            )  # fmt: skip
+                _(
+                    "The recording ends mid-line (it was cut short): its {count} whole lines are "
+                    "replayed."
+                ).format(count=len(self.session.actions)),
+                title=_("replay"),
+                severity="warning",
+                timeout=6,
+            )
         self._schedule()
 
     def show_line(self, index: int) -> None:
@@ -86,9 +114,8 @@ class ReplayApp(RnnTuiApp):
         scenario = self.scenarios[index]
         if scenario is not self.scenario:
             self.set_scenario(scenario)
-        self.view = View(action.view.t, action.view.layer, action.view.direction,
-                         action.view.unit)  # fmt: skip
-        self._show_activity()
+        self.view = action.view
+        self.show_activity()
 
     def _schedule(self) -> None:
         if self._replay_timer is not None:
@@ -99,7 +126,7 @@ class ReplayApp(RnnTuiApp):
         following = self.position + 1
         if following >= len(self.session.actions):
             self.replaying = False
-            self._show_activity()
+            self.show_activity()
             self.say(_("The end of the recording: ← steps back, space plays it again."), timeout=4)
             return
         self._replay_timer = self.set_timer(max(self.delays[following], 0.001), self._advance)
@@ -115,7 +142,7 @@ class ReplayApp(RnnTuiApp):
         if self.replaying and self.position + 1 >= len(self.session.actions):
             self.position = -1
         self._schedule()
-        self._show_activity()
+        self.show_activity()
 
     def action_replay_step(self, delta: int) -> None:
         """Pause, and show the next or the previous recorded line."""
@@ -135,14 +162,18 @@ class ReplayApp(RnnTuiApp):
     def allowed(self, action: str) -> bool:
         """None of the actions that change the model or the recording: each says why not."""
         self.say(
-            _("Not while replaying: {what} would change the recorded walk. Quit (ctrl+q) and "
-              "open the scenario with rnn-tui to explore it.").format(what=_(self.REFUSED[action])),
-            title=_("replay"), severity="warning", timeout=4,
-        )  # fmt: skip
+            _(
+                "Not while replaying: {what} would change the recorded walk. Quit (ctrl+q) and "
+                "open the scenario with rnn-tui to explore it."
+            ).format(what=_(self.REFUSED[action])),
+            title=_("replay"),
+            severity="warning",
+            timeout=4,
+        )
         return False
 
-    def _show_activity(self) -> None:
-        super()._show_activity()
+    def show_activity(self) -> None:
+        super().show_activity()
         if not hasattr(self, "session") or self.exporting:
             return
         state = "▶" if self.replaying else "⏸"
@@ -159,14 +190,122 @@ class ReplayApp(RnnTuiApp):
         status.set_activity(fields)  # type: ignore[attr-defined]
 
 
-def screen_ansi(app: RnnTuiApp) -> str:
-    """The app's screen as ANSI text (truecolor), as the terminal would draw it."""
-    width, height = app.size
-    out = io.StringIO()
-    console = Console(width=width, height=height, file=out, force_terminal=True,
-                      color_system="truecolor", legacy_windows=False, safe_box=False)  # fmt: skip
-    console.print(app.screen._compositor.render_update(full=True), end="")
-    return out.getvalue()
+TOP_LEFT = "\x1b[1;1H"
+"""The cursor move a whole screen starts with."""
+SCREEN_UPDATE = re.compile(r"\x1b\[\d+;\d+H")
+"""How Textual starts a screen update: a cursor move, then the lines from there."""
+CURSOR_AT_THE_END = re.compile(r"\x1b\[\d+;\d+H\Z")
+"""Where Textual puts the cursor after an update (the app's cursor_position)."""
+
+
+class FrameDriver(HeadlessDriver):
+    """The driver of an app that renders frames (`rnn-tui export --cast`), passed as its
+    driver_class by frame_app and run with run_test(size=..., headless=False): no
+    terminal, no input and the size asked for, as HeadlessDriver. Headless too, but
+    while screen_ansi draws a frame: the app then renders its screen as for a terminal
+    and writes it here, where it is kept (only the screen: what else an app writes to a
+    terminal, the bell, a copy to the clipboard, a mouse pointer shape, is not)."""
+
+    def __init__(self, app: App[Any], **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.drawing = False
+        """screen_ansi is drawing a frame: the app writes its screen updates here."""
+        self.updates: list[str] = []
+        """The screen updates written while drawing."""
+        _frame_drivers[app] = self
+
+    @property
+    def is_headless(self) -> bool:
+        return not self.drawing
+
+    def write(self, data: str) -> None:
+        if self.drawing and SCREEN_UPDATE.match(data):
+            self.updates.append(data)
+
+
+_frame_drivers: WeakKeyDictionary[App[Any], FrameDriver] = WeakKeyDictionary()
+
+TRUECOLOR_ENVIRONMENT: dict[str, str | None] = {
+    "COLORTERM": "truecolor",
+    "TERM": "xterm-256color",
+    "NO_COLOR": None,
+}
+"""os.environ inside truecolor_terminal (None: unset)."""
+TRUECOLOR_CONSTANTS: dict[str, str] = {"COLOR_SYSTEM": "truecolor", "FILTERS": ""}
+"""textual.constants inside truecolor_terminal (from TEXTUAL_COLOR_SYSTEM and
+TEXTUAL_FILTERS, read when textual is imported)."""
+
+
+@contextmanager
+def truecolor_terminal() -> Iterator[None]:
+    """The environment of a truecolor terminal, whatever this process runs in: a frame is
+    for other terminals. Textual gives an app the colours of the terminal it is made in
+    (NO_COLOR: monochrome; COLORTERM and TERM: truecolor, 256 colours, 16 or none;
+    TEXTUAL_COLOR_SYSTEM and TEXTUAL_FILTERS, read into textual.constants when textual
+    is imported), and the app reads textual.constants.COLOR_SYSTEM as it draws too
+    (few_colours: shades for 16 colours). Made and run inside it, an app draws in
+    truecolor; os.environ and textual.constants are restored after, whatever happens."""
+    environment = {name: os.environ.get(name) for name in TRUECOLOR_ENVIRONMENT}
+    constants = {name: getattr(textual.constants, name) for name in TRUECOLOR_CONSTANTS}
+    try:
+        for name, value in TRUECOLOR_ENVIRONMENT.items():
+            _set_environment(name, value)
+        for name, value in TRUECOLOR_CONSTANTS.items():
+            setattr(textual.constants, name, value)
+        yield
+    finally:
+        for name, value in constants.items():
+            setattr(textual.constants, name, value)
+        for name, was in environment.items():
+            _set_environment(name, was)
+
+
+def _set_environment(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+AppT = TypeVar("AppT", bound=App[Any])
+
+
+def frame_app(make: Callable[[], AppT]) -> AppT:
+    """The app `make()` makes, made to render frames: made in truecolor_terminal, with
+    FrameDriver. Run it with app.run_test(size=..., headless=False), inside
+    truecolor_terminal too unless the environment is known (as render_frames does);
+    screen_ansi(pilot) is then its screen."""
+    with truecolor_terminal():
+        app = make()
+    app.driver_class = FrameDriver
+    return app
+
+
+async def screen_ansi(pilot: Pilot[Any]) -> str:
+    """The app's screen as ANSI text, as its terminal gets it: the whole screen drawn
+    from the top-left, line by line (cursor moves, truecolor SGR and text), the cursor
+    left after the last line. The app: made by frame_app, run with
+    run_test(headless=False). The screen as it is: nothing pending is handled first
+    (pilot.pause() does that), an animated scroll ends."""
+    app = pilot.app
+    driver = _frame_drivers.get(app)
+    if driver is None:
+        raise RuntimeError("screen_ansi: an app made by frame_app, run with headless=False")
+    await pilot.wait_for_animation()
+    driver.updates.clear()
+    driver.drawing = True
+    try:
+        app.screen.refresh()  # the whole screen, not only what changed since the last frame
+        await pilot.wait_for_animation()  # none left: the screen is drawn now, nothing else runs
+    finally:
+        driver.drawing = False
+    text = driver.updates[-1] if driver.updates else ""
+    driver.updates.clear()
+    if not (text.startswith(TOP_LEFT) and text.count("\n") == app.size.height - 1):
+        raise RuntimeError(f"screen_ansi: not the whole screen: {visible(text[:40])}")
+    # Textual then moves the cursor where the app wants it (the terminal's cursor is
+    # hidden in the app, not in a player): left out, it stays after the last line
+    return CURSOR_AT_THE_END.sub("", text)
 
 
 def svg_name(index: int, action: str) -> str:
@@ -177,13 +316,19 @@ def svg_name(index: int, action: str) -> str:
 
 
 async def render_frames(
-    session: Session, *, size: tuple[int, int] | None = None, svg_dir: Path | None = None,
+    session: Session,
+    *,
+    size: tuple[int, int] | None = None,
+    svg_dir: Path | None = None,
     actions: range | None = None,
-) -> AsyncIterator[tuple[float, str]]:  # fmt: skip
-    """The screen after each action, headless at the recorded terminal size (or `size`):
+    ansi: bool = True,
+) -> AsyncIterator[tuple[float, str]]:
+    """The screen after each action, rendered with no terminal (FrameDriver) at the
+    recorded terminal size (or `size`):
     (time, ANSI text) each; with `svg_dir`, an SVG of each too (0001-step.svg, ...),
     written with write_atomic, never onto the session or its weights files.
-    `actions`: the 0-based indexes of the actions to render (default: all).
+    `actions`: the 0-based indexes of the actions to render (default: all); `ansi`
+    False: the SVGs only, "" for each ANSI text.
     A session without a whole action line (cut short after its header) gives one
     frame, its first screen (0000-start.svg). Raises SessionError before rendering
     anything when the size is outside the sizes a session may name or the frames
@@ -196,16 +341,18 @@ async def render_frames(
     if svg_dir is not None:
         for index in indexes:
             check_target(svg_dir / names[index], inputs=protected)
-    app = ReplayApp(session, exporting=True)
-    async with app.run_test(size=(width, height)) as pilot:
-        for index in indexes:
-            name = names[index]
-            if session.actions:
-                app.show_line(index)
-            await pilot.pause(0)  # every pending event handled, the screen updated: no idle wait
-            if svg_dir is not None:
-                write_atomic(svg_dir / name, app.export_screenshot(), inputs=protected)
-            yield (session.actions[index].time if session.actions else 0.0), screen_ansi(app)
+    with truecolor_terminal():
+        app = frame_app(lambda: ReplayApp(session, exporting=True))
+        async with app.run_test(size=(width, height), headless=False) as pilot:
+            for index in indexes:
+                name = names[index]
+                if session.actions:
+                    app.show_line(index)
+                await pilot.pause(0)  # every pending event handled: no idle wait
+                if svg_dir is not None:
+                    write_atomic(svg_dir / name, app.export_screenshot(), inputs=protected)
+                frame = await screen_ansi(pilot) if ansi else ""
+                yield (session.actions[index].time if session.actions else 0.0), frame
 
 
 def svg_names(session: Session) -> list[str]:
@@ -216,9 +363,14 @@ def svg_names(session: Session) -> list[str]:
 
 
 def export_session(
-    session: Session, *, cast: Path | None = None, svg_dir: Path | None = None,
-    size: tuple[int, int] | None = None, title: str = "", actions: range | None = None,
-) -> tuple[int, int, int]:  # fmt: skip
+    session: Session,
+    *,
+    cast: Path | None = None,
+    svg_dir: Path | None = None,
+    size: tuple[int, int] | None = None,
+    title: str = "",
+    actions: range | None = None,
+) -> tuple[int, int, int]:
     """`rnn-tui export`: check that every change applies and that nothing would be
     written onto the session (its file or its weights files), then render the frames
     into an asciicast file `cast` and / or one SVG per action into `svg_dir`; only the
@@ -248,13 +400,21 @@ def export_session(
         svg_dir.mkdir(parents=True, exist_ok=True)
 
     async def collect() -> list[tuple[float, str]]:
-        frames = render_frames(session, size=(width, height), svg_dir=svg_dir, actions=indexes)
+        frames = render_frames(
+            session, size=(width, height), svg_dir=svg_dir, actions=indexes, ansi=cast is not None
+        )
         return [frame async for frame in frames]
 
     frames = asyncio.run(collect())
     start = frames[0][0] if frames else 0.0  # a part of a session plays from its own start
     frames = [(time - start, text) for time, text in frames]
     if cast is not None:
-        write_cast(Path(cast), frames, width=width, height=height, inputs=protected,
-                   title=title or f"rnn-tui: {session.path.name}")  # fmt: skip
+        write_cast(
+            Path(cast),
+            frames,
+            width=width,
+            height=height,
+            inputs=protected,
+            title=title or f"rnn-tui: {session.path.name}",
+        )
     return len(frames), width, height

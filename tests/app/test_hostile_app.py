@@ -3,8 +3,10 @@ characters from the file, the user, file names and error messages are shown lite
 nothing in them can act (no click writes a file or quits), and a full disk while
 recording or saving a screenshot is a message, never a crash.
 
-The screen is read as drawn: the composited strips of the screen (what the terminal
-gets), the ANSI text sent to the terminal, and the exported SVG."""
+The screen is read as drawn: its text (the screen_text fixture, read from the exported
+SVG), the ANSI text a terminal would get (screen_ansi, as `rnn-tui export --cast`
+writes it: the apps that are checked so are made by frame_app and run with
+headless=False), and the SVG itself."""
 
 from __future__ import annotations
 
@@ -19,10 +21,10 @@ from textual.widgets import Input, Markdown, Static
 from rnn_tui.session import read_session
 from rnn_tui.text import visible
 from rnn_tui.ui import make_app
+from rnn_tui.ui.bars import StatusLine
 from rnn_tui.ui.help import HelpScreen
-from rnn_tui.ui.replay import screen_ansi
+from rnn_tui.ui.replay import frame_app, screen_ansi
 from rnn_tui.ui.screens import EditScreen, OpenScreen
-from rnn_tui.ui.widgets import StatusLine
 
 SIZE = (120, 40)
 OSC_CLIPBOARD = "\x1b]52;c;QUFBQQ==\x07"
@@ -90,18 +92,14 @@ def hostile_scenario(folder: Path, victim: Path, *, clicks_first: bool = False) 
     return path
 
 
-def screen_text(app) -> str:
-    """The active screen as drawn, line by line."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def assert_safe_output(app) -> None:
-    """No raw control or bidi character on screen, no terminal sequence but the app's
-    own (no OSC, no screen switch), and an SVG screenshot that parses as XML."""
-    text = screen_text(app)
+async def assert_safe_output(pilot, text: str) -> None:
+    """No raw control or bidi character on screen (`text`: the screen_text fixture's),
+    no terminal sequence but the app's own (no OSC, no screen switch), and an SVG
+    screenshot that parses as XML. The app: made by frame_app, run with headless=False."""
+    app = pilot.app
     for char in RAW:
         assert char not in text, f"{char!r} reached the screen"
-    ansi = screen_ansi(app)
+    ansi = await screen_ansi(pilot)
     assert "\x1b]" not in ansi and "\x1b[?1049" not in ansi and "\x1b[2J" not in ansi
     assert "\x07" not in ansi and "\u202e" not in ansi
     ET.fromstring(app.export_screenshot())
@@ -120,18 +118,18 @@ def hostile(tmp_path, monkeypatch):
 
 
 def make(path: Path, tmp_path: Path):
-    app = make_app(path)
+    app = frame_app(lambda: make_app(path))  # for screen_ansi (assert_safe_output)
     app.screenshot_dir = tmp_path / "shots"
     app.screenshot_dir.mkdir()
-    app.record_dir = tmp_path
+    app.recording.directory = tmp_path
     return app
 
 
 # --------------------------------------------------------------------------- title, strip
-async def test_title_description_and_tokens_show_markup_literally(hostile, tmp_path):
+async def test_title_description_and_tokens_show_markup_literally(hostile, tmp_path, screen_text):
     path, victim = hostile
     app = make(path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, headless=False) as pilot:
         await pilot.pause()
         text = screen_text(app)
         title = app.scenario.title
@@ -152,13 +150,15 @@ async def test_title_description_and_tokens_show_markup_literally(hostile, tmp_p
         for token in ("what", "[/]", "s[t-1]", "[bold red]x[/]", "␛]52;c;QUFBQQ==␇",
                       "\\u202eab", "a␀b"):  # fmt: skip
             assert token in text, token
-        assert_safe_output(app)
+        await assert_safe_output(pilot, screen_text(app))
         # the status line names the sequence literally
         assert app.query_one(StatusLine).plain.count("[") == 0  # one sequence: not shown
         assert not victim.exists()
 
 
-async def test_clicking_the_title_description_and_strip_acts_on_nothing(hostile, tmp_path):
+async def test_clicking_the_title_description_and_strip_acts_on_nothing(
+    hostile, tmp_path, screen_text
+):
     _path, victim = hostile
     app = make(hostile_scenario(tmp_path, victim, clicks_first=True), tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -217,10 +217,10 @@ def help_text(app) -> str:
     return "\n".join(parts)
 
 
-async def test_help_shows_the_title_and_description_literally(hostile, tmp_path):
+async def test_help_shows_the_title_and_description_literally(hostile, tmp_path, screen_text):
     path, victim = hostile
     app = make(path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, headless=False) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("end")
@@ -232,7 +232,7 @@ async def test_help_shows_the_title_and_description_literally(hostile, tmp_path)
         assert "[a link](https://evil.example) www.evil.example &amp;" in text
         for block in app.screen.query("MarkdownBlock"):  # nothing from the file is a link
             assert "evil.example" not in repr(getattr(block.render(), "spans", ""))
-        assert_safe_output(app)
+        await assert_safe_output(pilot, screen_text(app))
         shown = screen_text(app)
         assert "[bold red]red[/]" in shown and "␛]52;c;QUFBQQ==␇" in shown
         await pilot.press("escape")
@@ -240,17 +240,19 @@ async def test_help_shows_the_title_and_description_literally(hostile, tmp_path)
 
 
 # --------------------------------------------------------------------------- edit
-async def test_edit_dialog_shows_the_vocabulary_literally_and_reads_brackets(hostile, tmp_path):
+async def test_edit_dialog_shows_the_vocabulary_literally_and_reads_brackets(
+    hostile, tmp_path, screen_text
+):
     path, victim = hostile
     app = make(path, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=SIZE, headless=False, notifications=True) as pilot:
         await pilot.press("e")
         assert isinstance(app.screen, EditScreen)
         hint = " ".join(str(w.render()) for w in app.screen.query(Static))
         for word in ("[/]", "s[t-1]", "[bold red]x[/]", "[@click=app.quit]q[/]",
                      "␛]52;c;QUFBQQ==␇", "␛]2;TITLE␇", "\\u202eab", "a␀b"):  # fmt: skip
             assert word in hint, word
-        assert_safe_output(app)
+        await assert_safe_output(pilot, screen_text(app))
         sentence = app.screen.query_one("#sentence", Input)
         # an unknown word with markup: an error shown literally, the dialog stays
         sentence.value = "what [/] is [bold]zebra[/] [@click=app.quit]x"
@@ -258,7 +260,7 @@ async def test_edit_dialog_shows_the_vocabulary_literally_and_reads_brackets(hos
         assert isinstance(app.screen, EditScreen)
         error = str(app.screen.query_one("#edit-error").render())
         assert '"[bold]zebra[/]" is not in the vocabulary' in error
-        assert_safe_output(app)
+        await assert_safe_output(pilot, screen_text(app))
         # typed with the keyboard: brackets and all
         sentence.value = ""
         await pilot.press(*"what [/] is s[t-1]")
@@ -271,28 +273,28 @@ async def test_edit_dialog_shows_the_vocabulary_literally_and_reads_brackets(hos
         assert app.is_running and not victim.exists()
 
 
-async def test_edit_dialog_input_enters_through_visible(hostile, tmp_path):
+async def test_edit_dialog_input_enters_through_visible(hostile, tmp_path, screen_text):
     """Control characters pasted into the sentence are escaped where they enter: the
     word is then unknown and named visibly, never drawn raw."""
     path, _victim = hostile
     app = make(path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, headless=False) as pilot:
         await pilot.press("e")
         app.screen.query_one("#sentence", Input).value = f"what x{OSC_TITLE}y is"
         await pilot.press("enter")
         error = str(app.screen.query_one("#edit-error").render())
         assert '"x␛]2;TITLE␇y" is not in the vocabulary' in error
-        assert_safe_output(app)
+        await assert_safe_output(pilot, screen_text(app))
 
 
 # --------------------------------------------------------------------------- open
-async def test_open_dialog_paths_and_errors_are_literal(hostile, tmp_path):
+async def test_open_dialog_paths_and_errors_are_literal(hostile, tmp_path, screen_text):
     path, victim = hostile
     for name in ("[bold]a[$x].toml", f"b{OSC_TITLE}.toml", "[@click=app.quit]c.toml"):
         (tmp_path / name).write_text('[model]\ncell = "rnn"\nhidden_size = "[/]"\n')
     app = make(path, tmp_path)
     original = app.scenario
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, headless=False) as pilot:
         await pilot.press("o")
         assert isinstance(app.screen, OpenScreen)
         await pilot.pause(0.3)
@@ -301,7 +303,7 @@ async def test_open_dialog_paths_and_errors_are_literal(hostile, tmp_path):
         assert {"[bold]a[$x].toml", "b␛]2;TITLE␇.toml", "[@click=app.quit]c.toml"} <= labels
         text = screen_text(app)
         assert "[bold]a[$x].toml" in text and "b␛]2;TITLE␇.toml" in text
-        assert_safe_output(app)
+        await assert_safe_output(pilot, screen_text(app))
         field = app.screen.query_one("#path", Input)
         for typed in (str(tmp_path / "x[/]y.toml"), "[@click=app.quit]nothing[/]",
                       str(tmp_path / "[bold]a[$x].toml"), "a\x00b.toml",
@@ -312,7 +314,7 @@ async def test_open_dialog_paths_and_errors_are_literal(hostile, tmp_path):
             error = str(app.screen.query_one("#open-error").render())
             assert "the current scenario stays" in error
             assert "\x1b" not in error and "\x00" not in error
-            assert_safe_output(app)
+            await assert_safe_output(pilot, screen_text(app))
         assert "[bold]a[$x].toml" in error or "b␛]2;TITLE␇.toml" in error
         field.value = str(tmp_path / "x[/]y.toml")
         await pilot.press("enter")
@@ -321,11 +323,11 @@ async def test_open_dialog_paths_and_errors_are_literal(hostile, tmp_path):
         assert app.scenario is original and app.is_running and not victim.exists()
 
 
-async def test_a_hostile_scenario_opens_from_the_dialog(hostile, tmp_path):
+async def test_a_hostile_scenario_opens_from_the_dialog(hostile, tmp_path, screen_text):
     path, victim = hostile
-    app = make_app()
+    app = frame_app(make_app)
     app.screenshot_dir = tmp_path
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=SIZE, headless=False, notifications=True) as pilot:
         await pilot.press("o")
         app.screen.query_one("#path", Input).value = str(path)
         await pilot.press("enter")
@@ -333,7 +335,7 @@ async def test_a_hostile_scenario_opens_from_the_dialog(hostile, tmp_path):
         assert app.scenario.path == path
         assert f"Opened hostile: {app.scenario.title}" in messages(app)
         assert "[bold red]x[/]" in screen_text(app)
-        assert_safe_output(app)
+        await assert_safe_output(pilot, screen_text(app))
         await pilot.click("#title")
         assert app.is_running and not victim.exists()
 
@@ -343,29 +345,29 @@ async def test_a_failed_load_keeps_the_recording_running(hostile, tmp_path):
     app = make(path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
-        recorder = app.recorder
+        recorder = app.recording.recorder
         assert recorder is not None
         await pilot.press("o")
         app.screen.query_one("#path", Input).value = str(tmp_path / "[/]missing.toml")
         await pilot.press("enter")
         await pilot.press("escape")
-        assert app.recorder is recorder
+        assert app.recording.recorder is recorder
         await pilot.press("right")
         assert recorder.lines == 2
 
 
 # --------------------------------------------------------------------------- palette
-async def test_palette_shows_sequence_names_literally(hostile, tmp_path):
+async def test_palette_shows_sequence_names_literally(hostile, tmp_path, screen_text):
     from textual.command import CommandPalette
 
     path, _victim = hostile
     app = make(path, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, headless=False) as pilot:
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         app.screen.query_one(Input).value = "input sequence"
         await pilot.pause(0.3)
-        assert_safe_output(app)
+        await assert_safe_output(pilot, screen_text(app))
         assert "Input sequence: s[t-1] [/] ␛[?1049l␛[2J" in screen_text(app)
         await pilot.press("escape")
 
@@ -388,21 +390,21 @@ def enospc(*args, **kwargs):
 
 async def test_a_full_disk_while_recording_is_a_message_and_keeps_the_lines(tmp_path):
     app = make_app()
-    app.record_dir = tmp_path
+    app.recording.directory = tmp_path
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("r", "right", "right")
-        recorder = app.recorder
+        recorder = app.recording.recorder
         assert recorder is not None and recorder.lines == 3
         recorder.writer.action = enospc  # the disk fills up
         recorder.writer.close = enospc
         await pilot.press("right")
-        assert app.recorder is None and app.is_running
+        assert app.recording.recorder is None and app.is_running
         said = messages(app)
         assert "Recording stopped: No space left on device" in said
-        assert f"The 3 action(s) recorded before it are kept in {recorder.path.resolve()}" in said
+        assert f"The 3 actions recorded before it are kept in {recorder.path.resolve()}" in said
         assert "REC" not in app.query_one(StatusLine).plain
         await pilot.press("right")  # the app goes on
-        assert app.t == 5
+        assert app.view.t == 5
     session = read_session(recorder.path)  # the lines before the full disk are kept
     assert len(session.actions) == 3
 
@@ -415,17 +417,17 @@ async def test_a_failed_close_when_stopping_or_quitting_is_a_message(tmp_path, m
     from rnn_tui.ui import recording
 
     app = make_app()
-    app.record_dir = tmp_path
+    app.recording.directory = tmp_path
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("r", "right")
         # Recorder.close never raises: it returns the error that closing met
         monkeypatch.setattr(recording.Recorder, "close", closing_meets_enospc)
         await pilot.press("r")
-        assert app.recorder is None and app.is_running
+        assert app.recording.recorder is None and app.is_running
         assert "No space left on device" in messages(app)
         monkeypatch.setattr(recording.Recorder, "record", enospc)
         await pilot.press("r")  # start again: the first line fails at once
-        assert app.recorder is None and "No space left on device" in messages(app)
+        assert app.recording.recorder is None and "No space left on device" in messages(app)
         monkeypatch.undo()
         await pilot.press("r")
         monkeypatch.setattr(recording.Recorder, "close", closing_meets_enospc)

@@ -120,7 +120,9 @@ async def test_every_model_change_is_recorded_under_its_own_action_and_verifies(
         app.screen.query_one("#sentence").value = "早上 好"
         await pilot.press("enter")
         await pilot.press("t")
-        await wait_for(pilot, lambda: app.background.training is not None and not app.background.training_runs)
+        await wait_for(
+            pilot, lambda: app.background.training is not None and not app.background.training_runs
+        )
         await wait_for(pilot, lambda: app.scenario.trained)
         await pilot.press("o")
         app.screen.query_one("#path").value = str(BIDIRECTIONAL)
@@ -197,7 +199,9 @@ async def test_a_built_in_opened_from_the_palette_is_recorded_whole(tmp_path):
     app = make_app(INTENT, record=path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("right")
-        app.changes.open_scenario(__import__("rnn_tui.scenario").scenario.load_scenario(BIDIRECTIONAL))
+        app.changes.open_scenario(
+            __import__("rnn_tui.scenario").scenario.load_scenario(BIDIRECTIONAL)
+        )
         await pilot.press("right", "d")
         await pilot.pause()
     session = read_session(path)

@@ -4,22 +4,25 @@ asciinema package) and one SVG per action."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from rnn_tui.present.position import View
 from rnn_tui.scenario import load_scenario
-from rnn_tui.session import SessionWriter, ViewState, read_session, state_hash
-from rnn_tui.session.export import write_cast
+from rnn_tui.session import SessionWriter, read_session, state_hash
+from rnn_tui.session.export import CLEAR, write_cast
 
 DATA = Path(__file__).parents[1] / "app" / "data"
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "rnn_tui", *args],
-                          capture_output=True, text=True, timeout=180)  # fmt: skip
+                          capture_output=True, text=True, timeout=180, env=env)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +31,7 @@ def session_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("export") / "walk.jsonl"
     scenario = load_scenario(DATA / "snap-bidirectional.toml")
     writer = SessionWriter(path, scenario, columns=90, rows=28)
-    views = [ViewState(1), ViewState(2), ViewState(3, direction="both"), ViewState(3, layer=2)]
+    views = [View(1), View(2), View(3, direction="both"), View(3, layer=2)]
     for i, view in enumerate(views):
         writer.action(key="right", action="step", view=view,
                       state=state_hash(scenario.trace(), view))  # fmt: skip
@@ -76,13 +79,62 @@ def test_the_asciinema_package_reads_the_cast(exported):
     assert len(events) == 5 and [e[1] for e in events] == ["o"] * 5
 
 
+def test_every_frame_is_the_whole_screen_and_nothing_else(exported):
+    """From the first on, each event clears the screen and draws it whole from the
+    top-left, a line after the other: cursor moves, SGR and text, nothing a terminal
+    driver writes besides (no alternate screen, mouse mode, cursor shape or title)."""
+    out, _done = exported
+    lines = (out / "walk.cast").read_text(encoding="utf-8").splitlines()
+    height = json.loads(lines[0])["height"]
+    for event in (json.loads(line) for line in lines[1:]):
+        text = event[2]
+        assert text.startswith(CLEAR + "\x1b[1;1H")
+        body = text[len(CLEAR) :]
+        rows = re.findall(r"\x1b\[(\d+);(\d+)H", body)
+        assert rows == [(str(y + 1), "1") for y in range(height)]
+        assert not re.sub(r"\x1b\[\d+;\d+H|\x1b\[[\d;]*m", "", body).count("\x1b")
+
+
+def cast_without_timestamp(path: Path) -> list:
+    header, *events = path.read_text(encoding="utf-8").splitlines()
+    fields = json.loads(header)
+    del fields["timestamp"]
+    return [fields, *events]
+
+
+def test_the_cast_is_truecolor_whatever_the_terminal_it_is_exported_from(
+    exported, session_file, tmp_path
+):
+    """A cast is for other terminals: NO_COLOR, no COLORTERM, TERM=dumb or 16 colours
+    declared to Textual where it is exported give the same file, in 24-bit colour."""
+    out, _done = exported
+    truecolor = dict(os.environ, COLORTERM="truecolor", TERM="xterm-256color")
+    truecolor.pop("NO_COLOR", None)
+    done = run("export", str(session_file), "--cast", str(tmp_path / "truecolor.cast"),
+               env=truecolor)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    expected = cast_without_timestamp(tmp_path / "truecolor.cast")
+    assert expected == cast_without_timestamp(out / "walk.cast")  # this shell's terminal
+    assert all("\x1b[38;2;" in json.loads(e)[2] for e in expected[1:])
+    bare = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "TERM")}
+    for name, env in {
+        "NO_COLOR": dict(bare, NO_COLOR="1"),
+        "TERM=dumb": dict(bare, TERM="dumb"),
+        "16 colours": dict(bare, TERM="linux", TEXTUAL_COLOR_SYSTEM="standard"),
+    }.items():
+        cast = tmp_path / f"{name}.cast"
+        done = run("export", str(session_file), "--cast", str(cast), env=env)
+        assert done.returncode == 0, done.stderr
+        assert cast_without_timestamp(cast) == expected, name
+
+
 def test_one_svg_per_action(exported, session_file):
     out, done = exported
     svgs = sorted((out / "svg").glob("*.svg"))
     assert len(svgs) == len(read_session(session_file).actions)
     assert svgs[0].name == "0001-step.svg" and svgs[2].name == "0003-cell.svg"
     assert svgs[0].read_text(encoding="utf-8").lstrip().startswith("<svg")
-    assert "5 SVG file(s)" in done.stdout
+    assert "5 SVG files" in done.stdout
 
 
 def test_write_cast_makes_timestamps_monotonic(tmp_path):
@@ -111,7 +163,7 @@ def test_a_part_of_a_session_exports_those_actions_and_plays_from_its_start(
     done = run("export", str(session_file), "--cast", str(tmp_path / "part.cast"),
                "--svg", str(tmp_path / "svg"), "--actions", "2-4")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "3 frame(s)" in done.stdout
+    assert "3 frames" in done.stdout
     # the SVGs keep the numbers of their actions in the whole session
     assert (
         sorted(p.name for p in (tmp_path / "svg").iterdir())
