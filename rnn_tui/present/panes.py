@@ -372,6 +372,10 @@ class WeightsContent:
         return Group(*parts)
 
 
+_NEIGHBOUR = {"forward": "s_t-1", "backward": "s_t+1"}
+"""The state each direction's W_hh reads at step t: the step before it in its order."""
+
+
 def weights_content(stage: Stage, view: View) -> WeightsContent:
     """W_ih, W_hh, b_ih, b_hh of the selected layer (each direction shown), and the
     readout at the top layer: one copy each, used by every step."""
@@ -395,7 +399,11 @@ def weights_content(stage: Stage, view: View) -> WeightsContent:
                 heading or _("the cell"),
                 (
                     Matrix(f"W{mark}_ih " + _("(reads {x})").format(x=reads), w_ih, gates),
-                    Matrix(f"W{mark}_hh " + _("(reads {x})").format(x="s_t-1"), w_hh, gates),
+                    Matrix(
+                        f"W{mark}_hh " + _("(reads {x})").format(x=_NEIGHBOUR[direction]),
+                        w_hh,
+                        gates,
+                    ),
                     Matrix(f"b{mark}_ih", b_ih),
                     Matrix(f"b{mark}_hh", b_hh),
                 ),
@@ -418,11 +426,12 @@ def weights_content(stage: Stage, view: View) -> WeightsContent:
     T = stage.steps
     steps = " ".join(str(t) for t in range(1, min(T, 12) + 1)) + (" …" if T > 12 else "")
     title = _("Weights: one copy each, used by every step t = {steps}").format(steps=steps)
+    neighbours = _(" and ").join(_NEIGHBOUR[direction] for direction in shown)
     notes = [
         _(
             "The same matrices at every t (the tutorial's question in 3.4): nothing here "
-            "changes as you step; only x_t and s_t-1 do."
-        ),
+            "changes as you step; only x_t and {neighbours} do."
+        ).format(neighbours=neighbours),
     ]
     if stage.bidirectional:
         notes.append(
@@ -451,6 +460,8 @@ class ProjectionContent:
     recurrent_name: str
     notes: tuple[str, ...] = field(default_factory=tuple)
     max_rows: int = 8
+    mark: str = ""
+    """"'" for the backward direction: its own W'_ih, b'_ih and P'."""
 
     def renderable(self, look: Look) -> RenderableType:
         T, width = self.projection.shape
@@ -484,7 +495,11 @@ class ProjectionContent:
         )
         pad = Text(" " * max(0, label_width - len(f"t={self.t}") - 1))
         left = Group(
-            Text("P = X·W_ihᵀ + b_ih" + _(", every t in one product"), look.style("label")),
+            Text(
+                f"P{self.mark} = X·W{self.mark}_ihᵀ + b{self.mark}_ih"
+                + _(", every t in one product"),
+                look.style("label"),
+            ),
             projection,
         )
         right = Group(
@@ -512,15 +527,17 @@ def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
     run = layer.forward if direction == "forward" else layer.backward
     if run is None or run.projection is None:
         return None
-    prev_t = view.previous(direction)
+    prev_t = view.previous(direction)  # t - 1 forward, t + 1 backward
+    arrow = direction if stage.bidirectional else None
+    mark = "'" if direction == "backward" else ""  # the backward direction's own W'
+    s_prev_name = state_symbol(prev_t, arrow)
+    name = f"W{mark}_hh {s_prev_name} + b{mark}_hh"
     if 1 <= prev_t <= stage.steps:
         s_prev = run.h[prev_t - 1]
-        name = f"W_hh s{sub(prev_t)} + b_hh"
     else:
         s_prev = np.zeros(stage.hidden, dtype=run.h.dtype)
-        name = f"W_hh s{sub(prev_t)} + b_hh, s{sub(prev_t)} = 0"
+        name = f"{name}, {s_prev_name} = 0"
     recurrent = recurrent_term(stage.network, k, direction, s_prev)  # (G*H,)
-    arrow = direction if stage.bidirectional else None
     title = _("Why no matrix product per step? (3.5)")
     notes = (
         _(
@@ -530,7 +547,7 @@ def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
         ).format(
             n=stage.steps,
             t=t,
-            equation=f"{state_symbol(t, arrow)} = act(P[{t}] + {name.split(',')[0]})",
+            equation=f"{state_symbol(t, arrow)} = act(P{mark}[{t}] + {name.split(',')[0]})",
         ),
     )
-    return ProjectionContent(title, run.projection, recurrent, t, view.unit, name, notes)
+    return ProjectionContent(title, run.projection, recurrent, t, view.unit, name, notes, mark=mark)
