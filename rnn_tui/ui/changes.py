@@ -26,10 +26,8 @@ class ModelChanges:
         """The key that started the training running (its end is recorded under it)."""
 
     def merge(self) -> None:
-        """concat -> sum -> mean -> mul: how the two directions are combined."""
-        if not self.app.stage.bidirectional:
-            self.app.say(_("This network is unidirectional: there is nothing to merge."), timeout=4)
-            return
+        """concat -> sum -> mean -> mul: how the two directions are combined (a
+        one-way network has none: Scenario.switch says so)."""
         self.set_network(merge=next_merge(self.app.stage.network.merge))
 
     def cell(self) -> None:

@@ -72,7 +72,10 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     for cell in CELLS:
         yield (
             _("Cell: {cell}").format(cell=cell),
-            _("the same scenario with another cell, fresh seeded weights (c)"),
+            _(
+                "the same scenario with another cell (c): fresh seeded weights, its own at "
+                "its own cell"
+            ),
             partial(run, app.changes.set_network, cell=cell),
         )
     yield (

@@ -28,7 +28,9 @@ KEY_NOTES = {
     "merge": N_("concat → sum → mean → mul: how the two directions are combined"),
     "unit(1)": N_("select the next unit (also shift+→, or a click on a cell)"),
     "unit(-1)": N_("select the unit before (also shift+←)"),
-    "cell": N_("rnn → lstm → gru on the same scenario, with fresh seeded weights"),
+    "cell": N_(
+        "rnn → lstm → gru on the same scenario: fresh seeded weights, its own at its own cell"
+    ),
     "edit": N_(
         "type another input sentence (unknown words are refused, or become the unknown token)"
     ),
