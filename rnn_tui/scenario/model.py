@@ -179,12 +179,6 @@ class Scenario:
             trained=trained,
             weights_source="file" if trained else self.weights_source,
         )
-        origin = self.origin
-        if origin is not None and (origin.network.cell, origin.network.merge) == (
-            network.cell,
-            network.merge,
-        ):
-            new.origin = None  # new weights at the scenario's own settings: its own now
         if table is not None:
             if self.embedding is None or np.shape(table) != self.embedding.shape:
                 raise ValueError("embedding.weight does not fit this scenario's embedding table")

@@ -35,7 +35,11 @@ class Switch:
     """(cell, merge) switched from."""
     kept: tuple[str, ...]
     fresh: tuple[str, ...]
-    own: bool
+
+    @property
+    def own(self) -> bool:
+        """The scenario's own weights came back (nothing kept, nothing seeded)."""
+        return not self.kept and not self.fresh
 
     def describe(self) -> str:
         """One sentence for the screen: what changed and which weights it computes with."""
@@ -98,9 +102,9 @@ def switch(scenario: Scenario, *, cell: str | None = None, merge: str | None = N
             trained=origin.trained,
             weights_source=origin.weights_source,
             weights_file=origin.weights_file,
-            origin=None if origin is scenario else origin,
+            origin=None,  # at its own settings: its own origin
         )
-        return Switch(back, before, kept=(), fresh=(), own=True)
+        return Switch(back, before, kept=(), fresh=())
     fresh = scenario.with_network(cell=cell, merge=merge).network
     params = dict(fresh.params)
     kept: list[str] = []
@@ -119,4 +123,4 @@ def switch(scenario: Scenario, *, cell: str | None = None, merge: str | None = N
         origin=origin,
     )
     seeded = tuple(name for name in params if name not in kept)
-    return Switch(switched, before, kept=tuple(kept), fresh=seeded, own=False)
+    return Switch(switched, before, kept=tuple(kept), fresh=seeded)

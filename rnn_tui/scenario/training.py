@@ -56,7 +56,6 @@ class Fitted:
 
     state_dict: dict[str, np.ndarray]
     stats: EpochStats | None
-    config: TrainConfig
     accuracy: float
     heldout_accuracy: float | None
     examples: int
@@ -109,7 +108,6 @@ def fit(
     return Fitted(
         state_dict=trainer.params,  # the trainer's own arrays: it ends here, so no copy
         stats=stats,
-        config=config,
         accuracy=trainer.accuracy(examples),
         heldout_accuracy=trainer.accuracy(heldout) if heldout else None,
         examples=len(examples),

@@ -86,9 +86,7 @@ def switch_change(replayed: Scenario, scenario: Scenario) -> tuple[dict, Scenari
     net, old = scenario.network, replayed.network
     if (net.cell, net.merge) == (old.cell, old.merge):
         return None
-    change = {"cell": net.cell} if net.cell != old.cell else {"merge": net.merge}
-    if net.cell != old.cell and net.merge != old.merge:
-        change = {"cell": net.cell, "merge": net.merge}
+    change = {k: getattr(net, k) for k in ("cell", "merge") if getattr(net, k) != getattr(old, k)}
     try:
         candidate = apply_change(replayed, change, "")
     except SessionError:

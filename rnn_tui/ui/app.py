@@ -199,7 +199,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """As App's; what was said is also kept in `notices`, public (Textual keeps its
         own list private), for whoever reads the app's messages: the tests, the replay."""
         title, severity = options.get("title", ""), options.get("severity", "information")
-        self.notices.append(Notification(message, title, severity, markup=False))
+        markup = options.get("markup", True)  # Textual's default
+        self.notices.append(Notification(message, title, severity, markup=markup))
         super().notify(message, **options)
 
     def clear_notifications(self) -> None:
