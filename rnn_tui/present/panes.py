@@ -539,15 +539,21 @@ def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
         name = f"{name}, {s_prev_name} = 0"
     recurrent = recurrent_term(stage.network, k, direction, s_prev)  # (G*H,)
     title = _("Why no matrix product per step? (3.5)")
+    pre = f"P{mark}[{t}] + {name.split(',')[0]}"
+    cell = stage.network.cell
+    if cell == "lstm":  # the gates read the sum; s_t = o ⊙ tanh(c_t) comes after
+        equation = f"i, f, g, o = act({pre})"
+    elif cell == "gru":  # r scales the recurrent part of n's rows only
+        equation = (
+            f"r, z = σ({pre}); n = tanh(P{mark}[{t}] + r ⊙ (W{mark}_hh {s_prev_name} + b{mark}_hh))"
+        )
+    else:
+        equation = f"{state_symbol(t, arrow)} = act({pre})"
     notes = (
         _(
             "X·W_ihᵀ does not depend on the state, so it is one product for all {n} steps "
             "before the loop; step {t} reads its row and adds only the recurrent part: "
             "{equation}."
-        ).format(
-            n=stage.steps,
-            t=t,
-            equation=f"{state_symbol(t, arrow)} = act(P{mark}[{t}] + {name.split(',')[0]})",
-        ),
+        ).format(n=stage.steps, t=t, equation=equation),
     )
     return ProjectionContent(title, run.projection, recurrent, t, view.unit, name, notes, mark=mark)

@@ -71,3 +71,14 @@ def test_the_forward_projection_reads_the_previous_state(stage):
     content = projection_content(stage, View(t=3, layer=1, direction="forward"))
     assert content.recurrent_name == f"W_hh →s{sub(2)} + b_hh"
     assert content.mark == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "gates"), [("lstm-gates", "i, f, g, o = act("), ("gru-gates", "r, z = σ(")]
+)
+def test_a_gated_cells_projection_note_does_not_call_the_sum_its_state(name, gates):
+    """s_t of LSTM is o ⊙ tanh(c_t) and GRU's n sees r ⊙ the recurrent part: the note
+    gives the gates the sum P[t] + W_hh s + b_hh, not s_t itself."""
+    stage = Stage(load_scenario(name))
+    note = projection_content(stage, View(t=2, layer=1, direction="forward")).notes[0]
+    assert gates in note and f"s{sub(2)} = act(" not in note
