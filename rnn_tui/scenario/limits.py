@@ -57,3 +57,23 @@ def influence_plan(network: Network, steps: int) -> InfluencePlan:
         reason = _("influence not computed: T = {steps}, H = {hidden} would take too long")
         return InfluencePlan("skip", reason.format(steps=steps, hidden=network.hidden_size))
     return InfluencePlan("inline" if cost <= INFLUENCE_INLINE else "background")
+
+
+def replacement_cost(network: Network, steps: int) -> float:
+    """Multiply-adds of replacing each of T inputs in turn: T + 1 forward runs over T
+    steps, batched (so the interpreter's overhead is paid per chunk, not per run)."""
+    blocks = network.spec.blocks * network.hidden_size
+    width = network.hidden_size + max(network.input_size, network.merged_size)
+    dirs = 2 if network.bidirectional else 1
+    per_step = blocks * width * dirs * network.num_layers
+    return float(steps + 1) * steps * per_step
+
+
+def replacement_plan(network: Network, steps: int) -> InfluencePlan:
+    """The limit of the exact memory measure (T re-runs): the same thresholds as the
+    influence's, on its own cost."""
+    cost = replacement_cost(network, steps)
+    if steps > INFLUENCE_STEPS or cost > INFLUENCE_MAX:
+        reason = _("memory not measured: T = {steps}, H = {hidden} would take too long")
+        return InfluencePlan("skip", reason.format(steps=steps, hidden=network.hidden_size))
+    return InfluencePlan("inline" if cost <= INFLUENCE_INLINE else "background")

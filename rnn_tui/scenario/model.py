@@ -73,6 +73,14 @@ class Scenario:
     sequences: dict[str, list[str] | np.ndarray] = field(default_factory=dict)
     sequence: str = DEFAULT_SEQUENCE  # the selected one
     text: str = ""  # the TOML source, kept for recordings
+    answers: dict[str, str] = field(default_factory=dict)
+    """Sequence name -> its known right label (the file's [input] answers); see expected()."""
+    memory: dict[str, Any] = field(default_factory=dict)
+    """The file's [memory] table: how the memory measure replaces an input (see memory.py)."""
+    fresh: tuple[str, ...] = ()
+    """Parameters (PyTorch names) drawn fresh from the seed by a cell or merge switch and
+    not trained since: the parts the screen marks untrained. Empty for the file's weights
+    and after training."""
     origin: Scenario | None = field(default=None, repr=False, compare=False)
     """The scenario at its own cell and merge, whose weights a switch back returns
     (None: this one is). See switch.py."""
@@ -87,6 +95,22 @@ class Scenario:
         if self._index is None or self._index[0] is not self.vocab:
             self._index = (self.vocab, {tok: i for i, tok in enumerate(self.vocab)})
         return self._index[1]
+
+    def expected(self) -> str | None:
+        """The known right label of the tokens read, or None: the selected sequence's
+        answer while its tokens are the file's, else the label of a training or held-out
+        example with exactly these tokens (a many-to-one readout's labels only)."""
+        if self.tokens is None or self.network.readout != "last":
+            return None
+        tokens = list(self.tokens)
+        answer = self.answers.get(self.sequence)
+        listed = self.sequences.get(self.sequence)
+        if answer is not None and isinstance(listed, list) and list(listed) == tokens:
+            return answer
+        for example in (*self.examples, *self.heldout):
+            if example.get("text", "").split() == tokens:
+                return str(example.get("label"))
+        return None
 
     def trace(self) -> Trace:
         """Run the network over the inputs; tokens, labels and probabilities filled in."""
@@ -178,6 +202,7 @@ class Scenario:
             network=network,
             trained=trained,
             weights_source="file" if trained else self.weights_source,
+            fresh=() if trained else self.fresh,
         )
         if table is not None:
             if self.embedding is None or np.shape(table) != self.embedding.shape:
@@ -213,12 +238,14 @@ class Scenario:
             seed=self.seed,
         )
         settings.update(changes)
+        network = Network(**settings)
         return replace(
             self,
-            network=Network(**settings),
+            network=network,
             trained=False,
             weights_source="seed",
             weights_file=None,
+            fresh=tuple(network.params),
         )
 
 

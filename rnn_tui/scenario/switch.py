@@ -102,6 +102,7 @@ def switch(scenario: Scenario, *, cell: str | None = None, merge: str | None = N
             trained=origin.trained,
             weights_source=origin.weights_source,
             weights_file=origin.weights_file,
+            fresh=origin.fresh,
             origin=None,  # at its own settings: its own origin
         )
         return Switch(back, before, kept=(), fresh=())
@@ -121,6 +122,7 @@ def switch(scenario: Scenario, *, cell: str | None = None, merge: str | None = N
         weights_source="seed",
         weights_file=None,
         origin=origin,
+        fresh=tuple(name for name in params if name not in kept),
     )
-    seeded = tuple(name for name in params if name not in kept)
+    seeded = switched.fresh
     return Switch(switched, before, kept=tuple(kept), fresh=seeded)

@@ -24,13 +24,14 @@ from ..i18n import _
 from ..present.position import View
 from ..present.view import Stage
 from .bars import KeyFooter, StatusLine, ViewBar
-from .body import WIDE, Body, TitleBar, show_description
+from .body import WIDE, Body
 from .changes import ModelChanges
 from .commands import RnnCommands
 from .keys import BINDINGS, OPTIONAL_KEYS, SPEEDS
 from .player import Player
 from .recording import RecordCommands, Recording
 from .screenshot import save_screenshot
+from .title import TitleBar, show_description
 from .widgets import TALL_SCREEN, FigureStyles, FigureView, TokenStripView
 from .workers import ModelWorkers
 

@@ -6,42 +6,17 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
-from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Label, Static
 
-from ..i18n import N_, _
 from ..present.position import View
 from ..present.view import PANELS, Stage
 from .bars import PANES
 from .widgets import FigureView
 
-UNTRAINED = N_("untrained (seeded) weights")
 LEFT_PANES = ("step", "layers", "history")
 """The views in the left column when every view is on screen (the others on the right)."""
 WIDE = (150, 40)
 """From this size on (columns, rows) every view is on screen at once; below, one at a time."""
-
-
-class TitleBar(HorizontalGroup):
-    """The scenario's title, and a badge when its weights are untrained."""
-
-    def compose(self) -> ComposeResult:
-        yield Label(id="title")
-        yield Label(_(UNTRAINED), id="untrained")
-
-    def show(self, scenario: object) -> None:
-        # text from the file is data (Content), never markup: see STYLE.md
-        self.query_one("#title", Label).update(Content(scenario.title))  # type: ignore[attr-defined]
-        untrained = self.query_one("#untrained", Label)
-        untrained.update(_(UNTRAINED))
-        untrained.display = not scenario.trained  # type: ignore[attr-defined]
-
-
-def show_description(widget: Static, description: str) -> None:
-    """The scenario's description on one wrapped paragraph, as data (Content)."""
-    widget.update(Content(" ".join(description.split())))
-    widget.set_class(not description, "-empty")
 
 
 class StepPane(VerticalGroup):

@@ -192,7 +192,7 @@ class HelpScreen(ModalScreen[None]):
 
 def help_screen(app: Any) -> HelpScreen:
     """The help for `app`: its keys (from its bindings, in order) and its scenario."""
-    from .body import UNTRAINED
+    from .title import UNTRAINED
 
     keys = []
     for b in app.BINDINGS:
