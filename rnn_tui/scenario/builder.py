@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Network, init_state_dict, parameter_shapes
+from ..engine import CELLS, Network, init_state_dict, parameter_shapes
 from ..i18n import _, current_language
 from ..text import visible
 from .model import DEFAULT_SEQUENCE, MAX_SEQUENCE_BYTES, Problem, Scenario, ScenarioError
@@ -23,6 +23,7 @@ from .values import (
     is_finite,
     numeric_tree,
     quoted,
+    sibling_name_problem,
 )
 from .weights import WeightsError, read_weights
 
@@ -175,10 +176,31 @@ class _Builder:
                 tokens = bool(seq) and kind_matches("str_list", seq)
                 sequences[shown] = [visible(x) for x in seq] if tokens else seq
             inp["sequences"] = sequences
+        if inp["answers"] is not None:  # sequence names and labels, escaped as those are
+            inp["answers"] = self._escaped_table("input.answers", inp["answers"])
+        memory = v["memory"]
+        if memory["swap"] is not None:  # tokens, escaped as the vocabulary is
+            memory["swap"] = self._escaped_table("memory.swap", memory["swap"])
+        if memory["baseline"] is not None:
+            memory["baseline"] = visible(memory["baseline"])
         every = v["model"]["readout"] == "every"
         for group in ("examples", "heldout"):
             if train[group] is not None:
                 train[group] = [escape_example(e, every) for e in train[group]]
+
+    def _escaped_table(self, where: str, table: dict[str, str]) -> dict[str, str]:
+        """A table of name -> text with both escaped; two names that read the same once
+        escaped are a problem."""
+        out: dict[str, str] = {}
+        for name, value in table.items():
+            shown = visible(name)
+            if shown in out:
+                self.problem(
+                    f"{where}.{name}",
+                    _("reads the same as another name once control characters are shown"),
+                )
+            out[shown] = visible(value)
+        return out
 
     # -- inputs
     def _vectors(self, where: str, rows: list, width: int | None) -> np.ndarray | None:
@@ -440,6 +462,117 @@ class _Builder:
                 )
                 break
 
+    # -- what the file says about its sequences: answers, [memory], [siblings]
+    def check_answers(self, v: dict, inputs: dict | None) -> dict[str, str]:
+        """input.answers: sequence name -> its right label, checked (readout last only)."""
+        answers, labels = v["input"]["answers"], v["output"]["labels"]
+        if answers is None:
+            return {}
+        if v["model"]["readout"] != "last":
+            self.problem(
+                "input.answers",
+                _('applies only to readout = "last" (one label per sequence)'),
+            )
+            return {}
+        if labels is None:
+            self.problem("input.answers", _("needs output.labels"))
+            return {}
+        names = list(inputs["sequences"]) if inputs is not None else None
+        known_names, known_labels = set(names or ()), set(labels)
+        out: dict[str, str] = {}
+        for name, label in answers.items():
+            where = f"input.answers.{name}"
+            if names is not None and name not in known_names:
+                self.problem(
+                    where,
+                    _('no such sequence: expected "{default}" or a name in input.sequences').format(
+                        default=DEFAULT_SEQUENCE
+                    )
+                    + self._hint(name, names),
+                )
+            elif label not in known_labels:
+                self.problem(
+                    where,
+                    _('"{label}" is not in output.labels').format(label=label)
+                    + self._hint(label, labels),
+                )
+            else:
+                out[name] = label
+        return out
+
+    def check_memory(self, v: dict, inputs: dict | None) -> dict[str, Any]:
+        """The [memory] table: the keys the file gives, checked against the inputs."""
+        given = self.data.get("memory")
+        if not isinstance(given, dict) or not given:
+            return {}
+        spec = {k: v["memory"][k] for k in SCHEMA["memory"] if k in given}
+        if inputs is None:
+            return spec
+        main = inputs["sequences"].get(DEFAULT_SEQUENCE)
+        step = spec.get("step")
+        if step is not None and main is not None and step > len(main):
+            self.problem(
+                "memory.step",
+                _("is {step} but the main input has {count} steps").format(
+                    step=step, count=len(main)
+                ),
+            )
+        vocab = inputs["vocab"]
+        words = [k for k in ("swap", "baseline") if k in spec]
+        if words and vocab is None:
+            for key in words:
+                self.problem(f"memory.{key}", _("needs token inputs (input.tokens), not vectors"))
+            return spec
+        known = inputs.get("known", set())
+        for token, other in (spec.get("swap") or {}).items():
+            for word in (token, other):
+                if word not in known:
+                    self.problem(
+                        f"memory.swap.{token}",
+                        _('"{token}" is not in input.vocab').format(token=word)
+                        + self._hint(word, vocab),
+                    )
+                    break
+        baseline = spec.get("baseline")
+        if baseline == "unknown" and v["input"]["unknown"] is None:
+            self.problem("memory.baseline", _('"unknown" needs input.unknown (e.g. "<unk>")'))
+        elif baseline not in (None, "zero", "unknown") and baseline not in known:
+            self.problem(
+                "memory.baseline",
+                _('expected "zero", "unknown" or a token of input.vocab, found {found}').format(
+                    found=quoted(baseline)
+                )
+                + self._hint(baseline, ["zero", "unknown", *vocab]),
+            )
+        return spec
+
+    def check_siblings(self, v: dict) -> dict[str, str]:
+        """The [siblings] table: cell -> a bare scenario file name (not read here)."""
+        own = v["model"]["cell"]
+        out: dict[str, str] = {}
+        for cell in CELLS:
+            name = v["siblings"].get(cell)
+            if name is None:
+                continue
+            where = f"siblings.{cell}"
+            why = sibling_name_problem(name)
+            if cell == own:
+                self.problem(
+                    where, _("is this scenario's own cell; a sibling is trained with another")
+                )
+            elif why is not None:
+                self.problem(where, why)
+            else:
+                out[cell] = name
+        return out
+
+    def _hint(self, name: str, options: list[str]) -> str:
+        """did_you_mean, while few problems are found and the options are few (difflib
+        is quadratic: a hostile table of 100,000 names must not take minutes)."""
+        if len(self.problems) >= 10 or len(options) > 1000:
+            return ""
+        return did_you_mean(name, options)
+
     def within_budget(self, shapes: dict, arch: dict, sequences: dict) -> bool:
         """Whether the parameters (as float64) and the longest sequence's input vectors and
         states fit their byte budgets; a problem naming the bytes when not."""
@@ -497,6 +630,9 @@ class _Builder:
         for group in ("examples", "heldout"):
             for i, e in enumerate(v["train"][group] or []):
                 self.check_example(f"train.{group}[{i}]", e, v, inputs, known_labels)
+        answers = self.check_answers(v, inputs)
+        memory = self.check_memory(v, inputs)
+        siblings = self.check_siblings(v)
         # The model's size in bytes is checked before anything is read or drawn for it.
         shapes: dict[str, tuple[int, ...]] | None = None
         arch: dict[str, Any] = {}
@@ -575,6 +711,9 @@ class _Builder:
             train_settings={
                 k: v["train"][k] for k in ("epochs", "lr", "seed", "batch_size", "clip")
             },
+            answers=answers,
+            memory=memory,
+            siblings=siblings,
         )
         sequences = inputs["sequences"]
         if vocab is None:

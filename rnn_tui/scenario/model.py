@@ -77,6 +77,9 @@ class Scenario:
     """Sequence name -> its known right label (the file's [input] answers); see expected()."""
     memory: dict[str, Any] = field(default_factory=dict)
     """The file's [memory] table: how the memory measure replaces an input (see memory.py)."""
+    siblings: dict[str, str] = field(default_factory=dict)
+    """The file's [siblings] table: cell -> the file name of the same task trained with that
+    cell, in the scenario's folder; a cell switch computes with its weights (siblings.py)."""
     fresh: tuple[str, ...] = ()
     """Parameters (PyTorch names) drawn fresh from the seed by a cell or merge switch and
     not trained since: the parts the screen marks untrained. Empty for the file's weights

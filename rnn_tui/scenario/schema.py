@@ -20,19 +20,23 @@ from ..i18n import N_
 ENCODINGS = ("one-hot", "embedding")
 DTYPES = ("float64", "float32")
 MAX_SEED = 2**63 - 1  # a seed fits a signed 64-bit integer, as in TOML itself
+MAX_STEP = 2**24  # [memory] step: no sequence within the byte budgets is longer
+SIBLING_PATTERN = r"^(?!.*\.\.)[^/\\\u0000-\u001f]+\.toml$"
+"""A sibling's file name: no folder (/ or \\), no "..", no control character, .toml."""
 
 
 @dataclass(frozen=True)
 class Key:
     """One key of the schema: its kind, default and meaning."""
 
-    kind: str  # str | int | bool | str_list | matrix | table | examples | sequences
+    kind: str  # str | int | bool | str_list | str_table | matrix | table | examples | sequences
     default: Any = None
     choices: tuple[str, ...] = ()
     required: bool = False
     minimum: int | None = None
     maximum: int | None = None  # far above any model meant to be read, below what exhausts memory
     help: str = ""
+    pattern: str = ""  # for the JSON Schema: what a string must match (the loader says why)
 
 
 SCHEMA: dict[str, dict[str, Key]] = {
@@ -136,6 +140,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
             None,
             help="More named inputs, switchable in the app: name -> tokens or vectors.",
         ),
+        "answers": Key(
+            "str_table",
+            None,
+            help="Readout `last` only: sequence name -> its known right label, one of "
+            'output.labels (`default` names input.tokens), e.g. `{ default = "A", B = "B" }`.',
+        ),
     },
     "output": {
         "labels": Key("str_list", None, help="Class names: o_t becomes a softmax over them."),
@@ -165,6 +175,39 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "batch_size": Key("int", 16, minimum=1, maximum=65536, help="Examples per gradient step."),
         "clip": Key("number", 5.0, help="Largest gradient norm; larger ones are scaled down."),
     },
+    "memory": {
+        "step": Key(
+            "int",
+            1,
+            minimum=1,
+            maximum=MAX_STEP,
+            help="The input x_k whose memory curve is shown first (1-based, at most the "
+            "length of input.tokens).",
+        ),
+        "swap": Key(
+            "str_table",
+            None,
+            help='Token -> the token it is replaced with, e.g. `{ A = "B", B = "A" }`; both '
+            "in the vocabulary.",
+        ),
+        "baseline": Key(
+            "str",
+            None,
+            help='What the other tokens are replaced with: `"zero"` (a zero vector), '
+            '`"unknown"` (input.unknown) or a token of the vocabulary. Default: `"unknown"` '
+            'when input.unknown is set, else `"zero"`.',
+        ),
+    },
+    "siblings": {
+        cell: Key(
+            "str",
+            None,
+            pattern=SIBLING_PATTERN,
+            help=f"The same task trained with cell = `{cell}`: a scenario file in the same "
+            "folder (a bare file name ending in .toml), whose weights the cell key switches to.",
+        )
+        for cell in CELLS
+    },
 }
 SECTIONS = tuple(name for name in SCHEMA if name)
 
@@ -174,6 +217,7 @@ KIND_NAMES = {
     "number": N_("a number"),
     "bool": N_("true or false"),
     "str_list": N_("a list of strings"),
+    "str_table": N_("a table of name -> string"),
     "matrix": N_("a list of lists of numbers"),
     "table": N_("a table"),
     "examples": N_("a list of tables with text and label"),
@@ -217,6 +261,8 @@ def kind_matches(kind: str, value: Any) -> bool:
         return isinstance(value, bool)
     if kind == "str_list":
         return _is_str_list(value)
+    if kind == "str_table":
+        return isinstance(value, dict) and all(isinstance(x, str) for x in value.values())
     if kind == "matrix":
         return _is_matrix(value)
     if kind == "table":
@@ -244,6 +290,8 @@ def _json_type(key: Key) -> dict:
         out: dict = {"type": "string"}
         if key.choices:
             out["enum"] = list(key.choices)
+        if key.pattern:
+            out["pattern"] = key.pattern
     elif kind == "int":
         out = {"type": "integer"}
         if key.minimum is not None:
@@ -256,6 +304,8 @@ def _json_type(key: Key) -> dict:
         out = {"type": "boolean"}
     elif kind == "str_list":
         out = strings
+    elif kind == "str_table":
+        out = {"type": "object", "additionalProperties": {"type": "string"}}
     elif kind == "matrix":
         out = matrix
     elif kind == "table":

@@ -68,6 +68,22 @@ def did_you_mean(name: str, options: list[str]) -> str:
     return _(' (did you mean "{name}"?)').format(name=close[0]) if close else ""
 
 
+def sibling_name_problem(name: str) -> str | None:
+    """Why `name` cannot name a sibling scenario ([siblings]), or None: it must be a bare
+    file name in the scenario's own folder (no "/", "\\" or ".."), ending in .toml."""
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    if not name.strip() or "\0" in name or visible(name) != name:
+        return _('"{name}" is not a usable file name').format(name=shown)
+    if "/" in name or "\\" in name or ".." in name:
+        return _(
+            '"{name}" is not a bare file name: a sibling is a file in the scenario\'s own '
+            'folder (no "/", "\\" or "..")'
+        ).format(name=shown)
+    if not name.endswith(".toml") or name == ".toml":
+        return _('"{name}" is not a scenario file (expected NAME.toml)').format(name=shown)
+    return None
+
+
 def add_keep_gate_bias(arrays: dict[str, np.ndarray], cell: str, hidden: int, value: float) -> None:
     """Add `value` to the bias_hh rows of LSTM's forget gate or GRU's update gate (block 1
     of the stacked gates in both), in every layer and direction."""

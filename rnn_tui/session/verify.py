@@ -80,21 +80,32 @@ def apply_change(scenario: Scenario, change: Any, where: str, base: Path | None 
 
 def switch_change(replayed: Scenario, scenario: Scenario) -> tuple[dict, Scenario] | None:
     """The {"cell": ...} or {"merge": ...} change that apply_change turns `replayed` (the
-    scenario a replay has at this point) into one with exactly `scenario`'s network, bit
-    for bit, and that replayed scenario; None when no switch does (weights trained or
-    opened since: then a session records the whole scenario)."""
+    scenario a replay has at this point) into one with exactly `scenario`'s network (and
+    embedding), bit for bit, and that replayed scenario; None when no switch does
+    (weights trained or opened since: then a session records the whole scenario), and
+    None when the switch computes with a sibling file's weights (Scenario.switch,
+    [siblings]): that file may be missing where the session is replayed, and a replay
+    never reads one, so the whole scenario is recorded with its weights."""
     net, old = scenario.network, replayed.network
     if (net.cell, net.merge) == (old.cell, old.merge):
         return None
     change = {k: getattr(net, k) for k in ("cell", "merge") if getattr(net, k) != getattr(old, k)}
-    try:
-        candidate = apply_change(replayed, change, "")
-    except SessionError:
+    try:  # as apply_change does it (Scenario.switch), keeping what the switch says
+        switched = replayed.switch(cell=change.get("cell"), merge=change.get("merge"))
+    except (ValueError, TypeError):
         return None
+    if switched.sibling:
+        return None
+    candidate = switched.scenario
     params = candidate.network.params
     same = params.keys() == net.params.keys() and all(
         np.array_equal(params[k], net.params[k]) for k in net.params
     )
+    table, wanted = candidate.embedding, scenario.embedding
+    if table is None or wanted is None:
+        same = same and table is None and wanted is None
+    else:
+        same = same and np.array_equal(table, wanted)
     return (change, candidate) if same else None
 
 
