@@ -9,15 +9,22 @@ trace. Nothing here imports textual.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..engine import Network, Trace
 from ..i18n import _
 from ..render.equation import GateRow, Product, Step, UnitEquation, factor, num
-from ..render.notation import ACTIVATION_SYMBOLS, state_symbol, sub, sup
+from ..render.notation import (
+    ACTIVATION_SYMBOLS,
+    OUTPUT_GATE,
+    gate_label,
+    input_symbol,
+    state_symbol,
+    sub,
+)
 
-MAX_TERMS = 6
-"""A dot product with more terms shows its largest ones and says how many there are."""
 GATE_ACTS = {"i": "σ", "f": "σ", "g": "tanh", "o": "σ", "r": "σ", "z": "σ", "n": "tanh"}
 
 
@@ -32,17 +39,15 @@ def _activate(act: str, value: float) -> float:
 
 @np.errstate(all="ignore")  # an overflow shows as inf / nan, silently
 def product(name: str, weights: np.ndarray, values: np.ndarray) -> Product:
-    """weights · values written out; the MAX_TERMS largest |w·v| when there are more.
-    weights, values: (n,)."""
+    """weights · values written out, every term in index order; for a one-hot input only
+    the one term that is not × 0 (a state's zeros, from relu, are written: the same
+    terms at every step).
+    The panel decides at its width how many of them it writes. weights, values: (n,)."""
     terms = weights * values
     count = int(terms.size)
     nonzero = np.flatnonzero(values)
-    if count <= MAX_TERMS and nonzero.size == count:
-        shown = np.arange(count)
-    elif nonzero.size <= MAX_TERMS:
-        shown = nonzero  # a one-hot input: only the terms that are not zero
-    else:
-        shown = np.sort(np.argsort(-np.abs(terms), kind="stable")[:MAX_TERMS])
+    sparse = nonzero.size == 1 and count > 2  # a one-hot row
+    shown = nonzero if sparse else np.arange(count)
     return Product(
         name=name,
         weights=tuple(float(w) for w in weights[shown]),
@@ -50,7 +55,7 @@ def product(name: str, weights: np.ndarray, values: np.ndarray) -> Product:
         indices=tuple(int(i) + 1 for i in shown),
         total=float(terms.sum()),
         count=count,
-        rest_zero=bool(np.all(values[np.setdiff1d(np.arange(count), shown)] == 0)),
+        rest_zero=bool(sparse),
     )
 
 
@@ -78,7 +83,7 @@ def unit_equation(
     projection = run.projection[t - 1] if run.projection is not None else x @ w_ih.T + b_ih
     arrow = direction if network.bidirectional else None
     s_t, s_p = state_symbol(t, arrow), state_symbol(prev_t, arrow)
-    x_symbol = f"x{sub(t)}" if layer == 0 else f"s{sub(t)}⁽{sup(layer)}⁾"
+    x_symbol = input_symbol(t, layer + 1)
     prev_symbol = f"{s_p} = 0" if at_edge else s_p
     symbol = f"{s_t}[{unit}]"
     where = [_("unit {unit} of {n}").format(unit=unit, n=H)]
@@ -98,7 +103,8 @@ def unit_equation(
         pre = x_part + h_part + bias
         value = _activate(act, pre)
         stored = None if gate_trace is None else float(gate_trace[t - 1, j])
-        return GateRow(name, act, x_part, h_part, bias, pre, value, stored, b_ih=float(b_ih[r]))
+        label = gate_label(name, network.cell)  # the LSTM's output gate as oᵍ, not o
+        return GateRow(label, act, x_part, h_part, bias, pre, value, stored, b_ih=float(b_ih[r]))
 
     result_trace = float(run.h[t - 1, j])
     if network.cell == "rnn":
@@ -137,7 +143,11 @@ def unit_equation(
                 c,
                 float(run.c[t - 1, j]),
             ),
-            Step(f"{symbol} = o·tanh({c_t}) = {factor(o)}×tanh({num(c)})", h, result_trace),
+            Step(
+                f"{symbol} = {OUTPUT_GATE}·tanh({c_t}) = {factor(o)}×tanh({num(c)})",
+                h,
+                result_trace,
+            ),
         )
         return UnitEquation(
             symbol,
@@ -244,9 +254,13 @@ def readout_step(
         state, row, o_name = network.final_state(top), trace.outputs[0], "o"
     k = int(np.argmax(row))
     name = labels[k] if labels else str(k + 1)
-    j = unit - 1
+    j, H = unit - 1, network.hidden_size
     total = float(w[k] @ state + b[k])  # one row of the readout, for the sum
-    share = float(w[k, j] * state[j])
+    # the unit's columns: j, and with concat H + j too (the backward half)
+    columns = (j, H + j) if state.size == 2 * H else (j,)
+    share = math.fsum(float(w[k, c] * state[c]) for c in columns)
+    names = " + ".join(f"W_oh[{name},{c + 1}]·s[{c + 1}]" for c in columns)
+    values = " + ".join(f"{factor(float(w[k, c]))}×{factor(float(state[c]))}" for c in columns)
     return [
         Step(
             f"{o_name}[{name}] = W_oh[{name},:]·s + b_o[{name}]  "
@@ -254,11 +268,5 @@ def readout_step(
             total,
             float(row[k]),
         ),
-        Step(
-            "  "
-            + _("of which unit {unit}: ").format(unit=unit)
-            + f"W_oh[{name},{unit}]·s[{unit}] = {factor(float(w[k, j]))}×"
-            f"{factor(float(state[j]))}",
-            share,
-        ),
+        Step("  " + _("of which unit {unit}: ").format(unit=unit) + f"{names} = {values}", share),
     ]

@@ -24,7 +24,17 @@ from ..render.heatmap import Heatmap, Legend
 from ..render.history import HistoryBlock, HistoryDrawing, HistoryStyles
 from ..render.layout import Beside, window
 from ..render.matrices import Matrix, weight_matrix
-from ..render.notation import state_symbol, sub, sup
+from ..render.notation import (
+    OUTPUT_GATE,
+    bias_sum,
+    final_state,
+    gate_label,
+    input_symbol,
+    state_symbol,
+    sub,
+    sup,
+    tutorial_name,
+)
 from ..render.palette import ColorScale
 from .numbers import merge_steps, readout_step, unit_equation
 from .position import View
@@ -203,7 +213,12 @@ def layers_content(stage: Stage, view: View, *, large: bool = True) -> LayersCon
             rows.append(LayerRow(_("output"), (o,), link=link))
         elif stage.is_last(view):
             o = Vector("o", trace.outputs[0], stage.scales["output"], False)
-            rows.append(LayerRow(_("output"), (o,), link=_("↑ W_oh reads the final state only")))
+            final = final_state(stage.steps, bidirectional=stage.bidirectional, merge=net.merge)
+            if stage.bidirectional:
+                link = _("↑ W_oh reads each direction's final state only, merged: {s}")
+            else:
+                link = _("↑ W_oh reads the final state {s} only")
+            rows.append(LayerRow(_("output"), (o,), link=link.format(s=final)))
         else:
             rows.append(
                 LayerRow(_("output"), (), link=_("o comes after the last step (many-to-one)"))
@@ -245,9 +260,12 @@ def layers_content(stage: Stage, view: View, *, large: bool = True) -> LayersCon
     word = f" “{tokens[t - 1]}”" if tokens else ""
     x = Vector(f"x{sub(t)}{word}", trace.inputs[t - 1], stage.scales["input0"], False)
     rows.append(LayerRow(_("input"), (x,)))
-    title = _("All {n} layers at t = {t}: each layer reads the one below").format(
-        n=stage.num_layers, t=t
-    )
+    if stage.num_layers == 1:
+        title = _("The layer at t = {t}: it reads the input x").format(t=t)
+    else:
+        title = _("All {n} layers at t = {t}: each layer reads the one below").format(
+            n=stage.num_layers, t=t
+        )
     notes = (
         _("↑ ↓ select a layer (▶); it is drawn large.") if large else _("↑ ↓ select a layer (▶)."),
     )
@@ -353,6 +371,7 @@ class WeightsContent:
             mono=look.mono,
             label_style=look.style("label"),
             muted_style=look.style("muted"),
+            mark_style=look.style("highlight"),
         )
 
     def renderable(self, look: Look) -> RenderableType:
@@ -372,66 +391,105 @@ class WeightsContent:
         return Group(*parts)
 
 
-_NEIGHBOUR = {"forward": "s_t-1", "backward": "s_t+1"}
-"""The state each direction's W_hh reads at step t: the step before it in its order."""
+def _neighbour(direction: str, bidirectional: bool) -> str:
+    """The state a direction's W_hh reads at step t, the step before it in its order:
+    "sₜ₋₁" going forward, "←sₜ₊₁" going backward (with the arrows of a bidirectional layer)."""
+    return state_symbol(
+        "t-1" if direction == "forward" else "t+1", direction if bidirectional else None
+    )
 
 
 def weights_content(stage: Stage, view: View) -> WeightsContent:
-    """W_ih, W_hh, b_ih, b_hh of the selected layer (each direction shown), and the
-    readout at the top layer: one copy each, used by every step."""
+    """W_ih, W_hh, b_ih, b_hh of the selected layer (each direction shown), used by every
+    step, and at the top layer the readout: by every step, or once (many-to-one). The
+    selected unit is marked where it is: its rows of W_ih and W_hh, its column of W_hh
+    and of W_oh (two with concat), its entries of the biases."""
     view = stage.clamp(view)
     net, k = stage.network, view.layer - 1
-    gates = net.spec.gate_names
+    gates = tuple(gate_label(g, net.cell) for g in net.spec.gate_names)
     shown = ("forward", "backward") if stage.bidirectional else ("forward",)
     if view.direction in ("forward", "backward") and stage.bidirectional:
         shown = (view.direction,)
+    H, j = stage.hidden, view.unit - 1
+    per_gate = tuple(b * H + j for b in range(max(1, len(gates))))  # unit j of each block
+    T = stage.steps
+    steps = " ".join(str(t) for t in range(1, min(T, 12) + 1)) + (" …" if T > 12 else "")
+    every = _("used by every step t = {steps}").format(steps=steps)
     groups: list[tuple[str, tuple[Matrix, ...]]] = []
     for direction in shown:
         w_ih, w_hh, b_ih, b_hh = net.weights(k, direction)
-        reads = "x_t" if k == 0 else f"s⁽{sup(k)}⁾_t"
+        reads = input_symbol("t", view.layer)
         mark = "'" if direction == "backward" else ""
         heading = _("layer {k}").format(k=view.layer) if stage.num_layers > 1 else ""
         if stage.bidirectional:
             own = _("{direction}: its own {W}").format(direction=_(direction), W=f"W{mark}")
             heading = f"{heading} {own}".strip()
+        heading = (heading or _("the cell")) + " · " + every
+        prev = _neighbour(direction, stage.bidirectional)
         groups.append(
             (
-                heading or _("the cell"),
+                heading,
                 (
-                    Matrix(f"W{mark}_ih " + _("(reads {x})").format(x=reads), w_ih, gates),
                     Matrix(
-                        f"W{mark}_hh " + _("(reads {x})").format(x=_NEIGHBOUR[direction]),
+                        f"W{mark}_ih = {tutorial_name('ih', mark)} "
+                        + _("(reads {x})").format(x=reads),
+                        w_ih,
+                        gates,
+                        unit_rows=True,
+                    ),
+                    Matrix(
+                        f"W{mark}_hh = {tutorial_name('hh', mark)} "
+                        + _("(reads {x})").format(x=prev),
                         w_hh,
                         gates,
+                        unit_rows=True,
+                        unit_columns=(j,),
                     ),
-                    Matrix(f"b{mark}_ih", b_ih),
-                    Matrix(f"b{mark}_hh", b_hh),
+                    Matrix(f"b{mark}_ih", b_ih, unit_columns=per_gate),
+                    Matrix(f"b{mark}_hh", b_hh, unit_columns=per_gate),
                 ),
             )
         )
     if view.layer == stage.num_layers and net.output_size:
+        w_oh = net.params["readout.weight"]
+        columns = (j, H + j) if w_oh.shape[1] == 2 * H else (j,)
+        if net.readout == "every":
+            top = f"s{sub('t')}"
+            when = every
+        else:
+            top = final_state(T, bidirectional=stage.bidirectional, merge=net.merge)
+            when = _("used once, after the last step: o = {W} {s} + b_o").format(
+                W=tutorial_name("oh"), s=top
+            )
         groups.append(
             (
-                _("readout"),
+                _("readout") + " · " + when,
                 (
                     Matrix(
-                        "W_oh " + _("(reads the top layer's s)"),
-                        net.params["readout.weight"],
+                        f"W_oh = {tutorial_name('oh')} " + _("(reads {x})").format(x=top),
+                        w_oh,
                         row_names=tuple(stage.trace.labels) if stage.trace.labels else None,
+                        unit_columns=columns,
                     ),
                     Matrix("b_o", net.params["readout.bias"]),
                 ),
             )
         )
-    T = stage.steps
-    steps = " ".join(str(t) for t in range(1, min(T, 12) + 1)) + (" …" if T > 12 else "")
-    title = _("Weights: one copy each, used by every step t = {steps}").format(steps=steps)
-    neighbours = _(" and ").join(_NEIGHBOUR[direction] for direction in shown)
+    title = _("Weights: one copy each, drawn once: the same numbers whenever they are used")
+    neighbours = _(" and ").join(_neighbour(direction, stage.bidirectional) for direction in shown)
+    names = ", ".join(
+        f"{plain} = {tutorial_name(kind)}"
+        for plain, kind in (("W_ih", "ih"), ("W_hh", "hh"), ("W_oh", "oh"))
+    )
     notes = [
         _(
-            "The same matrices at every t (the tutorial's question in 3.4): nothing here "
-            "changes as you step; only x_t and {neighbours} do."
-        ).format(neighbours=neighbours),
+            "Nothing here changes as you step (the tutorial's question in 3.4): only {x} "
+            "and {neighbours} do."
+        ).format(x=f"x{sub('t')}", neighbours=neighbours),
+        _(
+            "The tutorial's names: {names}; {b} is the b of the step equation (the "
+            "tutorial's 3.4 leaves the bias out)."
+        ).format(names=names, b=bias_sum()),
     ]
     if stage.bidirectional:
         notes.append(
@@ -442,6 +500,10 @@ def weights_content(stage: Stage, view: View) -> WeightsContent:
             _("Rows come in blocks, one per gate: {gates} (PyTorch's order).").format(
                 gates=" ".join(gates)
             )
+        )
+    if OUTPUT_GATE in gates:
+        notes.append(
+            _("{og} is the output gate (PyTorch's o), not the output o.").format(og=OUTPUT_GATE)
         )
     return WeightsContent(title, tuple(groups), view.unit, stage.hidden, tuple(notes))
 
@@ -542,7 +604,7 @@ def projection_content(stage: Stage, view: View) -> ProjectionContent | None:
     pre = f"P{mark}[{t}] + {name.split(',')[0]}"
     cell = stage.network.cell
     if cell == "lstm":  # the gates read the sum; s_t = o ⊙ tanh(c_t) comes after
-        equation = f"i, f, g, o = act({pre})"
+        equation = f"i, f, g, {OUTPUT_GATE} = act({pre})"
     elif cell == "gru":  # r scales the recurrent part of n's rows only
         equation = (
             f"r, z = σ({pre}); n = tanh(P{mark}[{t}] + r ⊙ (W{mark}_hh {s_prev_name} + b{mark}_hh))"

@@ -55,10 +55,18 @@ def agrees(value: float, reference: float, tolerance: float = 1e-5) -> bool:
     return abs(value - reference) <= tolerance * max(1.0, abs(reference))
 
 
+TERM_LINES = 3
+"""Lines a dot product's terms may take in the numbers panel before some are elided."""
+FIRST, MORE = "      = ", "        + "
+"""How the first line of a product's terms starts, and each line that continues it."""
+
+
 @dataclass(frozen=True)
 class Product:
-    """A dot product written out: Σ_i weights[i]·values[i] over the shown `indices`
-    (1-based), of `count` terms in all (the others summed into the total)."""
+    """A dot product written out: Σ_i weights[i]·values[i] over `indices` (1-based, in
+    index order: every term, or the ones that are not × 0 when `rest_zero`), of `count`
+    terms in all. Which of them are written is decided at the width the panel gets
+    (`lines`): all when they fit, else the first ones and the sum of the others."""
 
     name: str  # "W_hh[2,:]·s₂"
     weights: tuple[float, ...]
@@ -66,18 +74,60 @@ class Product:
     indices: tuple[int, ...]
     total: float
     count: int
-    rest_zero: bool = False  # the terms not shown are all zero (a one-hot input)
+    rest_zero: bool = False  # the terms not in indices are all zero (a one-hot input)
+
+    def _tokens(self, shown: int) -> list[str]:
+        """The terms written when the first `shown` candidates are: each "w×v", then the
+        sum of the others with how many they are and which."""
+        pairs = zip(self.weights[:shown], self.values[:shown], strict=True)
+        tokens = [f"{factor(w)}×{factor(v)}" for w, v in pairs]
+        left = len(self.indices) - shown
+        if left:
+            rest = math.fsum(
+                w * v for w, v in zip(self.weights[shown:], self.values[shown:], strict=True)
+            )
+            a, b = self.indices[shown], self.indices[-1]
+            note = _("(the other {n} terms, j = {a}…{b}, summed)").format(n=left, a=a, b=b)
+            tokens.append(f"{factor(rest)}  {note}")
+        return tokens
+
+    def lines(
+        self, width: int, *, after: Sequence[str] = (), max_lines: int = TERM_LINES
+    ) -> list[str]:
+        """The terms as lines of at most `width` cells ("      = 0.120×0.360 + …", then
+        "        + …"), every term in index order when they fit in max_lines, else the
+        first ones and the others summed (saying how many); `after`: terms written after
+        them (b_ih). A term wider than a line gets a line of its own."""
+        zero = ""
+        if self.rest_zero and len(self.indices) < self.count:
+            zero = "  " + _("(the other {n} terms are × 0)").format(
+                n=self.count - len(self.indices)
+            )
+
+        def pack(tokens: list[str]) -> list[str]:
+            tokens = tokens or ["0"]
+            tokens = [*tokens[:-1], tokens[-1] + zero, *after]  # the × 0 note after the terms
+            out = [FIRST + tokens[0]]
+            for token in tokens[1:]:
+                if cell_len(out[-1]) + 3 + cell_len(token) <= width:
+                    out[-1] += " + " + token
+                else:
+                    out.append(MORE + token)
+            return out
+
+        def fits(lines: list[str]) -> bool:
+            return len(lines) <= max_lines and all(cell_len(line) <= width for line in lines)
+
+        shown = len(self.indices)
+        lines = pack(self._tokens(shown))
+        while not fits(lines) and shown > 1:
+            shown -= 1
+            lines = pack(self._tokens(shown))
+        return lines
 
     def terms(self) -> str:
-        """ "0.120×0.360 + (-0.300)×0.340 + … (64 terms)"."""
-        shown = [f"{factor(w)}×{factor(v)}" for w, v in zip(self.weights, self.values, strict=True)]
-        text = " + ".join(shown) if shown else "0"
-        hidden = self.count - len(shown)
-        if hidden and self.rest_zero:
-            text += "  " + _("(the other {n} terms are × 0)").format(n=hidden)
-        elif hidden:
-            text += " + … " + _("({n} terms, the largest shown)").format(n=self.count)
-        return text
+        """ "0.120×0.360 + (-0.300)×0.340 + …": every term on one line."""
+        return self.lines(10**9, max_lines=1)[0][len(FIRST) :]
 
 
 @dataclass(frozen=True)
@@ -202,7 +252,8 @@ class EquationPanel:
             text.append("   " + note, st.note)
         return text
 
-    def _rnn(self, eq: UnitEquation) -> list[Text | Table]:
+    def _rnn(self, eq: UnitEquation, room: int = 10**9) -> list[Text | Table]:
+        """An RNN unit's lines; room: the width the terms of a product may take."""
         (row,) = eq.rows
         j = eq.symbol.split("[", 1)[1].rstrip("]") if "[" in eq.symbol else ""
         p = eq.prime
@@ -222,15 +273,18 @@ class EquationPanel:
                 labels[0], row.x_part, width, _("precomputed for every t: ") + f"X·{w_ih}ᵀ + {b_ih}"
             )
         ]
-        if x_product is not None:
-            terms = f"{x_product.terms()} + {factor(row.b_ih)}"  # the last: b_ih[j]
-            out.append(Text("      = " + terms, self.styles.muted))
+        if x_product is not None:  # its terms, then b_ih[j]
+            for line in x_product.lines(room, after=(factor(row.b_ih),)):
+                out.append(Text(line, self.styles.muted))
         out.append(self._line(labels[1], row.h_part, width, _("the only product done per step")))
         if h_product is not None:
             prev = eq.prev_symbol
-            since = _("0, since {prev}").format(prev=prev)
-            terms = h_product.terms() if "= 0" not in prev else since
-            out.append(Text("      = " + terms, self.styles.muted))
+            if "= 0" in prev:
+                since = _("0, since {prev}").format(prev=prev)
+                out.append(Text(FIRST + since, self.styles.muted))
+            else:
+                for line in h_product.lines(room):
+                    out.append(Text(line, self.styles.muted))
         out.append(self._line(labels[2], row.b_hh, width))
         out.append(
             self._line(
@@ -291,7 +345,7 @@ class EquationPanel:
             parts.append(Text(self.title, st.title))
         for eq in self.equations:
             parts.append(Text.assemble((eq.symbol, st.symbol), "  ", (eq.heading, st.muted)))
-            parts.extend(self._rnn(eq) if eq.cell == "rnn" else self._gated(eq))
+            parts.extend(self._rnn(eq, options.max_width) if eq.cell == "rnn" else self._gated(eq))
             for note in eq.notes:
                 parts.append(Text("  " + note, st.note))
         for step in self.extra:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.style import Style
 from rich.text import Text
@@ -109,28 +110,40 @@ class HistoryDrawing:
             mask=mask,
             cell_meta=meta,
         )
-        # the time axis: the current t always, others where they fit
-        axis = [" "] * (label_width + len(cols) * cell)
-        taken = [False] * len(axis)
+        # the time axis: the current t always, others where they fit whole (a number may
+        # run past the last cell, never past the width: never cut)
+        axis_width = max(label_width + len(cols) * cell, width)
+        axis = [" "] * axis_width
+        taken = [False] * axis_width
+        now = label_width + (self.t - 1 - cols.start) * cell
 
-        def place(t: int, force: bool = False) -> None:
+        def place(t: int, force: bool = False) -> int:
             text = str(t)
             at = label_width + (t - 1 - cols.start) * cell
-            span = range(at, min(at + len(text) + 1, len(axis)))
+            if force:  # the current t: moved left only when it would not fit
+                at = max(0, min(at, width - len(text)))
+            elif at + len(text) > width:
+                return at
+            span = range(at, min(at + len(text) + 1, axis_width))
             if not force and any(taken[i] for i in span):
-                return
+                return at
             for i, ch in zip(span, text, strict=False):
                 axis[i] = ch
             for i in span:
                 taken[i] = True
+            return at
 
-        place(self.t, force=True)
+        at = place(self.t, force=True)
         for t in range(cols.start + 1, cols.stop + 1):
             place(t)
-        axis_text = Text("t" + "".join(axis)[1:], styles.muted)
-        at = label_width + (self.t - 1 - cols.start) * cell
+        axis_text = Text("t" + "".join(axis)[1:].rstrip(), styles.muted)
         axis_text.stylize(styles.highlight, at, at + len(str(self.t)))
-        marker = Text(" " * at + _("▼ now"), styles.accent)
+        now_text = _("▼ now")
+        if now + cell_len(now_text) <= width:
+            marker = Text(" " * now + now_text, styles.accent)
+        else:  # at the right edge: the word before the arrow, the arrow over the step
+            before = _("now ▼")
+            marker = Text(" " * max(0, now + 1 - cell_len(before)) + before, styles.accent)
         title = Text(block.name, styles.label)
         if len(cols) < T or len(rows) < H:
             shown = _("steps {a}–{b} of {T}, units {c}–{d} of {H}").format(

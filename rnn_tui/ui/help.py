@@ -47,7 +47,7 @@ KEY_NOTES = {
     "show_pane('weights')": N_("the weights and the vectorised input projection"),
     "sequence": N_("the scenario's next named input sequence"),
     "train": N_("fit the weights on the scenario's examples, in the background; again stops"),
-    "influence_numbers": N_("write ‖∂s_t/∂x_k‖ into the influence strip"),
+    "influence_numbers": N_("write ‖∂sₜ/∂xₖ‖ into the influence strip"),
     "help": N_("this screen"),
     "quit": N_("leave rnn-tui"),
 }
@@ -74,8 +74,8 @@ right in the token strip; layer 1 is the bottom layer.
 - **token strip**: the sentence in reading order, the current word highlighted. Going
   *backward* the strip runs from the end of the sentence, since that is the order in
   which the backward direction reads it.
-- **influence strip** (∂, under the words): how strongly each input x_k still affects
-  the current state, ‖∂s_t/∂x_k‖ (the top layer's merged state, from the engine's
+- **influence strip** (∂, under the words): how strongly each input xₖ still affects
+  the current state, ‖∂sₜ/∂xₖ‖ (the top layer's merged state, from the engine's
   backward pass), relative to the largest: bright is strong, dark is faint, · is none
   (a word not read yet). `i` writes the numbers in.
 - **status line**: the step `t = 3 / 5`, the layer, the direction, the cell, and what
@@ -84,14 +84,18 @@ right in the token strip; layer 1 is the bottom layer.
 ## The views (1 to 5; all at once on a screen of 150 × 40 or more)
 
 1. **step**: the selected layer at t, large.
-   - **x_t**: the input vector at step t (an embedding or one-hot row of the word).
+   - **xₜ**: the input vector at step t (an embedding or one-hot row of the word).
      Above layer 1 this is the merged state of the layer below at the same t.
-   - **s_t**: the hidden state, with its equation s_t = tanh(W_ih x_t + W_hh s_t-1 + b).
-     The backward direction has its own weights (W′) and reads s_t+1. With *both*
+   - **sₜ**: the hidden state, with its equation sₜ = tanh(W_ih xₜ + W_hh sₜ₋₁ + b),
+     where b = b_ih + b_hh (PyTorch keeps two biases; the tutorial's 3.4 writes none).
+     The backward direction has its own weights (W′) and reads sₜ₊₁. With *both*
      directions shown, the merged state is what the next layer (or the readout) reads.
-   - **gates** (LSTM, GRU): one row per gate at step t, and the LSTM cell state c_t.
-   - **o_t**: the output and, with labels, a bar chart of the softmax. A many-to-one
-     readout (the intent example) has a single o, after the last step: o₁ … o_T-1 are
+   - **gates** (LSTM, GRU): one row per gate at step t, and the LSTM cell state cₜ.
+     The LSTM's gates are PyTorch's i, f, g, o; the output gate is written **oᵍ**
+     everywhere, so that it is not taken for the output o.
+   - **oₜ**: the output and, with labels, a bar chart of the softmax. A many-to-one
+     readout (the intent example) has a single o, after the last step: it reads the
+     final state s_T (bidirectional: →s_T and ←s₁, merged); the outputs before it are
      shown struck out, unused, and the prediction is named.
 2. **numbers**: the computation of the selected unit (`[` `]`, or a click on a cell) at t,
    with the actual values: the input term read from the precomputed projection, each
@@ -103,28 +107,38 @@ right in the token strip; layer 1 is the bottom layer.
 4. **history**: s₁ … s_T of the selected layer as a unit × time heatmap, now marked ▼.
    The steps not read yet are blank: forward it fills from t = 1, backward from the end.
 5. **weights**: W_ih, W_hh, the biases and the readout W_oh, drawn once (one block of
-   rows per gate for LSTM and GRU), and the input projection P = X·W_ihᵀ + b_ih for
-   every t beside the recurrent part W_hh s_t-1 + b_hh of the current step.
+   rows per gate for LSTM and GRU), under the tutorial's names: W_ih = Wˢˣ,
+   W_hh = Wʰʰ, W_oh = Wᵒʰ, and b = b_ih + b_hh. W_ih and W_hh are used by every step;
+   W_oh by every step, or once after the last one for a many-to-one readout. The
+   selected unit is marked where it is: ▶ its rows of W_ih and W_hh (one in each gate's
+   block), ▼ its column of W_hh and of W_oh (two with concat: →s and ←s). Beside them,
+   the input projection P = X·W_ihᵀ + b_ih for every t and the recurrent part
+   W_hh sₜ₋₁ + b_hh of the current step.
 
 **Colours**: blue is negative, near-white zero, red positive (ColorBrewer RdBu, safe
 for colour-blind eyes); the legend on each panel gives its range, fixed for the whole
-sentence so colours compare across steps. Probabilities, gates of a σ and the
-influence go dark purple to yellow (viridis). Vectors of up to 16 units show their
-numbers under the cells. Without colour (NO_COLOR), or with 16 colours declared
-(TEXTUAL_COLOR_SYSTEM=standard), shades ░▒▓█ stand for the values.
+sentence so colours compare across steps. The gates panel uses that scale too, from
+−m to +m where m is the largest size of any gate or c of the layer and direction, so
+a σ gate (0 to 1) runs from white to red and tanh's g and c take both colours. The
+influence strip, and the states of an RNN with σ, go dark purple to yellow (viridis);
+probabilities are bars. Vectors of up to 16 units show their numbers under the cells.
+Without colour (NO_COLOR), or with 16 colours declared (TEXTUAL_COLOR_SYSTEM=standard),
+shades ░▒▓█ stand for the values.
 """)
 
 QUESTIONS_HELP = N_("""\
 ## The tutorial's questions (思考), answered on screen
 
 - **3.4 上式三个权重矩阵 W 每个时间步是同一份数据吗？ Are the three W the same at every
-  step?** Yes. Press `5`: W_ih (W^sx), W_hh and W_oh are drawn once, "used by every
-  step"; step with ← → and nothing in that view changes except the marked row of P.
-  In `2` the same row of W_hh multiplies s_t-1 at every t; only x_t and s_t-1 change.
+  step?** Yes. Press `5`: W_ih (Wˢˣ) and W_hh (Wʰʰ) are drawn once, used by every
+  step, and so is W_oh (Wᵒʰ) when there is an output at every step (many-to-one: it is
+  used once, after the last step); step with ← → and nothing in that view changes
+  except the marked row of P. In `2` the same row of W_hh multiplies sₜ₋₁ at every t;
+  only xₜ and sₜ₋₁ change.
 - **3.5 每个时间步为何没有矩阵相乘呢？ Why no matrix product per step?** Because
   X·W_ihᵀ + b_ih does not depend on the state: it is one product for all steps before
   the loop. In `5`, P = X·W_ihᵀ + b_ih has a row per t (the current one marked ▶) beside
-  W_hh s_t-1 + b_hh, the only product done per step; in `2` the input term says
+  W_hh sₜ₋₁ + b_hh, the only product done per step; in `2` the input term says
   "precomputed for every t".
 - **3.6 正向和反向用到权重是同一份数据吗？ Do forward and backward share weights?** No.
   Open the *bidirectional* scenario (ctrl+p) and press `5`: the forward W and the
@@ -132,9 +146,9 @@ QUESTIONS_HELP = N_("""\
 - **3.6 反向时句子顺序需要倒序吗？ Is the sentence reversed going backward?** The backward
   direction reads it from the end: press `d`; the token strip runs from the last word,
   → moves t down, and in `4` the history fills from the end. Its states are kept at the
-  original t, so →s_t and ←s_t stand under the same word.
+  original t, so →sₜ and ←sₜ stand under the same word.
 - **3.6 正反向的结果，如何组合在一起？ How are the two results combined?** Press `d` until
-  *both*: the merged panel shows s_t = [→s_t ; ←s_t] (concat, PyTorch's choice), and `m`
+  *both*: the merged panel shows sₜ = [→sₜ ; ←sₜ] (concat, PyTorch's choice), and `m`
   switches to sum, mean and mul; the next layer's input (`↑`, or `3`) and the output
   change with it. `2` writes out the merge of the selected unit.
 

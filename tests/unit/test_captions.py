@@ -33,13 +33,13 @@ def test_each_w_hh_is_said_to_read_its_own_neighbour(stage, direction):
     hh = [m.name for _, matrices in content.groups for m in matrices if "_hh" in m.name
           and not m.name.startswith("b")]  # fmt: skip
     assert len(hh) == len(shown)
+    arrows = {"forward": "→sₜ₋₁", "backward": "←sₜ₊₁"}
     for name, run in zip(hh, shown, strict=True):
         mark = "'" if run == "backward" else ""
-        step = "t-1" if run == "forward" else "t+1"
-        assert name == f"W{mark}_hh (reads s_{step})"
+        assert name == f"W{mark}_hh = W{mark}ʰʰ (reads {arrows[run]})"
     # what changes as you step: x_t and the state each direction shown reads
-    reads = " and ".join("s_t-1" if run == "forward" else "s_t+1" for run in shown)
-    assert f"only x_t and {reads} do." in content.notes[0]
+    reads = " and ".join(arrows[run] for run in shown)
+    assert f"only xₜ and {reads} do." in content.notes[0]
 
 
 def test_the_backward_projection_names_w_prime_and_the_next_state_and_adds_up(stage):
@@ -74,7 +74,7 @@ def test_the_forward_projection_reads_the_previous_state(stage):
 
 
 @pytest.mark.parametrize(
-    ("name", "gates"), [("lstm-gates", "i, f, g, o = act("), ("gru-gates", "r, z = σ(")]
+    ("name", "gates"), [("lstm-gates", "i, f, g, oᵍ = act("), ("gru-gates", "r, z = σ(")]
 )
 def test_a_gated_cells_projection_note_does_not_call_the_sum_its_state(name, gates):
     """s_t of LSTM is o ⊙ tanh(c_t) and GRU's n sees r ⊙ the recurrent part: the note

@@ -1,7 +1,7 @@
 """The numbers panel's equation (render/equation.py, fed by present/numbers.py), read
 back as a person reads it: the ✓ only where the printed result is the trace's, every
-printed line adds up (each term with its sign), and the terms shown of a long dot
-product are the largest in size, negative ones included."""
+printed line adds up (each term with its sign), and a dot product writes every term in
+index order when they fit, else the first ones and the others summed, saying how many."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from rnn_tui.engine import Network
-from rnn_tui.present.numbers import MAX_TERMS, merge_steps, product, unit_equation
+from rnn_tui.present.numbers import merge_steps, product, unit_equation
 from rnn_tui.render.equation import (
     CHECK,
     CROSS,
@@ -45,7 +45,7 @@ def rendered(panel: EquationPanel, width: int = 300) -> list[str]:
 def arithmetic(text: str) -> tuple[float, float] | None:
     """The value of a printed expression ("0.500×0.762 + (-0.184)×(-0.530)",
     "tanh(0.381)") and how far the rounding of its numbers can move it; None for a
-    label, a note or a sum written only in part ("… (8 terms, the largest shown)")."""
+    label or a note."""
     text = text.strip()
     bare = re.sub(r"tanh|σ|relu", "", text)
     if not re.fullmatch(r"[-+×/()\d. ]+", bare) or not re.search(r"\d", bare):
@@ -58,6 +58,18 @@ def arithmetic(text: str) -> tuple[float, float] | None:
     return float(value), 2 * HALF * (1 + sum(numbers))
 
 
+def joined(lines: list[str]) -> list[str]:
+    """The printed lines with a product's continuation lines ("        + …") joined to
+    the line they continue."""
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("        + ") and out:
+            out[-1] += " + " + line[len("        + ") :]
+        else:
+            out.append(line)
+    return out
+
+
 def check_lines(lines: list[str]) -> int:
     """Every printed "x = y = z" line: the parts that are numbers or arithmetic agree
     within their rounding; a "      = terms" line adds up to the value of the line
@@ -65,7 +77,7 @@ def check_lines(lines: list[str]) -> int:
     equalities checked (so a test knows the lines were read at all)."""
     checked = 0
     above: float | None = None
-    for line in lines:
+    for line in joined(lines):
         trace = TRACE.search(line)
         body = line[: trace.start()] if trace else line
         body = re.sub(r"\s*\(the other \d+ terms are × 0\)", "", body)  # one-hot: the rest
@@ -104,7 +116,7 @@ def check_table(lines: list[str]) -> int:
     for line in lines:
         trace = TRACE.search(line)
         body = line[: trace.start()] if trace else line
-        match = re.fullmatch(r"\s*([a-z])\s+(σ|tanh)\s+(.+)", body)
+        match = re.fullmatch(r"\s*([a-z]ᵍ?)\s+(σ|tanh)\s+(.+)", body)
         if not match:
             continue
         name, act, cells = match[1], match[2], match[3].split()
@@ -227,41 +239,62 @@ def test_the_rnn_lines_repeat_the_values_above_them():
         assert f"= tanh({value['pre-activation a']:.3f})" in result
 
 
-# --------------------------------------------------------------------------- largest
-def test_the_largest_terms_are_the_largest_in_size_negative_ones_included():
-    # six big negative products and six small positive ones: by size, the negatives
+# --------------------------------------------------------------------------- every term
+def test_a_product_keeps_every_term_in_index_order():
     weights = np.array([0.1, -3.0, 0.2, -2.5, 0.3, -2.0, 0.4, -1.8, 0.5, -1.6, 0.6, -1.4])
-    values = np.ones(12)
-    shown = product("W_hh[1,:]·s₂", weights, values)
-    negatives = tuple(i + 1 for i in np.flatnonzero(weights < 0))
-    assert len(negatives) == MAX_TERMS
-    assert shown.indices == negatives  # 1-based, in their order in the row
-    assert shown.weights == tuple(weights[weights < 0])
-    assert shown.total == pytest.approx(weights.sum())
+    shown = product("W_hh[1,:]·s₂", weights, np.ones(12))
+    assert shown.indices == tuple(range(1, 13))
+    assert shown.weights == tuple(weights) and shown.total == pytest.approx(weights.sum())
     text = shown.terms()
-    assert text.startswith("(-3.000)×1.000 + (-2.500)×1.000 + (-2.000)×1.000")
-    assert "0.100" not in text and "(12 terms, the largest shown)" in text
+    assert text.startswith("0.100×1.000 + (-3.000)×1.000 + 0.200×1.000")
+    assert text.endswith("0.600×1.000 + (-1.400)×1.000") and "…" not in text
 
 
-def test_the_panel_shows_the_largest_recurrent_terms_by_size():
-    """A network whose unit 1 has big negative recurrent weights on positive states
-    (relu): those products are the ones written out, read back from the panel."""
+def test_a_one_hot_input_writes_the_term_that_is_not_zero():
+    weights = np.array([0.5, -0.25, 0.125, 2.0, 1.0, -1.0])
+    shown = product("W_ih[1,:]·x₁", weights, np.eye(6)[3])
+    assert shown.indices == (4,) and shown.rest_zero
+    assert shown.lines(200) == ["      = 2.000×1.000  (the other 5 terms are × 0)"]
+
+
+def test_terms_that_do_not_fit_are_the_last_ones_summed_and_counted():
+    weights = np.linspace(-1.0, 1.0, 30)
+    values = np.linspace(0.5, -0.5, 30)
+    shown = product("W_hh[1,:]·s₂", weights, values)
+    for width in (60, 100, 150):
+        lines = shown.lines(width)
+        assert 1 <= len(lines) <= 3 and all(len(line) <= width for line in lines), lines
+        text = joined(lines)[0]
+        # the first k terms, in index order, then the sum of the others and how many
+        pairs = re.findall(r"(\(?-?\d+\.\d+\)?)×(\(?-?\d+\.\d+\)?)", text)
+        k = len(pairs)
+        assert 0 < k < 30
+        expected = [(f"{w:.3f}", f"{v:.3f}") for w, v in zip(weights[:k], values[:k], strict=True)]
+        assert [(w.strip("()"), v.strip("()")) for w, v in pairs] == expected
+        rest = float(np.sum(weights[k:] * values[k:]))
+        note = f"(the other {30 - k} terms, j = {k + 1}…30, summed)"
+        assert note in text, text
+        summed = text.split(note)[0].rsplit(" + ", 1)[1].strip().strip("()")
+        assert abs(float(summed) - rest) <= HALF
+    assert len(joined(shown.lines(10_000))[0].split(" + ")) == 30  # wide enough: all
+
+
+def test_the_panel_writes_every_recurrent_term_where_they_fit_and_the_same_ones_each_step():
+    """The row of W_hh of unit 1 looks the same at every t: every term, in index order,
+    read back from the panel at 120 columns (a hidden size of 10 fits)."""
     kind = {"cell": "rnn", "input_size": 2, "hidden_size": 10, "nonlinearity": "relu"}
-    params = {k: np.array(v) for k, v in Network(**kind, seed=2).params.items()}
-    w_hh = params["weight_hh_l0"]
-    w_hh[0] = [0.05, -0.9, 0.1, -0.8, -0.75, -0.7, 0.2, -0.6, 0.15, -0.5]  # 6 negative
-    params["bias_hh_l0"][:] = 1.0  # s₁ = relu(W_ih·1 + b_ih + 1): every unit positive
-    net = Network(**kind, state_dict=params)
-    trace = net.trace(np.ones((2, 2)))
-    s_prev = trace.layers[0].forward.h[0]
-    assert np.all(s_prev > 0)
-    terms = w_hh[0] * s_prev
-    by_size = sorted(np.argsort(-np.abs(terms))[:MAX_TERMS])
-    assert set(by_size) != set(np.argsort(-terms)[:MAX_TERMS])  # the order matters here
-    lines = rendered(EquationPanel([unit_equation(net, trace, 0, "forward", 2, 1)]))
-    at = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("W_hh[1]·s₁"))
-    printed = re.findall(r"(\(?-?\d+\.\d+\)?)×(\(?-?\d+\.\d+\)?)", lines[at + 1])
-    pairs = [(float(w.strip("()")), float(s.strip("()"))) for w, s in printed]
-    expected = [(float(f"{w_hh[0, i]:.3f}"), float(f"{s_prev[i]:.3f}")) for i in by_size]
-    assert pairs == expected and all(w < 0 for w, _ in pairs)
-    assert "(10 terms, the largest shown)" in lines[at + 1]
+    net = Network(**kind, seed=2)
+    trace = net.trace(np.random.default_rng(1).standard_normal((4, 2)))
+    w_hh = net.params["weight_hh_l0"]
+    for t in (2, 3, 4):
+        s_prev = trace.layers[0].forward.h[t - 2]
+        lines = rendered(EquationPanel([unit_equation(net, trace, 0, "forward", t, 1)]), 120)
+        at = next(
+            i for i, ln in enumerate(lines) if ln.lstrip().startswith(f"W_hh[1]·s{'₀₁₂₃'[t - 1]}")
+        )
+        text = joined(lines[at + 1 : at + 4])[0]
+        assert "…" not in text and "summed" not in text, text
+        printed = re.findall(r"(\(?-?\d+\.\d+\)?)×(\(?-?\d+\.\d+\)?)", text)
+        pairs = [(w.strip("()"), s.strip("()")) for w, s in printed]
+        assert pairs == [(f"{w_hh[0, i]:.3f}", f"{s_prev[i]:.3f}".replace("-0.000", "0.000"))
+                         for i in range(10)]  # fmt: skip

@@ -162,19 +162,19 @@ def test_a_small_vector_draws_big_cells_with_its_values_underneath():
         [-1.0, -0.5, 0.0, 0.5, 1.0], ColorScale(-1, 1),
         cell_width=6, gap=1, cell_height=2, values=True,
     )  # fmt: skip
-    assert mono(heatmap) == ("      ░░░░░ ▒▒▒▒▒ ▓▓▓▓▓ █████ \n-1.00 -0.50  0.00  0.50  1.00\n")
+    assert mono(heatmap) == ("▬▬▬▬▬ ===== ····· ▒▒▒▒▒ █████ \n-1.00 -0.50  0.00  0.50  1.00\n")
 
 
 def test_cell_height_in_half_rows():
     heatmap = Heatmap([0.0, 1.0], ColorScale(-1, 1), cell_width=3, cell_height=4)
     assert ansi(heatmap).count("\n") == 2  # 4 half-rows = 2 lines
-    assert mono(heatmap) == "▒▒▒███\n▒▒▒███\n"
+    assert mono(heatmap) == "···███\n···███\n"
 
 
 def test_a_long_vector_wraps_into_balanced_bands():
     heatmap = Heatmap(np.linspace(-1, 1, 10), ColorScale(-1, 1), cell_height=2)
     # 10 columns at width 6: two bands of 5 (not 6 + 4)
-    assert mono(heatmap, width=6) == "  ░░▒\n▒▓▓██\n"
+    assert mono(heatmap, width=6) == "▬≡=-·\n·░▒▓█\n"
 
 
 def test_a_1024_unit_state_wraps_two_bands_per_line():
@@ -208,14 +208,14 @@ def test_row_labels_prefix_each_row():
     heatmap = Heatmap(
         data, ColorScale.unit(), cell_width=2, cell_height=2, row_labels=["ab", "b", "c"]
     )
-    assert mono(heatmap) == "ab   ░░\nb  ▒▒▒▒\nc  ▓▓██\n"
+    assert mono(heatmap) == "ab ··░░\nb  ▒▒▒▒\nc  ▓▓██\n"
 
 
 def test_no_color_console_falls_back_to_glyphs():
     console = Console(width=20, color_system="truecolor", force_terminal=True, no_color=True)
     with console.capture() as capture:
         console.print(Heatmap([1.0, -1.0], ColorScale(-1, 1), cell_width=2))
-    assert capture.get() == "██  \n"
+    assert capture.get() == "██▬▬\n"
 
 
 def test_heatmap_measures_its_natural_width():
@@ -237,8 +237,8 @@ def test_heatmap_rejects_bad_arguments():
 
 # --------------------------------------------------------------------------- legend
 def test_legend_without_colour():
-    assert mono(Legend(ColorScale(-1, 1), width=11)) == "-1  ░░░▒0▒▓▓▓█ +1\n"
-    assert mono(Legend(ColorScale.unit(), width=5)) == "0  ░▒▓█ 1\n"
+    assert mono(Legend(ColorScale(-1, 1), width=11)) == "-1 ▬≡==-0░▒▒▓█ +1\n"
+    assert mono(Legend(ColorScale.unit(), width=5)) == "0 ·░▒▓█ 1\n"
 
 
 def test_legend_marks_zero_on_the_neutral_colour():
@@ -273,8 +273,8 @@ def figure() -> Figure:
 
 def test_figure_header_holds_title_detail_and_legend_when_wide():
     assert mono(figure(), width=60) == (
-        "s₃  hidden state   s₃ = tanh(W x₃ + U s₂ + b)    -1  ░0▓█ +1\n"
-        "▓▓▓▓▓ ░░░░░ \n"
+        "s₃  hidden state   s₃ = tanh(W x₃ + U s₂ + b)    -1 ▬=0▒█ +1\n"
+        "▒▒▒▒▒ ===== \n"
         " 0.50 -0.50\n"
         "a note\n"
     )
@@ -282,14 +282,14 @@ def test_figure_header_holds_title_detail_and_legend_when_wide():
 
 def test_figure_moves_the_detail_then_the_legend_when_narrow():
     lines = mono(figure(), width=30).splitlines()
-    assert lines[0] == "s₃  hidden state   -1  ░0▓█ +1"
+    assert lines[0] == "s₃  hidden state   -1 ▬=0▒█ +1"
     assert lines[1] == "s₃ = tanh(W x₃ + U s₂ + b)"  # on a line of its own
     lines = mono(figure(), width=20).splitlines()
     assert lines == [
         "s₃  hidden state    ",  # the detail no longer fits anywhere: dropped
-        "▓▓▓▓▓ ░░░░░ ",
+        "▒▒▒▒▒ ===== ",
         " 0.50 -0.50",
-        "-1  ░0▓█ +1",  # the legend under the heatmap
+        "-1 ▬=0▒█ +1",  # the legend under the heatmap
         "a note",
     ]
 
@@ -363,11 +363,13 @@ def test_token_strip_rejects_a_step_outside_the_sequence():
 # --------------------------------------------------------------------------- notation
 def test_equations_follow_the_tutorial():
     assert sub(12) == "₁₂"
-    assert state_equation("rnn", 3, 5) == "s₃ = tanh(W_ih x₃ + W_hh s₂ + b)"
-    assert state_equation("rnn", 3, 5, nonlinearity="sigmoid") == "s₃ = σ(W_ih x₃ + W_hh s₂ + b)"
+    assert state_equation("rnn", 3, 5) == "s₃ = tanh(W_ih x₃ + W_hh s₂ + b),  b = b_ih + b_hh"
+    assert state_equation("rnn", 3, 5, nonlinearity="sigmoid").startswith(
+        "s₃ = σ(W_ih x₃ + W_hh s₂ + b),"
+    )
     assert (
         state_equation("rnn", 3, 5, direction="backward", bidirectional=True, layer=2)
-        == "←s₃ = tanh(W'_ih s₃⁽¹⁾ + W'_hh ←s₄ + b')"
+        == "←s₃ = tanh(W'_ih s₃⁽¹⁾ + W'_hh ←s₄ + b'),  b' = b'_ih + b'_hh"
     )
     assert state_equation("gru", 2, 5) == "s₂ = (1−z) ⊙ n + z ⊙ s₁"
     assert initial_state_note(1, 5) == "s₀ = 0"
@@ -430,7 +432,7 @@ def test_masked_cells_are_blank_and_highlighted_values_styled():
         [-1.0, 0.0, 1.0], ColorScale(-1, 1), cell_width=6, gap=1, cell_height=2, values=True,
         mask=[False, True, False], highlight=[2], highlight_style="bold",
     )  # fmt: skip
-    assert mono(heatmap) == "            █████ \n-1.00        1.00 \n"
+    assert mono(heatmap) == "▬▬▬▬▬       █████ \n-1.00        1.00 \n"
     values = heatmap.lines(40)[-1]
     assert [s.text for s in values if s.style == Style(bold=True)] == [" 1.00"]
 
