@@ -9,22 +9,26 @@ mapping from view to numbers can be tested on its own.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from rich.cells import cell_len
 from rich.color import Color
 from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 
-from ..engine import Network, Trace
+from ..engine import Network, Trace, softmax
 from ..engine.compact import finite_abs_max
+from ..engine.memory import step_outputs
 from ..i18n import N_, _
 from ..render.bars import ProbabilityBars
 from ..render.figure import Figure
 from ..render.heatmap import Heatmap, Legend
 from ..render.notation import (
+    final_state,
+    gate_label,
     gates_equation,
     initial_state_note,
     merge_equation,
@@ -94,6 +98,77 @@ def unit_click(hidden: int) -> Any:
     return meta
 
 
+WINDOW = 5
+"""A many-to-one readout's o_t are shown for at most this many steps, up to t."""
+UNTRAINED_MARK = N_("untrained")
+"""Beside the title of a panel whose weights were drawn fresh by a switch."""
+
+
+@dataclass(frozen=True)
+class ShownOutputs:
+    """A many-to-one readout applied at every step up to t, for display only: the model
+    uses only its final output. heading: what the rows are; rows: (t, label, p) for each
+    t in the window, the most probable label of softmax(o_t) and its probability
+    (without labels: o_t's values written out in `label`, p None); used: the t whose row
+    is the model's own output (T for a one-way network; None for a bidirectional one,
+    whose readout reads →s_T with ←s₁); first: the window starts at t = 1."""
+
+    heading: str
+    rows: tuple[tuple[int, str, float | None], ...]
+    used: int | None = None
+    first: bool = True
+
+    def lines(self, look: Look, tall: bool = True) -> list[Text]:
+        """Muted lines: the heading, then (tall) the window as columns, one a step: o_t,
+        its most probable label and p, the model's own output marked; on a short
+        screen the heading and the current step's row only (none once o_T is reached:
+        the bars show it)."""
+        muted, marked = look.style("muted"), look.style("accent")
+        out = [Text(self.heading, style=muted)]
+        if not tall:
+            t, label, p = self.rows[-1]
+            if t != self.used:
+                line = Text(f"  o{sub(t)}  {label}", style=muted)
+                if p is not None:
+                    line.append(f"  {_probability(p)}")
+                out.append(line)
+            return out
+        if any(row[2] is None for row in self.rows):  # no labels: the values, a row a step
+            for row in self.rows:
+                out.append(Text(f"  o{sub(row[0])}  {row[1]}", style=muted))
+            return out
+        names, labels, values = Text("  "), Text("  "), Text("  ")
+        if not self.first:
+            for line in (names, labels, values):
+                line.append("…  " if line is names else "   ")
+        for t, label, p in self.rows:
+            cells = [f"o{sub(t)}", _fit(label, 12), _probability(p)]
+            width = max(cell_len(cell) for cell in cells) + 2
+            style = marked if t == self.used else muted
+            for line, cell in zip((names, labels, values), cells, strict=True):
+                line.append(cell + " " * (width - cell_len(cell)), style=style)
+        if self.used is not None and self.rows[-1][0] == self.used:
+            names.rstrip()
+            names.append(" ◀ " + _("the model's output"), style=marked)
+        for line in (names, labels, values):
+            line.rstrip()
+        return [*out, names, labels, values]
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells, ending "…" when cut."""
+    if cell_len(text) <= width:
+        return text
+    line = Text(text)
+    line.truncate(width, overflow="ellipsis")
+    return line.plain
+
+
+def _probability(p: float | None) -> str:
+    """0.67, or nan."""
+    return "" if p is None else (f"{p:.2f}" if np.isfinite(p) else "nan")
+
+
 @dataclass(frozen=True, eq=False)
 class PanelContent:
     """One panel: a title, the equation as detail, the data (a vector (n,), a matrix
@@ -101,9 +176,12 @@ class PanelContent:
     highlight: columns of the selected unit (their numbers are marked); units: the
     hidden size when a click on a column selects a unit (None: not selectable);
     bars: (labels, probabilities, predicted index) drawn as a bar chart under it;
-    slots: a line drawn before the notes (the outputs a many-to-one readout leaves
-    unused); prediction: the predicted label as a sentence, and caveat: a warning about
-    it, both left out on a short screen where the bars (one line) name the prediction."""
+    slots: a line drawn before the notes; shown: a many-to-one readout's o_t at the
+    steps read, computed for display (see ShownOutputs); prediction: the predicted label
+    as a sentence, and caveat: a warning about it, both left out on a short screen where
+    the bars (one line) name the prediction; answer: the known right label ("" when
+    unknown), marked ✓ or ✗ by `correct` (None: no prediction to mark); untrained: the
+    panel's weights were drawn fresh and not trained since (a mark beside the title)."""
 
     title: str
     data: np.ndarray | None = None
@@ -116,13 +194,28 @@ class PanelContent:
     units: int | None = None
     bars: tuple[tuple[str, ...], tuple[float, ...], int] | None = None
     slots: Text | None = None
+    shown: ShownOutputs | None = None
     prediction: str = ""
     caveat: str = ""
+    answer: str = ""
+    correct: bool | None = None
+    untrained: bool = False
 
     @property
     def values(self) -> bool:
         """Write the numbers under the cells? Only for small vectors."""
         return self.data is not None and self.data.shape[-1] <= SMALL
+
+    def _answer(self, look: Look) -> Text | None:
+        """The mark beside the prediction: "✓ right answer: A" (good), "✗ right answer:
+        A" (bad); None when the answer is unknown."""
+        if not self.answer:
+            return None
+        said = _("right answer: {label}").format(label=self.answer)
+        if self.correct is None:
+            return Text(said, style=look.style("muted"))
+        mark, name = ("✓", "good") if self.correct else ("✗", "bad")
+        return Text(f"{mark} {said}", style=look.style(name))
 
     def renderable(self, look: Look) -> RenderableType:
         """The panel as a Figure: header, heatmap, legend, notes."""
@@ -155,9 +248,19 @@ class PanelContent:
         notes: list[RenderableType] = []
         if self.slots is not None:
             notes.append(self.slots)
+        answer = self._answer(look)
+        if self.shown is not None and (look.tall or answer is None or self.bars is None):
+            # on a short screen the answer takes the place of o_t once o_T is reached
+            notes.extend(self.shown.lines(look, look.tall))
         notes.extend(Text(note, style=note_style) for note in self.notes)
         if self.prediction and (look.tall or self.bars is None):
-            notes.append(Text(self.prediction, style=note_style))
+            line = Text(self.prediction, style=note_style)
+            if answer:
+                line.append("  ")
+                line.append_text(answer)
+            notes.append(line)
+        elif answer:
+            notes.append(answer)
         if self.caveat and look.tall:
             notes.append(Text(self.caveat, style=note_style))
         if self.bars is not None:
@@ -174,8 +277,12 @@ class PanelContent:
                     value_style=style("values"),
                 )
             )
+        title = Text(self.title, style=style("title"))
+        if self.untrained:
+            title.append("  ")
+            title.append(f" {_(UNTRAINED_MARK)} ", style=style("bad"))
         return Figure(
-            self.title,
+            title,
             detail=self.detail,
             heatmap=heatmap,
             legend=legend,
@@ -283,6 +390,34 @@ class Stage:
         if view.direction == "both":
             out["state-merged"] = self.merged_panel(view)
         out["gates"] = self.gates_panel(view)
+        return self._mark_untrained(view, out)
+
+    def _mark_untrained(
+        self, view: View, out: dict[str, PanelContent | None]
+    ) -> dict[str, PanelContent | None]:
+        """Mark every panel whose weights a switch drew fresh (scenario.fresh): the
+        states and gates of a layer whose W_ih or W_hh is fresh (per direction; the
+        merged state when either is), the output when the readout is."""
+        fresh = set(getattr(self.scenario, "fresh", ()))
+        if not fresh:
+            return out
+        k = view.layer - 1
+
+        def drawn(direction: str) -> bool:
+            end = "_reverse" if direction == "backward" else ""
+            return bool({f"weight_ih_l{k}{end}", f"weight_hh_l{k}{end}"} & fresh)
+
+        marks = {
+            "output": bool({"readout.weight", "readout.bias"} & fresh),
+            "state-forward": drawn("forward"),
+            "state-backward": drawn("backward"),
+            "state-merged": drawn("forward") or drawn("backward"),
+            "gates": drawn(view.reading),
+        }
+        for name, mark in marks.items():
+            content = out.get(name)
+            if mark and content is not None:
+                out[name] = replace(content, untrained=True)
         return out
 
     def _layer_tag(self, layer: int) -> str:
@@ -375,8 +510,8 @@ class Stage:
         run = layer.backward if direction == "backward" else layer.forward
         if run is None or not run.gates:
             return None
-        names = list(run.gates)
-        rows = [run.gates[name][view.t - 1] for name in names]
+        names = [gate_label(name, self.network.cell) for name in run.gates]  # oᵍ, not o
+        rows = [run.gates[name][view.t - 1] for name in run.gates]
         if run.c is not None:
             names.append("c")
             rows.append(run.c[view.t - 1])
@@ -393,7 +528,13 @@ class Stage:
             title=_(", ").join(words),
             data=data,
             scale=self.scales[f"gates{k}{direction[0]}"],
-            detail=gates_equation(self.network.cell, view.t, direction),
+            detail=gates_equation(
+                self.network.cell,
+                view.t,
+                direction,
+                bidirectional=self.bidirectional,
+                layer=view.layer,
+            ),
             row_labels=tuple(names) if labelled else None,
             highlight=(view.unit - 1,),
             units=self.hidden,
@@ -432,51 +573,99 @@ class Stage:
                 prediction=prediction,
             )
         end = self.last(view).t
-        slots = self._unused_outputs()
+        shown = self._unused_outputs(view)
         if not self.is_last(view):
             return PanelContent(
                 title="o  " + _("output (many-to-one)"),
                 detail=detail,
-                caveat=_(
-                    "o exists only after the last step (t = {end}): it reads the final state alone."
-                ).format(end=end),
+                caveat=(
+                    _(
+                        "o exists only after the last step (t = {end}): it reads each "
+                        "direction's final state, merged: {s}."
+                    )
+                    if self.bidirectional
+                    else _(
+                        "o exists only after the last step (t = {end}): it reads the final "
+                        "state {s} alone."
+                    )
+                ).format(
+                    end=end,
+                    s=final_state(self.steps, bidirectional=self.bidirectional, merge=net.merge),
+                ),
                 muted=True,
-                slots=slots,
+                shown=shown,
             )
         bars = None
-        prediction = caveat = ""
+        prediction = caveat = answer = ""
+        correct = None
         if trace.labels and trace.probabilities is not None:
             name = trace.prediction if isinstance(trace.prediction, str) else None
             prediction, bars = self._prediction(trace.probabilities[0], name)
             if not getattr(self.scenario, "trained", True):
                 caveat = _("untrained (seeded) weights: this prediction is arbitrary")
+            expected = getattr(self.scenario, "expected", lambda: None)()
+            if expected is not None:
+                answer = str(expected)
+                if bars[2] >= 0:  # a prediction was made (not an overflow)
+                    correct = bars[0][bars[2]] == answer
         return PanelContent(
             title="o  " + _("output after the last step (t = {end})").format(end=end),
             data=trace.outputs[0],
             scale=self.scales["output"],
             detail=detail,
             bars=bars,
-            slots=slots,
+            shown=shown,
             prediction=prediction,
             caveat=caveat,
+            answer=answer,
+            correct=correct,
         )
 
-    def _unused_outputs(self) -> Text:
-        """Many-to-one: "o₁ o₂ o₃ o₄ not used · o₅ → the prediction", the tutorial's
-        picture of a readout that reads only the final state."""
-        T = self.steps
-        text = Text()
-        if T > 1:
-            if T <= 8:
-                unused = " ".join(f"o{sub(t)}" for t in range(1, T))
-            else:
-                unused = f"o₁ … o{sub(T - 1)}"
-            text.append(unused, Style(dim=True, strike=True))
-            text.append(_(" not used · "), Style(dim=True))
-        final = f"o{sub(T)}" if not self.bidirectional else f"o (→s{sub(T)}, ←s₁)"
-        text.append(final, Style(bold=True))
-        text.append(_(" → the prediction"), Style(dim=True))
-        return text
+    def _unused_outputs(self, view: View) -> ShownOutputs | None:
+        """Many-to-one: o_t = W_oh s_t + b_o at the last WINDOW steps up to t (the top
+        layer's merged state), computed for display, the tutorial's o₁ … o₄ beside the
+        o₅ that decides. Only the window is computed, so a 100,000-step trace costs a
+        few rows a step."""
+        T, t = self.steps, view.t
+        first = max(1, t - WINDOW + 1)
+        states = np.asarray(self.trace.layers[-1].output[first - 1 : t])  # (n, H')
+        outputs = step_outputs(self.network, states)  # (n, O)
+        if outputs is None:
+            return None
+        labels = self.trace.labels
+        rows: list[tuple[int, str, float | None]] = []
+        if labels:
+            probabilities = softmax(outputs)
+            for t_, row in enumerate(probabilities, start=first):
+                if np.all(np.isfinite(row)):
+                    best = int(np.argmax(row))
+                    rows.append((t_, labels[best], float(row[best])))
+                else:  # argmax of NaN would name a label
+                    rows.append((t_, "—", float("nan")))
+        else:
+            for t_, row in enumerate(outputs, start=first):
+                values = " ".join(f"{v:+.2f}" for v in row[:SMALL])
+                rows.append((t_, values + (" …" if row.shape[0] > SMALL else ""), None))
+        final = f"o{sub(T)}"
+        if self.bidirectional:
+            heading = _(
+                "o_t = W_oh s_t + b_o of the merged state at each t, computed for display; "
+                "the model's output reads {forward} and {backward}, which is none of these rows"
+            ).format(forward=f"→s{sub(T)}", backward="←s₁")
+            used = 1 if T == 1 else None  # at T = 1, ←s₁ is ←s_T: the row is the output
+        else:
+            unused = ""
+            if T > 1:
+                unused = (
+                    " ".join(f"o{sub(k)}" for k in range(1, T)) if T <= 8 else f"o₁ … o{sub(T - 1)}"
+                )
+            heading = (
+                _("{outputs} computed for display; the model uses only {final}")
+                .format(outputs=unused, final=final)
+                .strip()
+            )
+            used = T
+        return ShownOutputs(heading=heading, rows=tuple(rows), used=used, first=first == 1)
 
     def _prediction(
         self, probabilities: np.ndarray, name: str | None, at: str = ""

@@ -95,7 +95,7 @@ async def test_c_cycles_rnn_lstm_gru_on_the_same_scenario(size):
         assert app.stage.network.cell == "lstm"
         assert app.view.t == 3 and app.scenario.tokens == origin.tokens
         assert app.panel("gates").display
-        assert app.panel("gates").content.row_labels == ("i", "f", "g", "o", "c")
+        assert app.panel("gates").content.row_labels == ("i", "f", "g", "oᵍ", "c")
         assert "cell lstm" in status(app)
         assert "cell rnn → lstm: fresh seeded weights (untrained)" in messages(app)
         assert app.query_one("#untrained").display

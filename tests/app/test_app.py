@@ -301,7 +301,7 @@ async def test_gates_panel_for_lstm():
         run = trace.layers[0].forward
         expected = np.stack([run.gates[g][1] for g in ("i", "f", "g", "o")] + [run.c[1]])
         np.testing.assert_array_equal(gates.data, expected)
-        assert gates.content.row_labels == ("i", "f", "g", "o", "c")
+        assert gates.content.row_labels == ("i", "f", "g", "oᵍ", "c")
 
 
 async def test_no_gates_panel_for_a_plain_rnn():
