@@ -5,7 +5,10 @@ colour and the lower value as the background. A matrix cell is ``cell_width`` ch
 wide and ``cell_height`` half-rows tall, so a vector of 2..16 units can be drawn as big
 readable blocks (with its numbers underneath) and one of 1024 units wraps into bands.
 Colours come from a quantised `ColorScale` (a few cached styles). Without colour
-(``NO_COLOR``, a dumb terminal) the same layout is drawn with shade glyphs `` ░▒▓█``.
+(``NO_COLOR``, a dumb terminal) the same layout is drawn with the scale's glyphs: on a
+signed (diverging) scale ``▬≡=-·░▒▓█`` from the negative end to the positive, so both
+ends are visible and told apart; on a [0, 1] scale ``·░▒▓█``. The Legend draws the
+same glyphs under its ends, which is what explains them.
 """
 
 from __future__ import annotations
@@ -387,6 +390,9 @@ def _style(style: Style | str | None) -> Style | None:
 class Legend:
     """A one-line colour bar: ``-1 ██████0██████ +1``, the low and high ends of a scale
     and, for a diverging scale spanning zero, a 0 marked at its place on the bar.
+    Without colour the bar is the scale's glyphs in order, ``-1 ▬≡=-·0·░▒▓█ +1``: the
+    glyphs beside "-1" are what negative cells are drawn with, those beside "+1" the
+    positive ones.
 
     width: characters of the bar (odd widths put zero in the middle of a symmetric
     scale). mono: as for Heatmap.
@@ -422,7 +428,11 @@ class Legend:
         """The legend line as Segments (no line end)."""
         scale = self.scale
         lo, hi = self._ticks()
-        codes = scale.codes(scale.at((np.arange(self.width) + 0.5) / self.width)).tolist()
+        if mono:  # from end to end: the glyphs of -1 and +1 stand beside their ticks
+            where = np.arange(self.width) / (self.width - 1)
+        else:  # each colour at the middle of its character
+            where = (np.arange(self.width) + 0.5) / self.width
+        codes = scale.codes(scale.at(where)).tolist()
         zero_at = None
         if scale.center is not None:
             zero_at = min(self.width - 1, int(float(scale.fraction(0.0)) * self.width))

@@ -2,7 +2,9 @@
 
 A `ColorScale` maps a value in [vmin, vmax] to one of `levels` quantised colours taken
 from a `Palette` (a few anchor colours, interpolated). Values outside the range are
-clipped; NaN and ±inf get their own codes so they are drawn distinctly.
+clipped; NaN and ±inf get their own codes so they are drawn distinctly. Without colour
+a code is a glyph: on a diverging scale the negative end is a heavy bar (▬), the positive
+a full block (█), zero a dot (SIGNED_SHADES); on a sequential one shades from a dot up.
 
 Palettes are colour-blind safe: a diverging blue-white-red one (ColorBrewer RdBu, the
 9-class version, whose ends stay visible on a dark terminal) for signed values and a
@@ -29,8 +31,15 @@ NEGINF = -4
 BLANK = -1
 """Code of an empty cell (nothing drawn)."""
 
-SHADES = " ░▒▓█"
-"""Glyphs from low to high, for consoles without colour."""
+SHADES = "·░▒▓█"
+"""Glyphs of a sequential scale from low to high, for consoles without colour. The
+low end is a dot, not a space: a value at the bottom (a closed gate) stays visible and
+is not mistaken for an empty cell."""
+SIGNED_SHADES = "▬≡=-·░▒▓█"
+"""Glyphs of a diverging scale from its low (negative) end to its high (positive) end:
+minus-like bars, heavier the more negative (▬ ≡ = -), a dot around zero, shades the
+more positive (░ ▒ ▓ █). Neither end is blank and no glyph serves both signs, so -0.98
+and +0.98 look different without colour."""
 SPECIAL_GLYPHS = {NAN: "?", POSINF: "+", NEGINF: "-", BLANK: " "}
 """The one-character mark of NaN, ±inf (and an empty cell): drawn in the cell with
 colour and without, so a non-finite cell never looks like the end of a scale."""
@@ -291,10 +300,17 @@ class ColorScale:
         return _special_color(code)
 
     def glyph(self, code: int) -> str:
-        """The shade glyph of a code, for consoles without colour."""
+        """The glyph of a code, for consoles without colour: SIGNED_SHADES on a
+        diverging scale (its two ends differ), SHADES on a sequential one."""
         if code >= 0:
-            return SHADES[int(round(code / (self.levels - 1) * (len(SHADES) - 1)))]
+            shades = self.shades
+            return shades[int(round(code / (self.levels - 1) * (len(shades) - 1)))]
         return SPECIAL_GLYPHS[code]
+
+    @property
+    def shades(self) -> str:
+        """The glyphs this scale draws with, low to high, without colour."""
+        return SIGNED_SHADES if self.palette.diverging else SHADES
 
 
 @lru_cache(maxsize=8)

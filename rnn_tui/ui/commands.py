@@ -1,16 +1,22 @@
 """The command palette's rnn-tui commands (ctrl+p): every action, the built-in
-scenarios, the input sequences, the views, the merge modes and the cells."""
+scenarios, the input sequences, the views, the merge modes and the cells; and the
+palette itself and Textual's own commands (Theme, Keys, Quit) in the interface's
+language (`command_palette`, `system_commands`, which the app's action_command_palette
+and get_system_commands call)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
+from textual.theme import ThemeProvider
 
-from ..i18n import _, current_language, set_language
+from ..i18n import N_, _, current_language, set_language
 
 if TYPE_CHECKING:
     from .app import RnnTuiApp
@@ -53,7 +59,7 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     for name in builtin_names():
         yield (
             _("Open built-in scenario: {name}").format(name=name),
-            _("a scenario shipped with rnn-tui"),
+            builtin_title(name, current_language()) or _("a scenario shipped with rnn-tui"),
             partial(run, app.changes.open_builtin, name),
         )
     for pane, label in PANES:
@@ -100,6 +106,73 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 """The interface languages, each named in itself (for the command palette)."""
+
+
+@lru_cache(maxsize=64)
+def builtin_title(name: str, language: str) -> str:
+    """The title of the built-in scenario `name` in `language` (its [zh] title in Chinese,
+    as the loader chooses), "" when it does not load. Loaded once per language: the
+    palette asks for every built-in at each keystroke."""
+    from ..scenario import ScenarioError, load_scenario
+
+    del language  # the cache key: load_scenario reads the current language
+    try:
+        return load_scenario(name).title
+    except (ScenarioError, OSError, ValueError):
+        return ""
+
+
+SYSTEM_COMMANDS = {
+    ("Theme", "Change the current theme"): (N_("Theme"), N_("Change the colour theme")),
+    ("Quit", "Quit the application as soon as possible"): (
+        N_("Quit"),
+        N_("Quit rnn-tui at once (ctrl+q)"),
+    ),
+    ("Keys", "Hide the keys and widget help panel"): (
+        N_("Keys"),
+        N_("Hide the panel of keys and widget help"),
+    ),
+    ("Keys", "Show help for the focused widget and a summary of available keys"): (
+        N_("Keys"),
+        N_("Show help for the focused widget and a summary of the keys"),
+    ),
+    ("Minimize", "Minimize the widget and restore to normal size"): (
+        N_("Minimize"),
+        N_("Bring the maximized widget back to its normal size"),
+    ),
+    ("Maximize", "Maximize the focused widget"): (
+        N_("Maximize"),
+        N_("Maximize the focused widget"),
+    ),
+}
+"""Textual's own palette commands (title, help) -> ours, to translate; one Textual adds
+later shows in English until it is listed here."""
+
+
+def system_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
+    """Textual's palette commands in the interface's language, less its Screenshot (it
+    saves into ~/Downloads under a name of its own choosing; ours is `s`, "Save a
+    screenshot"); Theme opens a theme list whose prompt is translated too. The app's
+    get_system_commands returns this."""
+    for command in App.get_system_commands(app, screen):
+        if command.title == "Screenshot":
+            continue
+        title, help_text = SYSTEM_COMMANDS.get(
+            (command.title, command.help), (command.title, command.help)
+        )
+        callback = partial(search_themes, app) if command.title == "Theme" else command.callback
+        yield command._replace(title=_(title), help=_(help_text), callback=callback)
+
+
+def command_palette() -> CommandPalette:
+    """The command palette (ctrl+p), its prompt in the interface's language. The app's
+    action_command_palette pushes this one instead of Textual's."""
+    return CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+
+
+def search_themes(app: App[Any]) -> None:
+    """As App.search_themes, the prompt in the interface's language."""
+    app.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
 
 
 def switch_language(app: RnnTuiApp, language: str) -> None:

@@ -20,8 +20,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label, Static
 
 from ..files import reason
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..scenario import ScenarioError, load_scenario
+from ..scenario.segment import Segmentation, segment, substitutions
 from ..text import visible
 
 # the box every modal screen draws its content in (these dialogs and the help)
@@ -47,6 +48,7 @@ MODAL_CSS = (
     + MODAL_FRAME  # no braces: safe inside the .format template
     + """    }}
     .hint {{ color: $text-muted; height: auto; }}
+    .steps {{ height: auto; }}
     .error {{ color: $text-error; background: $error-muted; height: auto; padding: 0 1; }}
     .error.-empty {{ display: none; }}
     Horizontal {{ height: auto; align-horizontal: right; }}
@@ -65,10 +67,26 @@ class PlainInput(Input):
         return visible(value)
 
 
+def reading_notice(scenario: Any) -> str:
+    """What the app says once the dialog's sentence is read: the sentence, then each word
+    outside the vocabulary and what it became ("明天 → <unk>"). Plain text (the words are
+    the user's): say it with markup=False."""
+    tokens = list(scenario.tokens or [])
+    message = _("Reading: {sentence}").format(sentence=" ".join(tokens))
+    known = scenario.token_index()
+    outside = [token for token in dict.fromkeys(tokens) if token not in known]
+    changed = substitutions(outside, scenario.unknown)
+    if changed:
+        message += "\n" + _("Outside the vocabulary: {changes}").format(changes=", ".join(changed))
+    return message
+
+
 class EditScreen(ModalScreen[Any]):
-    """Edit the input sentence: words separated by spaces. Dismisses with the scenario
-    reading the new sentence, or None; an unknown word is said here, in red, and the
-    screen stays open."""
+    """Edit the input sentence: words separated by spaces, or written together (Chinese),
+    cut into the vocabulary's words (scenario.segment). Under the input, as it is typed:
+    the time steps it makes and what each word outside the vocabulary becomes. Dismisses
+    with the scenario reading the new sentence, or None; an unknown word the scenario
+    cannot read is said here, in red, and the screen stays open."""
 
     BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
     DEFAULT_CSS = MODAL_CSS.format(name="EditScreen")
@@ -89,8 +107,17 @@ class EditScreen(ModalScreen[Any]):
         with Vertical() as box:
             box.border_title = _("Edit the input sentence")
             box.border_subtitle = _("enter reads it · escape cancels")
-            yield Label(_("Words separated by spaces; each word is one time step."), classes="hint")
+            yield Static(
+                Content(
+                    _(
+                        "Words separated by spaces, or written together (明天天气怎么样？): "
+                        "cut into the vocabulary's words. Each word is one time step."
+                    )
+                ),
+                classes="hint",
+            )
             yield PlainInput(" ".join(scenario.tokens or []), id="sentence")
+            yield Static("", id="edit-steps", classes="steps")
             yield Static("", id="edit-error", classes="error -empty")
             vocabulary = _("Vocabulary ({n}): {known}.").format(n=len(words), known=known)
             yield Static(Content(f"{vocabulary} {unknown}"), id="vocabulary", classes="hint")
@@ -100,6 +127,38 @@ class EditScreen(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.query_one("#sentence", Input).focus()
+        self._show_steps(self.query_one("#sentence", Input).value)
+
+    def segmentation(self, text: str) -> Segmentation:
+        """`text` cut into the scenario's tokens, and those outside its vocabulary."""
+        return segment(text, self.scenario.token_index())
+
+    @on(Input.Changed, "#sentence")
+    def _typed(self, event: Input.Changed) -> None:
+        self._show_steps(event.value)
+
+    def _show_steps(self, text: str) -> None:
+        """Under the input: the time steps `text` makes, each word outside the vocabulary
+        with what becomes of it. Typed words are data: Content, never markup."""
+        tokens, outside = self.segmentation(text)
+        steps = self.query_one("#edit-steps", Static)
+        if not tokens:
+            steps.update("")
+            return
+        count = ngettext("{n} step: ", "{n} steps: ", len(tokens)).format(n=len(tokens))
+        parts: list[Any] = [(count, "dim")]
+        for i, token in enumerate(tokens):
+            if i:
+                parts.append((" · ", "dim"))
+            parts.append((token, "bold" if token not in outside else "bold $text-warning"))
+        changed = substitutions(outside, self.scenario.unknown)
+        if changed:
+            parts.append(("\n" + _("Outside the vocabulary: "), "$text-warning"))
+            parts.append(", ".join(changed))
+        elif outside:
+            parts.append(("\n" + _("Not in the vocabulary (refused): "), "$text-error"))
+            parts.append(", ".join(outside))
+        steps.update(Content.assemble(*parts))
 
     def _error(self, message: str) -> None:
         """Show `message` (it names words typed or from the file: plain text)."""
@@ -110,8 +169,9 @@ class EditScreen(ModalScreen[Any]):
     def read(self, text: str) -> Any:
         """The scenario reading `text`, or None after saying what is wrong. The words
         typed entered through `visible` (PlainInput), and with_tokens escapes them as the
-        loader does: a pasted control character becomes a visible (unknown) word."""
-        tokens = text.split()
+        loader does: a pasted control character becomes a visible (unknown) word. Words
+        written together are cut into the vocabulary's (scenario.segment)."""
+        tokens, _outside = self.segmentation(text)
         if not tokens:
             self._error(_("The sentence is empty: type at least one word."))
             return None

@@ -115,7 +115,7 @@ def test_clickable_cells_mark_non_finite_values():
         assert inf_cell and inf_cell[0].text == "  +inf "  # 8 wide, one of them the gap
         assert inf_cell[0].style.meta == {"@click": "app.select_unit(2)"}
     mono_line = render(heatmap, color=False)[0]
-    assert "".join(s.text for s in mono_line) == "▓▓▓▓▓▓▓   +inf  "
+    assert "".join(s.text for s in mono_line) == "▒▒▒▒▒▒▒   +inf  "  # 0.5 on [-1, 1]
 
 
 def test_without_colour_non_finite_cells_are_marked_not_shaded():
