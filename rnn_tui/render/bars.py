@@ -16,13 +16,15 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 
+from ..i18n import N_, _
 from .palette import SPECIAL_GLYPHS, special_code, special_text
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 """Horizontal bar ends, 0/8 to 8/8 of a cell."""
 COLUMNS = " ▁▂▃▄▅▆▇█"
 """Vertical bars, 0/8 to 8/8 of a cell."""
-PREDICTION = "◀ prediction"
+PREDICTION = N_("◀ prediction")
+"""Beside the predicted bar, shown translated with `_()`."""
 
 
 def bar_text(fraction: float, width: int) -> str:
@@ -93,7 +95,7 @@ class ProbabilityBars:
         if self.compact:
             size = sum(cell_len(n) + 9 for n in self.labels)
             return Measurement(min(size, options.max_width), size)
-        return Measurement(names + 20, names + 8 + self.max_bar + len(PREDICTION))
+        return Measurement(names + 20, names + 8 + self.max_bar + cell_len(_(PREDICTION)))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -101,14 +103,14 @@ class ProbabilityBars:
             yield from self._compact(width)
             return
         names = max((cell_len(n) for n in self.labels), default=0)
-        tail = 2 + len(PREDICTION)
+        tail = 2 + cell_len(_(PREDICTION))
         bar = max(4, min(self.max_bar, width - names - 2 - 6 - tail))
         for i, (name, p) in enumerate(zip(self.labels, self.probabilities, strict=True)):
             yield Segment(name + " " * (names - cell_len(name) + 1), self._row_style(i, "label"))
             yield Segment(bar_text(p, bar), self._row_style(i, "bar"))
             yield Segment(f" {_number(p, 5)}", self._row_style(i, "value"))
             if i == self.best:
-                yield Segment("  " + PREDICTION, self.styles["best"])
+                yield Segment("  " + _(PREDICTION), self.styles["best"])
             yield Segment.line()
 
     def _compact(self, width: int) -> RenderResult:

@@ -23,6 +23,7 @@ from textual.widgets import Static
 from ..i18n import _
 from ..present.position import View
 from ..present.view import Stage
+from ..render.notation import sub
 from .bars import KeyFooter, StatusLine, ViewBar
 from .body import WIDE, Body
 from .changes import ModelChanges
@@ -58,6 +59,9 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     """Stepping by itself."""
     speed: reactive[int] = reactive(2, init=False)
     """Index into SPEEDS."""
+    memory: reactive[Any] = reactive(None, init=False, always_update=True)
+    """The memory pane's re-runs (present.memory.MemoryMeasure), once asked for; None
+    before."""
 
     def __init__(
         self,
@@ -84,6 +88,9 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.notices: list[Notification] = []
         """The notifications said since the last clear_notifications, oldest first."""
         self.influence: np.ndarray | None = None
+        self.probed: int | None = None
+        """The input the memory measures follow (1-based), chosen with k or a click on
+        a word; None: the scenario's own (its [memory] step, else x₁)."""
         self.scenario = scenario
         self.set_reactive(RnnTuiApp.stage, Stage(scenario))
         self.sub_title = scenario.title
@@ -100,7 +107,13 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             yield TokenStripView(self.trace.tokens, self.stage.steps, id="tokens")
             yield StatusLine(self.stage.steps, self.stage.num_layers, "", id="status")
             yield ViewBar(id="view-bar")
-        bound = (RnnTuiApp.stage, RnnTuiApp.view, RnnTuiApp.pane, RnnTuiApp.wide)
+        bound = (
+            RnnTuiApp.stage,
+            RnnTuiApp.view,
+            RnnTuiApp.pane,
+            RnnTuiApp.wide,
+            RnnTuiApp.memory,
+        )
         yield Body(self.pane, id="body").data_bind(*bound)
         yield FigureStyles()
         yield KeyFooter(optional=OPTIONAL_KEYS)
@@ -123,6 +136,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.screen.set_class(self.wide, "-wide")
         bar = self.query_one(ViewBar)
         bar.display, bar.active = not self.wide, self.pane
+        self._want_memory()
 
     # ------------------------------------------------------------------ state
     def validate_view(self, view: View) -> View:
@@ -136,6 +150,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     def watch_pane(self, pane: str) -> None:
         self.query_one(ViewBar).active = pane
+        self._want_memory()
 
     def _scenario_changed(self, message: str = "") -> None:
         """A new scenario, network or input: redraw everything that depends on it."""
@@ -146,6 +161,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.query_one(StatusLine).describe(scenario, stage)
         self.show_activity()
         self._start_influence()
+        self._start_memory()
         if message:
             self.say(message, timeout=6)
 
@@ -187,6 +203,83 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def _show_influence(self, values: np.ndarray) -> None:
         self.influence = values
         self.query_one(TokenStripView).show_influence(values, self.stage.network)
+
+    # ------------------------------------------------------------------ memory
+    def _start_memory(self) -> None:
+        """A new stage: every input replaced in turn for the memory strip and the colour
+        mixing (at once when cheap, else in a thread, or a note why not; never per
+        keypress), the probed input back to the scenario's own, and the memory pane's
+        curves when it is on screen."""
+        from ..present.memory import default_k
+
+        self.probed = None
+        found, note = self.background.start_replaced(self.stage)
+        strip = self.query_one(TokenStripView)
+        if found is not None:
+            self._show_replaced(*found)
+        else:
+            strip.set_memory(None, None, note=note)
+        strip.pinned = default_k(self.scenario)
+        self.memory = None
+        self._want_memory()
+
+    def on_model_workers_replaced_ready(self, message: ModelWorkers.ReplacedReady) -> None:
+        if message.stage is self.stage:  # else computed for a scenario no longer shown
+            self._show_replaced(message.probe, message.replaced)
+
+    def _show_replaced(self, found: Any, replaced: Any) -> None:
+        labels = self.trace.labels
+        self.query_one(TokenStripView).set_memory(found, replaced, self.stage.network, labels)
+
+    def _want_memory(self) -> None:
+        """The memory pane's curves for this stage and the probed input, when the pane is
+        on screen and they are not there yet (once per stage and input)."""
+        if not (self.wide or self.pane == "memory"):
+            return
+        measure = self.memory
+        if measure is not None and measure.stage is self.stage:
+            if self.probed is None or measure.k == self.probed:
+                return
+        self.memory = self.background.start_memory(self.stage, self.probed)
+
+    def on_model_workers_memory_ready(self, message: ModelWorkers.MemoryReady) -> None:
+        measure = message.measure
+        if measure.stage is self.stage and (self.probed is None or measure.k == self.probed):
+            self.memory = measure
+
+    def probe(self, k: int, *, say: bool = True) -> None:
+        """Follow input k (1-based) in the memory pane, pinned in the token strip;
+        say so unless `say` is False (a click: the pin shows it)."""
+        from ..present.memory import default_k
+
+        k = min(max(k, 1), self.stage.steps)
+        self.probed = k
+        self.query_one(TokenStripView).pinned = k
+        self._want_memory()
+        if not say:
+            return
+        words = self.trace.tokens
+        word = f" “{words[k - 1]}”" if words else ""
+        self.say(
+            _("The memory pane follows x{k}{word}.").format(k=sub(k), word=word)
+            if k != default_k(self.scenario)
+            else _("The memory pane follows x{k}{word}, the scenario's own.").format(
+                k=sub(k), word=word
+            ),
+            timeout=3,
+        )
+
+    def action_probe(self) -> None:
+        """Follow the input at the current step in the memory pane (pressed again on
+        it: back to the scenario's own)."""
+        from ..present.memory import default_k
+
+        t = self.view.t
+        self.probe(default_k(self.scenario) if self.probed == t else t)
+
+    def on_token_strip_view_probed(self, message: TokenStripView.Probed) -> None:
+        """A click on a word: follow that input (the pin in the strip says so)."""
+        self.probe(message.k, say=False)
 
     def say(
         self, message: str, *, title: str = "", severity: Any = "information", timeout: float = 4

@@ -118,6 +118,7 @@ PANES = (
     ("layers", N_("layers")),
     ("history", N_("history")),
     ("weights", N_("weights")),
+    ("memory", N_("memory")),
 )
 """The views, in the order of their number keys: (id, name on the bar)."""
 

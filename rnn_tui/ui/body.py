@@ -1,6 +1,7 @@
 """The app's body: the step panels and the views beside them, shown two columns wide or
-one view at a time. They receive the stage, the view and the chosen pane from the app
-by data binding and draw what those say; nothing here changes the model."""
+one view at a time. They receive the stage, the view, the chosen pane and the memory
+re-runs from the app by data binding and draw what those say; nothing here changes the
+model."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.reactive import reactive
 
+from ..present.memory import MemoryMeasure
 from ..present.position import View
 from ..present.view import PANELS, Stage
 from .bars import PANES
@@ -53,6 +55,8 @@ class Body(Horizontal):
     view: reactive[View] = reactive(View, init=False, always_update=True)
     pane: reactive[str] = reactive("step", init=False)
     wide: reactive[bool] = reactive(False, init=False)
+    memory: reactive[MemoryMeasure | None] = reactive(None, init=False, always_update=True)
+    """The memory pane's re-runs (the app starts them when the pane is on screen)."""
 
     def __init__(self, pane: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -73,6 +77,7 @@ class Body(Horizontal):
             with VerticalGroup(id="weights", classes="pane"):
                 yield FigureView(id="projection")
                 yield FigureView(id="weights-matrices")
+            yield FigureView(id="memory", classes="pane")
 
     def watch_stage(self) -> None:
         self._weights_key = None
@@ -85,6 +90,9 @@ class Body(Horizontal):
 
     def watch_wide(self) -> None:
         self.show_panes()
+
+    def watch_memory(self) -> None:
+        self.fill(self.view)
 
     def on_resize(self) -> None:
         self.fill(self.view)  # the history shows as many rows as the height holds
@@ -133,6 +141,10 @@ class Body(Horizontal):
             self._figure("history").content = history_content(stage, view, rows)
         if self._shown("weights"):
             self._fill_weights(view)
+        if self._shown("memory"):
+            from ..present.memory import memory_content
+
+            self._figure("memory").content = memory_content(stage, view, self.memory)
 
     def _fill_weights(self, view: View) -> None:
         """The weights change only with the layer, direction or unit (not with t):

@@ -13,7 +13,7 @@ LAYER = Binding.Group(N_("layer"))
 SPEED = Binding.Group(N_("speed"))
 UNIT = Binding.Group(N_("unit"))
 
-OPTIONAL_KEYS = frozenset({"1", "n", "t", "i", "r"})
+OPTIONAL_KEYS = frozenset({"1", "n", "t", "i", "k", "r"})
 """Keys the footer leaves out when two lines cannot hold them (the help lists them all)."""
 
 
@@ -43,15 +43,17 @@ BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("o", "open", N_("open")),
     Binding("r", "record", N_("record")),
     Binding("s", "screenshot", N_("screenshot")),
-    # shown when the footer has room (the view bar shows 1-5 anyway); all in the help
-    Binding("1", "show_pane('step')", N_("views"), key_display="1-5"),
+    # shown when the footer has room (the view bar shows 1-6 anyway); all in the help
+    Binding("1", "show_pane('step')", N_("views"), key_display="1-6"),
     Binding("2", "show_pane('numbers')", N_("numbers view"), show=False),
     Binding("3", "show_pane('layers')", N_("layers view"), show=False),
     Binding("4", "show_pane('history')", N_("history view"), show=False),
     Binding("5", "show_pane('weights')", N_("weights view"), show=False),
+    Binding("6", "show_pane('memory')", N_("memory view"), show=False),
     Binding("n", "sequence", N_("sequence")),
     Binding("t", "train", N_("train")),
     Binding("i", "influence_numbers", N_("∂ numbers")),
+    Binding("k", "probe", N_("follow input")),
     Binding("question_mark", "help", N_("help"), key_display="?"),
     Binding("ctrl+q", "quit", N_("quit"), priority=True),
 ]

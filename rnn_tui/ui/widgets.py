@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from rich.console import Group
 from rich.style import Style
 from textual import constants, events
 from textual.geometry import Size
@@ -13,9 +15,10 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..present.position import View
 from ..present.view import STYLE_NAMES, Look
+from ..render.mixing import MixingBar
 from ..render.notation import sub
 from ..render.tokens import TokenStrip
 
@@ -59,9 +62,19 @@ class FigureStyles(Widget):
     """
 
 
-PICK = Style.from_meta({"@click": "pick"})
-"""Makes a cell a link (drawn, and hovered, as the theme draws links); its click is
-reported by FigureView.on_click from the cell's data, not by an action string."""
+@lru_cache(maxsize=8192)
+def _pick(meta: tuple[tuple[str, Any], ...]) -> Style:
+    """The link of the cell whose data is `meta`: "@click" added, and a link id of its
+    own, shared by every character (and line) of that cell and by no other cell, so
+    hovering one cell marks that cell alone. Its click is reported by
+    FigureView.on_click from the cell's data, not by an action string."""
+    return Style.from_meta({**dict(meta), "@click": "pick"})
+
+
+@lru_cache(maxsize=16384)
+def _linked(style: Style) -> Style:
+    """`style` made the link of its cell (cached: the same cells recur every frame)."""
+    return style + _pick(tuple(sorted(style.meta.items())))
 
 
 def _clickable(line: list) -> list:
@@ -71,7 +84,7 @@ def _clickable(line: list) -> list:
     for segment in line:
         style = segment.style
         if style is not None and style.link_id and "unit" in style.meta:
-            segment = segment._replace(style=style + PICK)
+            segment = segment._replace(style=_linked(style))
         out.append(segment)
     return out
 
@@ -91,7 +104,7 @@ class FigureView(Widget):
         height: auto;
         link-style: none;
         link-color: $foreground;
-        link-background-hover: $boost;
+        link-style-hover: underline;
         padding: 0 1;
     }
     """
@@ -116,6 +129,13 @@ class FigureView(Widget):
 
     def action_pick(self) -> None:
         """The action of a cell's link: on_click has read the cell's data and reported it."""
+
+    @property
+    def link_style_hover(self) -> Style:
+        """The cell under the pointer is underlined, its colours kept: they are its value.
+        (Textual's own hover style also sets a colour and a background, from
+        link-color-hover and link-background-hover, which would paint the cell over.)"""
+        return self.styles.link_style_hover
 
     def __init__(
         self,
@@ -221,8 +241,11 @@ class FigureView(Widget):
 
 
 class TokenStripView(Widget):
-    """The input sequence in reading order with the current step highlighted, and under
-    it the influence strip: how strongly each input still affects the current state."""
+    """The input sequence in reading order with the current step highlighted and the
+    probed input pinned beside the window; under it two measures of each input at the
+    current step: the influence ‖∂s_t/∂x_k‖ (a local slope, not memory) and the memory
+    ‖s_t − s_t(x_k replaced)‖ (the network run again); and at the end of a many-to-one
+    reading, each word's share of the prediction (the colour mixing)."""
 
     COMPONENT_CLASSES = {
         "token-strip--current",
@@ -246,7 +269,16 @@ class TokenStripView(Widget):
     view: reactive[View] = reactive(View, layout=True)
     """The step, layer and direction shown."""
     numbers: reactive[bool] = reactive(False)
-    """Write the influence values in their slots."""
+    """Write the influence and memory values in their slots."""
+    pinned: reactive[int | None] = reactive(None, layout=True)
+    """The input the memory measures follow (1-based), kept on screen; None: none."""
+
+    class Probed(Message):
+        """A word was clicked: follow input `k` (1-based)."""
+
+        def __init__(self, k: int) -> None:
+            super().__init__()
+            self.k = k
 
     def __init__(
         self,
@@ -263,21 +295,36 @@ class TokenStripView(Widget):
         self.influence: np.ndarray | None = None
         self.influence_note = ""
         self.subject = ""  # which state the influence is of, when not plain (see set_influence)
+        self.memory: np.ndarray | None = None
+        """(T, T) ‖s_t − s_t(x_k replaced)‖ (engine.memory.Replaced.effect), or None."""
+        self.memory_note = ""
+        self.rule = ""  # what x_k is replaced with (scenario.memory.Probe.rule)
+        self.swaps = False  # does the rule name tokens (A→B), not just x_k → 0?
+        self.mixing: tuple[np.ndarray, str, float] | None = None
+        """Each input's share of the prediction (Replaced.shares), the label and its p;
+        None without a many-to-one readout with labels."""
+        self._fitted: tuple[tuple, Any, int] | None = None
+        self._version = 0  # counts the changes of the data drawn (a key of `_fitted`)
+
+    def on_click(self, event: events.Click) -> None:
+        k = event.style.meta.get("probe")
+        if isinstance(k, int):
+            self.post_message(self.Probed(k))
 
     def set_sequence(self, tokens: list[str] | None, steps: int) -> None:
-        """Show another input sequence (its influence comes later, or not at all)."""
+        """Show another input sequence (its measures come later, or not at all)."""
         self.tokens, self.steps = tokens, steps
         self.influence, self.influence_note = None, ""
+        self.memory, self.memory_note, self.mixing = None, "", None
+        self.set_reactive(TokenStripView.pinned, None)
+        self._version += 1
         self.refresh(layout=True)
 
     def show_influence(self, values: np.ndarray, network: Any) -> None:
         """‖∂s_t/∂x_k‖ (T, T) of `network`, saying what it differentiates where that is
         not simply s_t: the top layer, both directions merged (a layer or direction
         selected below would otherwise look meant)."""
-        parts = [_("top layer")] if network.num_layers > 1 else []
-        if network.bidirectional:
-            parts.append(_("both directions merged"))
-        self.set_influence(values, subject=_(", ").join(parts))
+        self.set_influence(values, subject=subject_of(network))
 
     def set_influence(
         self, influence: np.ndarray | None, note: str = "", subject: str = ""
@@ -285,6 +332,38 @@ class TokenStripView(Widget):
         """influence: (T, T) ‖∂s_t/∂x_k‖, or None with a note saying why there is none;
         subject: which state s is, when not plainly the one layer's (e.g. "top layer")."""
         self.influence, self.influence_note, self.subject = influence, note, subject
+        self._version += 1
+        self.refresh(layout=True)
+
+    def set_memory(
+        self,
+        found: Any,
+        replaced: Any,
+        network: Any = None,
+        labels: list[str] | None = None,
+        note: str = "",
+    ) -> None:
+        """Every input replaced in turn: `found` (scenario.memory.Probe) and `replaced`
+        (engine.memory.Replaced) of `network`, whose output `labels` name; or None for
+        both with a note saying why there is none (computing, or skipped)."""
+        self.mixing = None
+        self._version += 1
+        if replaced is None:
+            self.memory, self.memory_note = None, note
+            self.refresh(layout=True)
+            return
+        self.memory, self.memory_note = replaced.effect, ""
+        self.rule = found.rule().replace("x_k", "xₖ")
+        self.swaps = len(set(found.names)) > 1
+        if network is not None:
+            self.subject = self.subject or subject_of(network)
+        final = replaced.final
+        many_to_one = network is not None and network.readout == "last"
+        if many_to_one and labels and final is not None and np.all(np.isfinite(final)):
+            best = int(np.argmax(final))
+            shares = replaced.shares(best)
+            if shares is not None:
+                self.mixing = (shares, labels[best], float(final[best]))
         self.refresh(layout=True)
 
     @property
@@ -309,11 +388,26 @@ class TokenStripView(Widget):
             return None
         return self.influence[self.view.t - 1]
 
-    def strip(self) -> TokenStrip:
+    @property
+    def memory_row(self) -> np.ndarray | None:
+        """The memory values under the words: ‖s_t − s_t(x_k replaced)‖ for the
+        current t, (T,)."""
+        if self.memory is None:
+            return None
+        return self.memory[self.view.t - 1]
+
+    def strip(self, *, legend: bool = True, influence: bool = True) -> TokenStrip:
+        """The strip; without the captions' own lines (legend) or the influence line
+        where the screen is short of lines."""
         style = self.get_component_rich_style
         t = self.view.t
         symbol = f"‖∂s{sub(t)}/∂xₖ‖"
         subject = _("({subject})").format(subject=self.subject) + " " if self.subject else ""
+        local = _("local sensitivity, not memory:")
+        change = f"xₖ: {self.rule}" if self.swaps else self.rule
+        formula = f"‖s{sub(t)} − s{sub(t)}({change})‖"
+        memory = _("memory:")
+        pinned = self.pinned if self.pinned is not None and self.pinned <= self.steps else None
         return TokenStrip(
             self.tokens,
             self.steps,
@@ -324,19 +418,118 @@ class TokenStripView(Widget):
             unread_style=style("token-strip--unread"),
             index_style=style("token-strip--index"),
             label_style=style("token-strip--arrow"),
-            influence=self.row,
+            influence=self.row if influence else None,
             influence_numbers=self.numbers,
             influence_caption=(  # the longest that fits the line
-                f"{symbol} {subject}{_('(i: numbers)')}",
-                f"{symbol} {subject}".rstrip(),
+                f"{local} {symbol} {subject}{_('(i: numbers)')}",
+                f"{local} {symbol} {subject}".rstrip(),
+                f"{symbol} {_('(not memory)')}",
                 symbol,
             ),
-            influence_note=self.influence_note,
+            influence_note=self.influence_note if influence else "",
+            memory=self.memory_row,
+            memory_caption=(
+                f"{memory} {formula} {subject}{_('re-run')}",
+                f"{memory} {formula}",
+                formula,
+                f"‖s{sub(t)} − s{sub(t)}(xₖ)‖",
+            ),
+            memory_note=self.memory_note,
+            pinned=pinned,
+            clickable=True,
+            legend=legend,
             mono=few_colours(self.app),
         )
 
-    def render(self) -> TokenStrip:
-        return self.strip()
+    def mixing_bar(self) -> MixingBar | None:
+        """Each word's share of the prediction, at the end of a many-to-one reading."""
+        if self.mixing is None or not self.view.is_last(self.steps):
+            return None
+        shares, label, p = self.mixing
+        words = self.tokens or [f"x{sub(k)}" for k in range(1, self.steps + 1)]
+        below = int(np.sum(np.asarray(shares) < 0))
+        finite = np.asarray(shares)[np.isfinite(shares)]
+        total = float(np.sum(finite[finite > 0]))
+        what = _("each word's share of p({label}) = {p}: the drop when it is replaced").format(
+            label=label, p=f"{p:.2f}"
+        )
+        rule = f" ({self.rule})" if self.rule else ""
+        added = _("; the drops add up to {total}").format(total=f"{total:.2f}")
+        clipped = (
+            ngettext(
+                "; {count} rise shown as 0",
+                "; {count} rises shown as 0",
+                below,
+            ).format(count=below)
+            if below
+            else ""
+        )
+        short = _("shares of p({label}) = {p}: drops when replaced").format(
+            label=label, p=f"{p:.2f}"
+        )
+        if not total > 0:
+            what = short = _("no word's replacement lowers p({label}) = {p}").format(
+                label=label, p=f"{p:.2f}"
+            )
+            added = ""
+        return MixingBar(
+            words,
+            shares,
+            order=self.strip().order,
+            label="Σ",
+            label_style=self.get_component_rich_style("token-strip--arrow"),
+            number_style=self.get_component_rich_style("token-strip--index"),
+            numbers=3 if self.app.size.height >= TALL_SCREEN else 0,
+            caption=(what + rule + added + clipped, what + added + clipped, what, short),
+            mono=few_colours(self.app),
+        )
+
+    def budget(self) -> int:
+        """The lines the strip may take: 3 on a 12-line screen, one more every 3 lines
+        (the step panels below need the rest)."""
+        return 3 + max(0, self.app.size.height - 12) // 3
+
+    def fitted(self, width: int) -> tuple[Any, int]:
+        """What the strip draws at `width` within budget() lines, and its height: all
+        of it, else without the captions' own lines, the influence line, the colour
+        mixing, in that order (the words, their t and the memory line stay). Cached
+        until anything it shows changes."""
+        key = (
+            self.view, width, self.pinned, self.numbers, self.app.size.height,
+            self._version, few_colours(self.app), self.app.theme,
+        )  # fmt: skip
+        if self._fitted is not None and self._fitted[0] == key:
+            return self._fitted[1], self._fitted[2]
+        console = self.app.console
+        options = console.options.update(width=max(width, 1), height=None)
+        budget = self.budget()
+        bar = self.mixing_bar()
+        tries = (
+            (True, True, bar),
+            (False, True, bar),
+            (False, False, bar),
+            (False, False, None),
+        )
+        for legend, influence, mixing in tries:
+            strip = self.strip(legend=legend, influence=influence)
+            drawn: Any = strip if mixing is None else Group(strip, mixing)
+            height = len(console.render_lines(drawn, options, pad=False))
+            if height <= budget:
+                break
+        self._fitted = (key, drawn, height)
+        return drawn, height
+
+    def render(self) -> Any:
+        return self.fitted(self.content_size.width or self.size.width)[0]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 3 if self.influence is not None or self.influence_note else 2
+        return self.fitted(width)[1]
+
+
+def subject_of(network: Any) -> str:
+    """Which state the strip's measures are of, when not plainly the one layer's: the
+    top layer, both directions merged ("" for one layer, one way)."""
+    parts = [_("top layer")] if network.num_layers > 1 else []
+    if network.bidirectional:
+        parts.append(_("both directions merged"))
+    return _(", ").join(parts)

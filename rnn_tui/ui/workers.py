@@ -1,8 +1,11 @@
-"""The app's background work: the influence ‖∂s_t/∂x_k‖ and training, in threads.
+"""The app's background work: the influence ‖∂s_t/∂x_k‖, the memory measures (every
+input replaced in turn; the memory curves of the models compared) and training, in
+threads.
 
 A widget with no look of its own hosts the workers and reports by Message, so the app
 only starts them and shows what they send; what is computed, and when it is too much,
-is decided below the UI (scenario.limits.influence_plan, scenario.training.fit).
+is decided below the UI (scenario.limits.influence_plan and replacement_plan,
+scenario.training.fit).
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
 from ..i18n import _
+from ..present.memory import MemoryMeasure, compared, default_k, measure_memory
 from ..present.view import Stage
-from ..scenario.limits import influence_plan
+from ..scenario.limits import influence_plan, replacement_plan
 
 
 def influence_of(stage: Stage) -> np.ndarray:
@@ -25,6 +29,20 @@ def influence_of(stage: Stage) -> np.ndarray:
     from ..engine.backward import influence
 
     return influence(stage.network, stage.trace.inputs)
+
+
+def replaced_of(stage: Stage) -> tuple[Any, Any]:
+    """(Probe, Replaced): every input of the stage's scenario replaced in turn."""
+    from ..scenario.memory import replaced_each
+
+    return replaced_each(stage.scenario)
+
+
+def memory_of(stage: Stage, k: int | None) -> MemoryMeasure:
+    """The memory curves of input k (None: the probe's) for the stage's scenario and
+    its trained siblings."""
+    models, note = compared(stage.scenario)
+    return measure_memory(stage, models, k, note)
 
 
 class ModelWorkers(Widget):
@@ -38,6 +56,22 @@ class ModelWorkers(Widget):
         def __init__(self, stage: Stage, values: np.ndarray) -> None:
             super().__init__()
             self.stage, self.values = stage, values
+
+    class ReplacedReady(Message):
+        """Every input of `stage` replaced in turn: `probe` (scenario.memory.Probe) and
+        `replaced` (engine.memory.Replaced), computed in the background."""
+
+        def __init__(self, stage: Stage, probe: Any, replaced: Any) -> None:
+            super().__init__()
+            self.stage, self.probe, self.replaced = stage, probe, replaced
+
+    class MemoryReady(Message):
+        """The memory curves (present.memory.MemoryMeasure) of a stage, computed in the
+        background."""
+
+        def __init__(self, measure: MemoryMeasure) -> None:
+            super().__init__()
+            self.measure = measure
 
     class TrainingProgress(Message):
         """An epoch ended: its figures, of `epochs`."""
@@ -75,6 +109,45 @@ class ModelWorkers(Widget):
         values = influence_of(stage)
         if not get_current_worker().is_cancelled:
             self.post_message(self.InfluenceReady(stage, values))
+
+    # ------------------------------------------------------------------ memory
+    def start_replaced(self, stage: Stage) -> tuple[tuple[Any, Any] | None, str]:
+        """Every input replaced in turn, for the memory strip and the colour mixing:
+        ((probe, replaced), "") at once when cheap; else (None, why) when skipped, or
+        (None, "computing…") and a ReplacedReady later (limits.replacement_plan)."""
+        plan = replacement_plan(stage.network, stage.steps)
+        if plan.how == "inline":
+            return replaced_of(stage), ""
+        if plan.how == "skip":
+            return None, plan.reason
+        self._replaced(stage)
+        return None, _("memory ‖s_t − s_t(x_k replaced)‖: computing in the background…")
+
+    @work(thread=True, exclusive=True, group="replaced")
+    def _replaced(self, stage: Stage) -> None:
+        found, replaced = replaced_of(stage)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.ReplacedReady(stage, found, replaced))
+
+    def start_memory(self, stage: Stage, k: int | None) -> MemoryMeasure:
+        """The memory curves of input k for the memory pane: at once when cheap, else a
+        measure that says it is computing (or why not) and a MemoryReady later. Two
+        runs a model, but the siblings' files are read too: by the same plan as the
+        memory strip's."""
+        plan = replacement_plan(stage.network, stage.steps)
+        k = default_k(stage.scenario) if k is None else k
+        if plan.how == "inline":
+            return memory_of(stage, k)
+        if plan.how == "skip":
+            return MemoryMeasure(stage, k, (), (plan.reason,))
+        self._memory(stage, k)
+        return MemoryMeasure(stage, k, (), (_("computing in the background…"),))
+
+    @work(thread=True, exclusive=True, group="memory")
+    def _memory(self, stage: Stage, k: int) -> None:
+        measure = memory_of(stage, k)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.MemoryReady(measure))
 
     # ------------------------------------------------------------------ training
     @property
