@@ -27,12 +27,12 @@ from ..render.notation import sub
 from .bars import KeyFooter, StatusLine, ViewBar
 from .body import WIDE, Body
 from .changes import ModelChanges
-from .commands import RnnCommands
+from .commands import RnnCommands, command_palette, system_commands
 from .keys import BINDINGS, OPTIONAL_KEYS, SPEEDS
 from .player import Player
 from .recording import RecordCommands, Recording
 from .screenshot import save_screenshot
-from .title import TitleBar, show_description
+from .title import Description, TitleBar, show_description
 from .widgets import TALL_SCREEN, FigureStyles, FigureView, TokenStripView
 from .workers import ModelWorkers
 
@@ -103,7 +103,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         with VerticalGroup(id="top"):
             yield TitleBar(id="title-bar")
-            yield Static(id="description")
+            yield Description(id="description")
             yield TokenStripView(self.trace.tokens, self.stage.steps, id="tokens")
             yield StatusLine(self.stage.steps, self.stage.num_layers, "", id="status")
             yield ViewBar(id="view-bar")
@@ -156,7 +156,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """A new scenario, network or input: redraw everything that depends on it."""
         scenario, stage = self.scenario, self.stage
         self.query_one(TitleBar).show(scenario)
-        show_description(self.query_one("#description", Static), scenario.description)
+        show_description(self.query_one("#description", Static), scenario)
         self.query_one(TokenStripView).set_sequence(self.trace.tokens, stage.steps)
         self.query_one(StatusLine).describe(scenario, stage)
         self.show_activity()
@@ -469,11 +469,22 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.notify(message, title=title, severity=severity, markup=False)  # type: ignore[arg-type]
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
-        """Textual's palette entries, less its Screenshot (it saves into ~/Downloads
-        under the app's own choice of name): ours is `s`, "Save a screenshot"."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":
-                yield command
+        """Textual's palette entries in the interface's language, less its Screenshot
+        (commands.system_commands)."""
+        yield from system_commands(self, screen)
+
+    def action_command_palette(self) -> None:
+        """Open the command palette, its prompt in the interface's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(command_palette())
+
+    def action_description(self) -> None:
+        """Read the scenario's whole description (and what a switch changed)."""
+        from .description import DescriptionScreen
+
+        self.push_screen(DescriptionScreen(self.scenario))
 
     def action_help(self) -> None:
         """Open the help screen."""

@@ -22,7 +22,8 @@ WIDE = (150, 40)
 
 
 class StepPane(VerticalGroup):
-    """The unrolled step: o above s (forward, backward, merged) above the gates and x."""
+    """The unrolled step: o above s (forward, backward, merged) above the gates and x,
+    and under them the tutorial's picture of the loop, folded and unrolled."""
 
     stage: reactive[Stage | None] = reactive(None, init=False, always_update=True)
     view: reactive[View] = reactive(View, init=False, always_update=True)
@@ -35,6 +36,7 @@ class StepPane(VerticalGroup):
         yield FigureView(id="state-merged")
         yield FigureView(id="gates")
         yield FigureView(id="input")
+        yield FigureView(id="diagram")
 
     def watch_view(self, view: View) -> None:
         if self.stage is None:
@@ -45,6 +47,9 @@ class StepPane(VerticalGroup):
             content = contents[panel_id]
             widget.display = content is not None
             widget.content = content
+        from ..present.diagram import diagram_content
+
+        self.query_one("#diagram", FigureView).content = diagram_content(self.stage, view)
 
 
 class Body(Horizontal):
@@ -102,6 +107,9 @@ class Body(Horizontal):
             pane = self.query_one(f"#{pane_id}")
             pane.display = self.wide or self.pane == pane_id
             pane.set_class(self.pane == pane_id, "-current")
+        # the loop's picture under the step panels: in the step view alone, not when
+        # every view shares the screen (the views under it would leave the screen)
+        self.query_one("#diagram").display = not self.wide
         left = self.pane in LEFT_PANES
         self.query_one("#left").display = self.wide or left
         self.query_one("#right").display = self.wide or not left

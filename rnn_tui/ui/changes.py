@@ -83,14 +83,14 @@ class ModelChanges:
                 timeout=5,
             )
             return
-        from .screens import EditScreen
+        from .screens import EditScreen, reading_notice
 
         key = self.app.recording.key
 
         def done(scenario: Any) -> None:
             if scenario is not None:
                 with self.app.recording.acting("edit", key):
-                    message = _("Reading: {sentence}").format(sentence=" ".join(scenario.tokens))
+                    message = reading_notice(scenario)
                     self.app.set_scenario(scenario, message)
 
         self.app.push_screen(EditScreen(self.app.scenario), done)

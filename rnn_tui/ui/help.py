@@ -29,7 +29,8 @@ KEY_NOTES = {
     "unit(1)": N_("select the next unit (also shift+→, or a click on a cell)"),
     "unit(-1)": N_("select the unit before (also shift+←)"),
     "cell": N_(
-        "rnn → lstm → gru on the same scenario: fresh seeded weights, its own at its own cell"
+        "rnn → lstm → gru on the same scenario: a trained sibling's weights where the file "
+        "names one (memory-fade), else fresh seeded weights; its own at its own cell"
     ),
     "edit": N_(
         "type another input sentence (unknown words are refused, or become the unknown token)"
@@ -47,7 +48,16 @@ KEY_NOTES = {
     "show_pane('weights')": N_("the weights and the vectorised input projection"),
     "sequence": N_("the scenario's next named input sequence"),
     "train": N_("fit the weights on the scenario's examples, in the background; again stops"),
-    "influence_numbers": N_("write ‖∂sₜ/∂xₖ‖ into the influence strip"),
+    "show_pane('memory')": N_(
+        "the memory view: each model run again with one input replaced; ‖sₜ − s′ₜ‖ and "
+        "p(right answer) over t, RNN, LSTM and GRU side by side"
+    ),
+    "influence_numbers": N_("write the values of ‖∂sₜ/∂xₖ‖ and of the memory line into the strip"),
+    "probe": N_(
+        "follow the input at the current step in the memory view, pinned in the token strip "
+        "(again: the scenario's own); a click on a word does the same"
+    ),
+    "description": N_("read the scenario's whole description"),
     "help": N_("this screen"),
     "quit": N_("leave rnn-tui"),
 }
@@ -74,14 +84,25 @@ right in the token strip; layer 1 is the bottom layer.
 - **token strip**: the sentence in reading order, the current word highlighted. Going
   *backward* the strip runs from the end of the sentence, since that is the order in
   which the backward direction reads it.
-- **influence strip** (∂, under the words): how strongly each input xₖ still affects
-  the current state, ‖∂sₜ/∂xₖ‖ (the top layer's merged state, from the engine's
-  backward pass), relative to the largest: bright is strong, dark is faint, · is none
-  (a word not read yet). `i` writes the numbers in.
+- **memory line** (Δ, under the words): what each input xₖ still changes in the
+  current state, ‖sₜ − sₜ(xₖ replaced)‖: the network is simply run again with xₖ
+  replaced (its caption says by what: memory-fade swaps A ↔ B, others take `<unk>` or
+  zeros) and the two top states compared. This is memory: a state that no longer
+  changes when xₖ does has forgotten xₖ.
+- **influence line** (∂): ‖∂sₜ/∂xₖ‖, the local sensitivity of the top layer's merged
+  state to xₖ (the engine's backward pass), relative to the largest: bright is strong,
+  dark is faint, · is none (a word not read yet). It is not memory: an LSTM that holds
+  a fact in a saturated gate has a near-zero gradient while it keeps it. `i` writes
+  the numbers of both lines in.
+- **Σ bar**: at the end of a many-to-one reading, each word's share of the prediction
+  (the tutorial's mixture of colours): the drop in p(prediction) when that word is
+  replaced, the same re-run as the memory line.
+- **pinned word**: the input the memory view follows (x₁ for memory-fade; `k` or a
+  click on a word chooses another) stays at the strip's end when the strip scrolls.
 - **status line**: the step `t = 3 / 5`, the layer, the direction, the cell, and what
   is going on (playing, training).
 
-## The views (1 to 5; all at once on a screen of 150 × 40 or more)
+## The views (1 to 6; all at once on a screen of 150 × 40 or more)
 
 1. **step**: the selected layer at t, large.
    - **xₜ**: the input vector at step t (an embedding or one-hot row of the word).
@@ -95,8 +116,12 @@ right in the token strip; layer 1 is the bottom layer.
      everywhere, so that it is not taken for the output o.
    - **oₜ**: the output and, with labels, a bar chart of the softmax. A many-to-one
      readout (the intent example) has a single o, after the last step: it reads the
-     final state s_T (bidirectional: →s_T and ←s₁, merged); the outputs before it are
-     shown struck out, unused, and the prediction is named.
+     final state s_T (bidirectional: →s_T and ←s₁, merged). o₁ … o_T−1 are computed
+     for display, greyed: the model uses only o_T. The prediction is named, with ✓ or ✗
+     beside the right answer where the sentence's label is known.
+   - **the loop unrolled**: under the panels, the tutorial's picture: the folded cell
+     with its loop beside the chain x₁ … x_T → s₁ … s_T → o, the current t marked, the
+     same W on every arrow (W′ on the backward chain).
 2. **numbers**: the computation of the selected unit (`[` `]`, or a click on a cell) at t,
    with the actual values: the input term read from the precomputed projection, each
    product of the recurrent term, the bias, the pre-activation, the activation and the
@@ -114,6 +139,10 @@ right in the token strip; layer 1 is the bottom layer.
    block), ▼ its column of W_hh and of W_oh (two with concat: →s and ←s). Beside them,
    the input projection P = X·W_ihᵀ + b_ih for every t and the recurrent part
    W_hh sₜ₋₁ + b_hh of the current step.
+6. **memory**: the memory curve of the followed input xₖ: ‖sₜ − sₜ(xₖ replaced)‖ and
+   p(right answer) with xₖ as given and replaced, for t = 1 … T; where the scenario has
+   trained siblings (memory-fade), the RNN, LSTM and GRU side by side on the same
+   sentence, each with its prediction, ✓ or ✗, and a sentence from its numbers.
 
 **Colours**: blue is negative, near-white zero, red positive (ColorBrewer RdBu, safe
 for colour-blind eyes); the legend on each panel gives its range, fixed for the whole
@@ -123,7 +152,8 @@ a σ gate (0 to 1) runs from white to red and tanh's g and c take both colours. 
 influence strip, and the states of an RNN with σ, go dark purple to yellow (viridis);
 probabilities are bars. Vectors of up to 16 units show their numbers under the cells.
 Without colour (NO_COLOR), or with 16 colours declared (TEXTUAL_COLOR_SYSTEM=standard),
-shades ░▒▓█ stand for the values.
+glyphs stand for the values: ▬ ≡ = - negative, · zero, ░ ▒ ▓ █ positive (· ░ ▒ ▓ █ on a
+0-to-1 scale); the legend shows them beside its ends.
 """)
 
 QUESTIONS_HELP = N_("""\
@@ -152,9 +182,14 @@ QUESTIONS_HELP = N_("""\
   switches to sum, mean and mul; the next layer's input (`↑`, or `3`) and the output
   change with it. `2` writes out the merge of the selected unit.
 
-And the sections after them: **4** (intent): only the last output decides, the others
-are shown unused; **5** (short-term memory): watch the influence strip fade as you step
-through *memory-fade*, and press `c` to compare LSTM and GRU (train them with `t`);
+And the sections after them: **4** (intent): only the last output decides; o₁ … o_T−1
+are computed for display, greyed, and the Σ bar shows each word's share of the
+prediction; **5** (short-term memory: why does the RNN forget the first token while
+LSTM and GRU keep it?): open *memory-fade* and press `6`: the network is run again with
+x₁ swapped (A ↔ B); the RNN's state at t = 50 no longer changes (it forgot x₁, and
+predicts the same either way), the LSTM's and GRU's still change a lot and their
+predictions follow x₁; the Δ line under the words shows the same at every t, while ∂
+is only local sensitivity; `c` switches to the trained LSTM and GRU;
 **6** (LSTM, GRU): the gates panel and, in `2`, each gate's numbers.
 """)
 

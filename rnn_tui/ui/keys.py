@@ -54,6 +54,7 @@ BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("t", "train", N_("train")),
     Binding("i", "influence_numbers", N_("∂ numbers")),
     Binding("k", "probe", N_("follow input")),
+    Binding("D", "description", N_("description"), show=False),
     Binding("question_mark", "help", N_("help"), key_display="?"),
     Binding("ctrl+q", "quit", N_("quit"), priority=True),
 ]

@@ -404,10 +404,11 @@ async def test_nothing_essential_is_cut_off(size, scenario):
         # the essential part of the status line fits on the screen
         essential = status(app).split(" │ cell")[0]
         assert len(essential) + 2 <= width
-        # every step panel is fully on screen without scrolling, above the footer
+        # every step panel is fully on screen without scrolling, above the footer (the
+        # picture of the unrolled loop under them may need a scroll on a small screen)
         footer_top = app.query_one(KeyFooter).region.y
         for panel in app.query_one("#step").query(FigureView):
-            if panel.display:
+            if panel.display and panel.id != "diagram":
                 assert panel.region.height > 0, panel.id
                 assert panel.region.bottom <= footer_top, panel.id
                 assert panel.region.right <= width, panel.id

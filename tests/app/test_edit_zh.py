@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, Static
 
 from rnn_tui.ui import make_app
@@ -70,10 +69,6 @@ async def test_each_word_outside_the_vocabulary_is_shown_with_what_it_becomes():
         ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs ui/changes.py: ModelChanges.edit's done() to say reading_notice(scenario)",
-)
 async def test_the_notice_after_reading_names_the_substitutions():
     app = make_app("intent-zh")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
