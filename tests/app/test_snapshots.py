@@ -76,7 +76,8 @@ def test_intent_after_two_steps_120x40(snap_compare):
 
 
 def test_intent_last_step_shows_the_prediction_120x40(snap_compare):
-    """t = T: the single many-to-one output, the unused ones struck out, the bars."""
+    """t = T: the single many-to-one output, the o_t before it computed for display, the
+    prediction with the right answer, the bars."""
     assert snap_compare(app("intent"), press=["end"], terminal_size=(120, 40))
 
 

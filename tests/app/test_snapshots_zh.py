@@ -35,7 +35,7 @@ def test_main_view_zh_80x24(snap_compare):
 
 
 def test_prediction_zh_120x40(snap_compare):
-    """t = T: the single output, the unused ones struck out (不使用), the prediction."""
+    """t = T: the single output, the o_t before it computed for display, the prediction."""
     assert snap_compare(app("intent-zh"), press=["end"], terminal_size=(120, 40))
 
 
