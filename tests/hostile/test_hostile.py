@@ -170,7 +170,10 @@ def outcomes(tmp_path_factory, request) -> dict[str, Outcome]:
     selected = {
         item.callspec.params["case"].id
         for item in request.session.items
-        if hasattr(item, "callspec") and "case" in item.callspec.params
+        # this module's cases only: another test may name a parameter "case" too
+        if getattr(item, "module", None) is request.module
+        and hasattr(item, "callspec")
+        and "case" in item.callspec.params
     }
     base = tmp_path_factory.mktemp("hostile")
     shared = make_corpus.Shared(base)

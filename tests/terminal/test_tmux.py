@@ -112,7 +112,7 @@ KEYS: list[tuple[str, str | None, str | None]] = [
     ("2", "The numbers behind unit", None),
     ("3", "layers at t", None),
     ("4", "History:", None),
-    ("5", "Weights: one copy each", None),
+    ("5", "Why no matrix product per step?", None),  # the view opens on the projection
     ("1", "hidden state", None),
     ("n", "single input", None),
     ("t", "Nothing to train", None),

@@ -96,9 +96,9 @@ def make(case: str, **extra) -> UnrolledDiagram:
 
 # --------------------------------------------------------------------------- fitting
 @pytest.mark.parametrize("width", (24, 40, 60) + WIDTHS)
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_no_line_is_wider_than_the_console(case, width):
-    diagram = make(case, title="A title longer than a narrow console is wide")
+@pytest.mark.parametrize("shape", sorted(CASES))
+def test_no_line_is_wider_than_the_console(shape, width):
+    diagram = make(shape, title="A title longer than a narrow console is wide")
     lines = render(diagram, width)
     assert lines
     assert max(cell_len(line) for line in lines) <= width
@@ -107,11 +107,11 @@ def test_no_line_is_wider_than_the_console(case, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_at_most_seven_lines_and_the_folded_cell_beside_the_chain(case, width):
-    lines = render(make(case), width)
+@pytest.mark.parametrize("shape", sorted(CASES))
+def test_at_most_seven_lines_and_the_folded_cell_beside_the_chain(shape, width):
+    lines = render(make(shape), width)
     assert len(lines) <= 7
-    cell = row_with(lines, "↺" if "backward" not in case else "↻")
+    cell = row_with(lines, "↺" if "backward" not in shape else "↻")
     assert re.search(r"s[₀-₉]", cell), "the chain is on the folded cell's line"
 
 
@@ -143,9 +143,9 @@ def test_more_room_shows_more_steps():
 
 # --------------------------------------------------------------------------- the step
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("case", ["forward-5", "both-5", "backward-6", "vectors-50"])
-def test_the_current_step_and_only_it_is_highlighted(case, width):
-    diagram = make(case)
+@pytest.mark.parametrize("shape", ["forward-5", "both-5", "backward-6", "vectors-50"])
+def test_the_current_step_and_only_it_is_highlighted(shape, width):
+    diagram = make(shape)
     t = diagram.current
     marked = {
         seg.text for line in segments(diagram, width) for seg in line if seg.style == HIGHLIGHT
