@@ -128,6 +128,8 @@ def switch(scenario: Scenario, *, cell: str | None = None, merge: str | None = N
             scenario,
             network=origin.network,
             embedding=origin.embedding,
+            title=origin.title,
+            description=origin.description,
             trained=origin.trained,
             weights_source=origin.weights_source,
             weights_file=origin.weights_file,
@@ -149,6 +151,8 @@ def switch(scenario: Scenario, *, cell: str | None = None, merge: str | None = N
         elif found is not None:
             switched = replace(
                 scenario,
+                title=found.title,  # its title and description are about these weights
+                description=found.description,
                 network=found.network,
                 embedding=found.embedding,
                 inputs=found.inputs,

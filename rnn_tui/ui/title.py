@@ -121,7 +121,13 @@ class TitleBar(HorizontalGroup):
 
     def show(self, scenario: Any) -> None:
         # text from the file is data (Content), never markup: see STYLE.md
-        self.query_one("#title", Label).update(Content(scenario.title))
+        title = Content(scenario.title)
+        origin = getattr(scenario, "origin", None)
+        if origin is not None and scenario.fresh and origin.network.cell != scenario.network.cell:
+            # the file's title names its own cell: say what is computing now
+            now = _("now {cell}, fresh weights").format(cell=scenario.network.cell.upper())
+            title = Content.assemble(title, ("  (" + now + ")", "italic"))
+        self.query_one("#title", Label).update(title)
         untrained = self.query_one("#untrained", Label)
         badge = untrained_badge(scenario)
         untrained.update(Content(badge))

@@ -146,6 +146,9 @@ async def test_after_a_switch_the_description_gives_way_and_the_marks_show():
         for name in ("output", "state-forward", "gates"):
             assert app.panel(name).content.untrained, name
         assert not app.panel("input").content.untrained
+        # the file's title names its own task; what computes now is said beside it
+        title = str(app.query_one("#title").render())
+        assert title.startswith(scenario.title) and "now LSTM, fresh weights" in title
         widget = app.query_one("#description")
         show_description(widget, scenario)  # as the app does with the scenario
         await pilot.pause()
@@ -164,7 +167,24 @@ async def test_after_a_switch_the_description_gives_way_and_the_marks_show():
         await pilot.press("c", "c")
         await pilot.pause()
         assert app.scenario.fresh == () and not app.query_one("#untrained").display
+        assert str(app.query_one("#title").render()) == app.scenario.title
         assert not app.panel("output").content.untrained
         show_description(widget, app.scenario)
         await pilot.pause()
         assert widget.render().plain.startswith("The tutorial's section 4")
+
+
+async def test_c_to_a_trained_sibling_shows_its_title_and_description():
+    """memory-fade's c brings the LSTM file's weights: the title bar and the description
+    are that file's, so nothing on screen still says RNN."""
+    app = make_app("memory-fade")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "RNN" in str(app.query_one("#title").render())
+        await pilot.press("c")
+        await pilot.pause()
+        title = str(app.query_one("#title").render())
+        assert app.scenario.network.cell == "lstm" and "LSTM" in title and "RNN" not in title
+        assert not app.query_one("#untrained").display  # trained weights: no badge
+        said = app.query_one("#description").render().plain
+        first = app.scenario.description.split()[0]
+        assert said.startswith(first) and "fresh seeded" not in said

@@ -231,6 +231,9 @@ def test_c_on_memory_fade_brings_the_lstm_siblings_weights_bit_for_bit():
     assert switched.describe() == ("cell rnn → lstm: the trained weights of memory-fade-lstm.toml.")
     # the same scenario still: its text, answers, memory; its tokens
     assert switched.scenario.text == scenario.text and switched.scenario.tokens == scenario.tokens
+    # but the title and description on screen are the sibling's: they are about its weights
+    assert switched.scenario.title == lstm.title and "LSTM" in switched.scenario.title
+    assert switched.scenario.description == lstm.description
     # the A sequence is predicted A, as the LSTM file computes it independently
     data = tomllib.loads(MEMORY_FADE["lstm"].read_text(encoding="utf-8"))
     p = lstm_probabilities(
@@ -252,6 +255,8 @@ def test_the_cycle_goes_through_both_siblings_and_home_to_its_own_weights():
     home = gru.scenario.switch(cell="rnn")
     assert home.own and home.scenario.network is scenario.network and home.scenario.origin is None
     assert home.describe() == "cell gru → rnn: the scenario's own weights again."
+    assert home.scenario.title == scenario.title and "RNN" in home.scenario.title
+    assert home.scenario.description == scenario.description
 
 
 def copy_memory_fade(folder: Path) -> dict[str, Path]:
