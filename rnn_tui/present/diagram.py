@@ -64,15 +64,27 @@ def diagram_content(stage: Stage, view: View) -> DiagramContent:
     """The diagram of the stage's network at view.t, in the view's direction."""
     view = stage.clamp(view)
     net, trace = stage.network, stage.trace
-    if stage.bidirectional:
+    layers = stage.num_layers
+    if stage.bidirectional and layers > 1:
+        title = _(
+            "The loop unrolled: in each of {layers} layers W forward, W' backward, each the "
+            "same at every step (3.6, 3.7)"
+        ).format(layers=layers)
+    elif stage.bidirectional:
         title = _("The loop unrolled: W forward, W' backward, each the same at every step (3.6)")
+    elif layers > 1:
+        title = _(
+            "The loop unrolled: {layers} stacked cells, each with its own weights, the same "
+            "at every step (3.7)"
+        ).format(layers=layers)
     else:
         title = _("The loop unrolled: one cell, the same weights at every step (3.1-3.4)")
     return DiagramContent(
         tokens=trace.tokens,
         steps=stage.steps,
         t=view.t,
-        direction=view.direction,
+        # both chains of a two-way network, whichever is read: the output reads them merged
+        direction="both" if stage.bidirectional else view.direction,
         bidirectional=stage.bidirectional,
         readout=net.readout if trace.outputs is not None else None,
         cell=net.cell,

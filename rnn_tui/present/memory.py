@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,17 @@ def _load_siblings(scenario: Any, problems: list[str]) -> dict[str, Any] | None:
         return dict(load_siblings(scenario, problems))
     except TypeError:  # a load_siblings(scenario) without the problems list
         return dict(load_siblings(scenario))  # type: ignore[call-arg]
+
+
+def _source_name(scenario: Any) -> str:
+    """The file whose weights a model computes with: after a cell switch to a trained
+    sibling, that sibling's file (its stem), not the scenario switched from."""
+    origin = getattr(scenario, "origin", None)
+    cell = scenario.network.cell
+    if origin is not None and cell != origin.network.cell and cell in origin.siblings:
+        if scenario.trained and not scenario.fresh:
+            return Path(origin.siblings[cell]).stem
+    return str(scenario.name)
 
 
 def _same_model(a: Any, b: Any) -> bool:
@@ -100,6 +112,8 @@ def compared(scenario: Any) -> tuple[list[tuple[str, Any]], str]:
     for cell, sibling in found.items():
         if sibling is None or _same_model(sibling, scenario):
             continue
+        if sibling.network.cell == scenario.network.cell:
+            continue  # the same cell with other weights (after m): not a sibling to compare
         if sibling.tokens != scenario.tokens:
             continue  # a sibling must read the same tokens, or its curve says nothing here
         out.append((CELL_NAMES.get(cell, cell), sibling))
@@ -164,7 +178,7 @@ def _model_memory(name: str, scenario: Any, k: int, shown: bool) -> ModelMemory:
         label = labels.index(follow)
     return ModelMemory(
         name=name,
-        scenario=str(scenario.name),
+        scenario=_source_name(scenario),
         shown=shown,
         trained=bool(scenario.trained) and not scenario.fresh,
         bidirectional=bool(scenario.network.bidirectional),
@@ -222,10 +236,27 @@ def verdict(model: ModelMemory, t: int, k: int) -> str:
         return _("{model}: s{t} has not read {x} yet").format(model=model.name, t=sub(t), x=x)
     distance = model.rerun.distance
     d = float(distance[t - 1])
-    seen = distance[:t]
+    # a two-way merged state has read the whole sentence, one way or the other: its
+    # largest change is over every t, and the words kept / fading / forgotten, which
+    # follow one reading, do not apply
+    seen = distance if model.bidirectional else distance[:t]
     finite = np.where(np.isfinite(seen), seen, -np.inf)
     at = int(np.argmax(finite)) + 1
     peak = float(seen[at - 1])
+    fields = {
+        "model": model.name,
+        "x": x,
+        "change": model.change.split(": ", 1)[-1],
+        "t": sub(t),
+        "d": _number(d),
+        "peak": _number(peak),
+        "at": at,
+    }
+    if model.bidirectional:
+        return _(
+            "{model}: replacing {x} ({change}) changes s{t} by {d}; both directions have "
+            "read the whole sentence (largest change {peak}, at t = {at})"
+        ).format(**fields)
     if not np.isfinite(d) or not np.isfinite(peak):
         word = _("not measurable (the states overflowed)")
     elif peak <= 0:
@@ -236,23 +267,13 @@ def verdict(model: ModelMemory, t: int, k: int) -> str:
         word = _("{x} is fading").format(x=x)
     else:
         word = _("{x} is forgotten").format(x=x)
-    change = model.change.split(": ", 1)[-1]
     if at == t or peak <= 0:
         return _("{model}: replacing {x} ({change}) changes s{t} by {d}: {word}").format(
-            model=model.name, x=x, change=change, t=sub(t), d=_number(d), word=word
+            word=word, **fields
         )
     return _(
         "{model}: replacing {x} ({change}) changes s{t} by {d} ({peak} at t = {at}): {word}"
-    ).format(
-        model=model.name,
-        x=x,
-        change=change,
-        t=sub(t),
-        d=_number(d),
-        peak=_number(peak),
-        at=at,
-        word=word,
-    )
+    ).format(word=word, **fields)
 
 
 def _outcome(model: ModelMemory) -> str:
@@ -414,9 +435,17 @@ def memory_content(stage: Stage, view: View, siblings: MemoryMeasure | None) -> 
             ).format(k=sub(k))
         )
     if stage.network.readout == "last" and any(m.label is not None for m in models):
-        notes.append(
-            _("A many-to-one model reads only its final state: p before the end is for seeing.")
-        )
+        if stage.network.bidirectional:
+            notes.append(
+                _(
+                    "This model's output reads →s_T and ←s₁ merged, which no point of the p "
+                    "curve is: the curve is for seeing; the prediction above is the output's."
+                )
+            )
+        else:
+            notes.append(
+                _("A many-to-one model reads only its final state: p before the end is for seeing.")
+            )
     if len(models) == 1:
         notes.append(_("No trained siblings to compare with: this scenario's curve alone."))
     notes.append(_("k pins the input at the current step; a click on a word pins it."))

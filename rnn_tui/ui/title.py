@@ -53,10 +53,12 @@ def untrained_badge(scenario: Any) -> str:
     fresh, network = set(scenario.fresh), scenario.network
     if fresh and fresh >= set(network.params):
         return _("untrained: whole network")
+    origin = scenario.origin
+    if origin is not None and not origin.trained:
+        return _(UNTRAINED)  # the weights kept were never trained either
     parts = fresh_parts(scenario)
     if parts:
         return _("untrained: {parts}").format(parts=_(", ").join(parts))
-    origin = scenario.origin
     if origin is not None and origin.trained and origin.network.merge != network.merge:
         # a merge switch that kept every weight: trained, but for another merge
         return _("trained for merge {old}, not {new}").format(
@@ -189,7 +191,21 @@ def description_text(scenario: Any) -> tuple[str, bool]:
     note = switched_note(scenario)
     if note:
         return note, True
+    if edited(scenario):
+        # the file's words (its title too) may count the file's tokens: say whose they are
+        return _(
+            "You are reading your own sentence ({steps} steps): the title and the "
+            "description are about the file's."
+        ).format(steps=len(scenario.tokens)), True
     return scenario.description, False
+
+
+def edited(scenario: Any) -> bool:
+    """Does the scenario read a sentence of its user's (the e dialog), not one of its
+    file's sequences?"""
+    tokens = getattr(scenario, "tokens", None)
+    listed = getattr(scenario, "sequences", {}).get(getattr(scenario, "sequence", None))
+    return tokens is not None and isinstance(listed, list) and list(listed) != list(tokens)
 
 
 def show_description(widget: Static, scenario: Any) -> None:

@@ -387,13 +387,21 @@ def test_diagram_content_reads_the_stage(intent):
 
 
 @pytest.mark.parametrize("direction", ["forward", "backward", "both"])
-def test_diagram_content_follows_the_direction(two_way, direction):
+def test_a_two_way_network_shows_both_chains_in_every_direction(two_way, direction):
+    """The output reads both directions merged, and the title names W and W': both
+    chains are drawn whichever direction is read (one alone would say o reads it)."""
     content = diagram_content(two_way, View(t=2, direction=direction))
-    assert content.bidirectional and content.direction == direction
+    assert content.bidirectional and content.direction == "both"
     text = "\n".join(render(content.renderable(Look()), 120))
-    assert ("W'_hh" in text) == (direction != "forward")
-    assert ("─W_hh" in text) == (direction != "backward")
+    assert "W'_hh" in text and "─W_hh" in text
+    assert "→s₂" in text and "←s₂" in text
     assert "W' backward" in text  # the title names both sets of weights
+
+
+def test_the_title_names_the_stacked_layers(two_way, intent):
+    assert "one cell" in diagram_content(intent, View(t=1)).title
+    stacked = diagram_content(two_way, View(t=1)).title
+    assert "one cell" not in stacked and f"{two_way.num_layers} layers" in stacked
 
 
 def test_diagram_content_uses_the_theme_styles(intent):

@@ -153,3 +153,39 @@ def test_a_measure_of_another_stage_is_not_shown(models):
     other = Stage(models[1][1])
     content = memory_content(other, View(t=50), measure)
     assert content.models == () and content.lines == ("computing…",)
+
+
+def test_after_c_the_shown_model_is_named_by_the_file_whose_weights_it_uses():
+    """memory-fade, c: the shown model computes with memory-fade-lstm's weights, so its
+    block says so (it said memory-fade, the file switched from)."""
+    scenario = load_scenario("memory-fade").switch(cell="lstm").scenario
+    found, _note = compared(scenario)
+    stage = Stage(scenario)
+    measure = measure_memory(stage, found)
+    names = {(m.name, m.scenario, m.shown) for m in measure.models}
+    assert ("LSTM", "memory-fade-lstm", True) in names
+    assert ("RNN", "memory-fade", False) in names and ("GRU", "memory-fade-gru", False) in names
+
+
+def test_after_m_the_same_cell_at_another_merge_is_not_a_sibling():
+    """bidirectional, m: the file's own concat network is not shown beside the sum one as
+    a second "RNN": only other cells are compared."""
+    scenario = load_scenario("bidirectional").switch(merge="sum").scenario
+    found, _note = compared(scenario)
+    assert [name for name, _s in found] == ["RNN"] and found[0][1] is scenario
+
+
+def test_a_two_way_verdict_claims_no_fading_and_names_the_real_peak():
+    """Each merged state of a two-way network has read the whole sentence: no "kept",
+    "fading" or "forgotten", and the largest change over every t, not only up to t."""
+    scenario = load_scenario("bidirectional")
+    stage = Stage(scenario)
+    measure = measure_memory(stage, compared(scenario)[0], 3)
+    model = measure.models[0]
+    distance = model.rerun.distance
+    said = memory_module.verdict(model, 2, 3)
+    for word in ("kept", "fading", "forgotten", "has not read"):
+        assert word not in said, said
+    at = int(np.argmax(distance)) + 1
+    assert f"largest change {_number(float(distance[at - 1]))}, at t = {at}" in said
+    assert f"changes s₂ by {_number(float(distance[1]))}" in said

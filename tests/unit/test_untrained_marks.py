@@ -146,3 +146,31 @@ def test_the_files_seeded_weights_keep_the_plain_badge():
     assert not seeded.trained and seeded.fresh == ()
     assert untrained_badge(seeded) == "untrained (seeded) weights"
     assert switched_note(seeded) == ""  # the file's description is about these weights
+
+
+def test_a_merge_switch_of_untrained_weights_does_not_imply_the_rest_is_trained():
+    """bidirectional's own weights are seeded: after m, layer 2 and the readout are
+    fresh, and layer 1 kept is untrained too, so the badge says all is untrained."""
+    from rnn_tui.ui.title import UNTRAINED, untrained_badge
+
+    scenario = load_scenario("bidirectional")
+    assert not scenario.trained
+    switched = scenario.switch(merge="sum").scenario
+    assert switched.fresh and not set(switched.fresh) >= set(switched.network.params)
+    assert untrained_badge(switched) == UNTRAINED
+
+
+def test_an_edited_sentence_is_not_described_by_the_files_words():
+    """intent's description says o_5 decides: true for its 5-word sentence, not for a
+    4-word one typed with e; memory-fade's title counts 50 tokens. The line says whose
+    sentence the file's words are about; the file's own sentences keep them."""
+    from rnn_tui.ui.title import description_text
+
+    intent = load_scenario("intent")
+    assert description_text(intent) == (intent.description, False)
+    typed = intent.with_tokens(["what", "time", "is", "it"])
+    said, hint = description_text(typed)
+    assert "(4 steps)" in said and "o_5" not in said and hint
+    fade = load_scenario("memory-fade")
+    assert description_text(fade.select("B"))[0] == fade.description
+    assert "(8 steps)" in description_text(fade.with_tokens(list("ABwxyzAB")))[0]
