@@ -143,6 +143,8 @@ class ModelMemory:
     expected: str | None = None
     prediction: str | None = None
     altered_prediction: str | None = None
+    every: bool = False
+    """An output at every step (readout "every"): the prediction named is o_T's."""
 
     @property
     def correct(self) -> bool | None:
@@ -182,6 +184,7 @@ def _model_memory(name: str, scenario: Any, k: int, shown: bool) -> ModelMemory:
         shown=shown,
         trained=bool(scenario.trained) and not scenario.fresh,
         bidirectional=bool(scenario.network.bidirectional),
+        every=scenario.network.readout == "every",
         change=found.describe(k),
         replacement=found.names[k - 1],
         rerun=rerun,
@@ -288,6 +291,8 @@ def _outcome(model: ModelMemory) -> str:
     text = _("prediction {label} (p = {p})").format(
         label=model.prediction, p=f"{rerun.final[index]:.2f}"
     )
+    if model.every:  # one output per step: this one is the last step's
+        text = _("at t = {t}: {prediction}").format(t=len(rerun.distance), prediction=text)
     if model.correct is None:
         return text + " " + _("(no known answer)")
     if model.correct:

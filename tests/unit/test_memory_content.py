@@ -189,3 +189,14 @@ def test_a_two_way_verdict_claims_no_fading_and_names_the_real_peak():
     at = int(np.argmax(distance)) + 1
     assert f"largest change {_number(float(distance[at - 1]))}, at t = {at}" in said
     assert f"changes s₂ by {_number(float(distance[1]))}" in said
+
+
+def test_with_an_output_at_every_step_the_prediction_named_is_the_last_steps():
+    """With an output at every step the memory view's prediction is o_T's, and says so
+    (intent's weights read with readout "every")."""
+    scenario = load_scenario("intent")
+    scenario.network.readout = "every"  # the same weights read at every step
+    stage = Stage(scenario)
+    measure = measure_memory(stage, [("RNN", scenario)], 1)
+    said = memory_module._outcome(measure.models[0])
+    assert said.startswith(f"at t = {stage.steps}: prediction ")
