@@ -25,7 +25,7 @@ from .values import (
     quoted,
     sibling_name_problem,
 )
-from .weights import WeightsError, read_weights
+from .weights import WeightsError, prefix_hint, read_weights, shape_hint, shared_prefix
 
 MAX_PROBLEMS = 100  # reported of one file; the rest are counted
 MAX_MODEL_BYTES = 128 * 2**20  # the parameters, as float64: far beyond a model meant to be read
@@ -42,6 +42,8 @@ class _Builder:
         self.problems: list[Problem] = []
         self.more = 0  # problems past MAX_PROBLEMS, counted, not kept
         self.weights_file: Path | None = None  # set by load_arrays when it reads one
+        self.file_keys: dict[str, str] = {}  # name after map_names -> key in the file
+        self.file_prefix = ""  # the [weights] prefix map_names stripped
 
     def problem(self, where: str, message: str) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
@@ -388,16 +390,49 @@ class _Builder:
             elif src not in arrays:
                 self.problem(f"weights.rename.{src}", _("no such key in the file"))
         out = {}
+        self.file_prefix = prefix
         for key, array in arrays.items():
+            raw = key
             if key in rename:
                 key = rename[key]
             elif prefix and key.startswith(prefix):
                 key = key[len(prefix) :]
+            if raw not in rename:
+                self.file_keys[key] = raw
             out[key] = array
         return out
 
-    def check_arrays(self, arrays: dict, shapes: dict, where: str) -> None:
+    def prefix_problem(self, arrays: dict, shapes: dict) -> set[str]:
+        """One problem when the file's keys that name no parameter all miss one by the
+        same module prefix (`lstm.weight_ih_l0` from a `self.lstm`), in place of one per
+        key and one per missing parameter; the names (after map_names) it covers."""
+        unknown = [
+            self.file_keys[name] for name in arrays if name not in shapes and name in self.file_keys
+        ]
+        found = shared_prefix(unknown, {name for name in shapes if name not in arrays})
+        if found is None:
+            return set()
+        prefix, carried = found
+        names = [key[len(prefix) :] for key in carried]
+        if len(set(names)) != len(names):  # two keys would become one name
+            return set()
+        every = len(carried) == len(self.file_keys) == len(arrays)
+        old = (
+            self.file_prefix if self.file_prefix and not prefix.startswith(self.file_prefix) else ""
+        )
+        self.problem("weights.file", prefix_hint(prefix, every=every, count=len(carried), old=old))
+        carried_keys = set(carried)
+        covered = set(names)
+        covered.update(name for name, raw in self.file_keys.items() if raw in carried_keys)
+        return covered
+
+    def check_arrays(
+        self, arrays: dict, shapes: dict, where: str, *, cell: str = "", hidden: int = 0
+    ) -> None:
+        covered = self.prefix_problem(arrays, shapes) if where == "weights.file" else set()
         for name, shape in shapes.items():
+            if name in covered:
+                continue
             if name not in arrays:
                 self.problem(
                     f"{where}.{name}",
@@ -406,11 +441,13 @@ class _Builder:
                 continue
             array = arrays[name]
             if array.shape != shape:
+                hint = shape_hint(name, array.shape, cell, hidden)
                 self.problem(
                     f"{where}.{name}",
                     _("expected shape {shape}, found {found}").format(
                         shape=shape, found=array.shape
-                    ),
+                    )
+                    + ("; " + hint if hint else ""),
                 )
             elif not (
                 np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)
@@ -422,7 +459,7 @@ class _Builder:
             elif not np.all(np.isfinite(array)):
                 self.problem(f"{where}.{name}", _("contains NaN or infinity"))
         for name in arrays:
-            if name not in shapes:
+            if name not in shapes and name not in covered:
                 hint = did_you_mean(name, list(shapes))
                 self.problem(f"{where}.{name}", _("not a parameter of this model") + hint)
 
@@ -668,7 +705,11 @@ class _Builder:
         if w["forget_bias"] is not None and model["cell"] == "rnn":
             self.problem("weights.forget_bias", _('needs a gated cell: cell = "lstm" or "gru"'))
         self.check_arrays(
-            arrays, shapes, "weights.values" if source == "inline" else "weights.file"
+            arrays,
+            shapes,
+            "weights.values" if source == "inline" else "weights.file",
+            cell=model["cell"],
+            hidden=model["hidden_size"],
         )
         self.stop_if_any()
 

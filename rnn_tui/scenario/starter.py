@@ -25,7 +25,9 @@ merge = "concat"         # concat | sum | mean | mul: how the two directions com
 readout = "last"         # every: o_t at each step | last: one output after the sequence
 
 [weights]
-seed = 1                 # PyTorch's default initialisation from this seed: untrained
+seed = 1                 # untrained: PyTorch's default layout, U(-1/sqrt(H), 1/sqrt(H)),
+                         # drawn by numpy's default_rng(seed), not torch.manual_seed(seed):
+                         # a PyTorch model seeded alike holds other numbers
 # file = "weights.npz"   # or trained weights, named as in PyTorch (weight_ih_l0, ...)
 # prefix = "rnn."        # stripped from every key of the file
 

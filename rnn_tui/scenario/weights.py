@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import struct
 import warnings
 import zipfile
@@ -22,6 +23,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from ..engine.cells import CELLS
 from ..files import Unreadable, open_regular
 from ..i18n import _
 from ..text import visible
@@ -458,3 +460,80 @@ def read_weights(path: Path) -> dict[str, np.ndarray]:
     if path.suffix == ".safetensors":
         return read_safetensors(path)
     return read_npz(path)
+
+
+# ---------------------------------------------------------------- hints for names and shapes
+def shared_prefix(keys: list[str], names: set[str]) -> tuple[str, list[str]] | None:
+    """The one module prefix P (ending in ".") that turns keys of `keys` into names of
+    `names` (P + name, as `model.state_dict()` writes `lstm.weight_ih_l0` for a
+    `self.lstm`), and the keys that carry it; None when no key does or when they carry
+    different prefixes."""
+    prefixes: dict[str, list[str]] = {}
+    for key in keys:
+        for i, char in enumerate(key):
+            if char == "." and key[i + 1 :] in names:
+                prefixes.setdefault(key[: i + 1], []).append(key)
+                break
+    if len(prefixes) != 1:
+        return None
+    ((prefix, carried),) = prefixes.items()
+    return prefix, carried
+
+
+def prefix_hint(prefix: str, *, every: bool, count: int, old: str = "") -> str:
+    """The message for keys that all miss the model's names by `prefix`: every key of the
+    file (`every`) or `count` of them. The prefix is shown as the TOML string to write."""
+    shown = visible(json.dumps(_short(prefix, 80), ensure_ascii=False))
+    if every:
+        message = _("every key starts with {prefix}: add prefix = {prefix} to [weights]")
+    else:
+        message = _(
+            "{count} keys start with {prefix} and name parameters of this model after it: "
+            "add prefix = {prefix} to [weights]"
+        )
+    message = message.format(prefix=shown, count=count)
+    if old:
+        message += _(" (in place of prefix = {old})").format(
+            old=visible(json.dumps(_short(old, 80), ensure_ascii=False))
+        )
+    return message
+
+
+_CELL_PARAMETER = re.compile(r"(weight_ih|weight_hh|bias_ih|bias_hh)_l[0-9]+(_reverse)?")
+
+
+def _cell_with(cell: str, hidden: int) -> str:
+    if cell == "lstm":
+        return _("an LSTM with H = {h} (4 gates × {h})").format(h=hidden)
+    if cell == "gru":
+        return _("a GRU with H = {h} (3 gates × {h})").format(h=hidden)
+    return _("an RNN with H = {h}").format(h=hidden)
+
+
+def shape_hint(name: str, found: tuple[int, ...], cell: str, hidden: int) -> str:
+    """What another cell or hidden size a cell parameter's rows fit, from the gate blocks
+    they stack (rnn 1, gru 3, lstm 4), e.g. "16 rows fit an LSTM with H = 4 (4 gates ×
+    4), not an RNN with H = 4"; "" when they fit none, or the scenario's own. weight_hh
+    is (G·H, H): its columns give H. weight_ih and the biases give only G·H: the same H
+    in another cell is preferred, then another H in the same cell."""
+    match = _CELL_PARAMETER.fullmatch(name)
+    if match is None or cell not in CELLS or not found:
+        return ""
+    kind, rows = match.group(1), found[0]
+    if len(found) != (2 if kind.startswith("weight") else 1) or rows == 0:
+        return ""
+    fits: list[tuple[str, int]] = []
+    if kind == "weight_hh":
+        h = found[1]
+        if h and rows % h == 0:
+            fits = [(c, h) for c, spec in CELLS.items() if spec.blocks == rows // h]
+    else:
+        fits = [(c, hidden) for c, spec in CELLS.items() if spec.blocks * hidden == rows]
+        if rows % CELLS[cell].blocks == 0:
+            fits.append((cell, rows // CELLS[cell].blocks))
+    fits = [fit for fit in fits if fit != (cell, hidden)]
+    if not fits:
+        return ""
+    return _("{rows} rows fit {found}, not {expected}").format(
+        rows=rows, found=_cell_with(*fits[0]), expected=_cell_with(cell, hidden)
+    )
