@@ -59,7 +59,7 @@ KEY_NOTES = {
     ),
     "description": N_("read the scenario's whole description"),
     "help": N_("this screen"),
-    "quit": N_("leave rnn-tui"),
+    "quit": N_("leave rnn-tui (q too, except while typing in a dialog)"),
 }
 """A longer word on each action, for the help screen (keyed by the binding's action)."""
 
@@ -247,7 +247,7 @@ def help_screen(app: Any) -> HelpScreen:
     for b in app.BINDINGS:
         if not isinstance(b, Binding) or b.system or b.action == "help_quit":
             continue
-        if not b.show and not b.action.startswith("show_pane"):
+        if not b.show and not b.action.startswith("show_pane") and b.action != "description":
             continue
         shown = b.key if b.action.startswith("show_pane") else app.get_key_display(b)
         what = b.description if b.key != "1" else N_("step view")

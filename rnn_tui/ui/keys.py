@@ -57,4 +57,5 @@ BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("D", "description", N_("description"), show=False),
     Binding("question_mark", "help", N_("help"), key_display="?"),
     Binding("ctrl+q", "quit", N_("quit"), priority=True),
+    Binding("q", "quit", N_("quit"), show=False),  # as ctrl+q; a dialog's input types it
 ]
