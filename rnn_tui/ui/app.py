@@ -36,6 +36,18 @@ from .title import Description, TitleBar, show_description
 from .widgets import TALL_SCREEN, FigureStyles, FigureView, TokenStripView
 from .workers import ModelWorkers
 
+MODIFIER_KEYS = frozenset(
+    {
+        *(f"{side}_{name}" for side in ("left", "right") for name in ("shift", "control")),
+        *(f"{side}_{name}" for side in ("left", "right") for name in ("alt", "super")),
+        *(f"{side}_{name}" for side in ("left", "right") for name in ("hyper", "meta")),
+        *("shift", "ctrl", "control", "alt", "super", "hyper", "meta"),
+        *("iso_level3_shift", "iso_level5_shift", "caps_lock", "num_lock", "scroll_lock"),
+    }
+)
+"""Keys that are modifiers alone (the kitty keyboard protocol reports them): pressed,
+they never call for the "Press ? for keys." hint."""
+
 
 class RnnTuiApp(App[None], inherit_bindings=False):
     """x_t, s_t and o_t of one scenario as heatmaps, the numbers behind any unit, all
@@ -87,6 +99,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """What the last (or the running) training said."""
         self.notices: list[Notification] = []
         """The notifications said since the last clear_notifications, oldest first."""
+        self.hinted_keys = False
+        """Has an unbound key said "Press ? for keys." yet (once per run; on_key)?"""
         self.influence: np.ndarray | None = None
         self.probed: int | None = None
         """The input the memory measures follow (1-based), chosen with k or a click on
@@ -319,6 +333,20 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """The last step of the reading order."""
         self.view = self.stage.last(self.view)
 
+    def action_go_to(self) -> None:
+        """Ask for a step t in 1..T (screens.JumpScreen) and show it; recorded as go_to
+        with the key that opened the dialog."""
+        from .screens import JumpScreen
+
+        key = self.recording.key
+
+        def done(t: int | None) -> None:
+            if t is not None:
+                with self.recording.acting("go_to", key):
+                    self.view = replace(self.view, t=t)
+
+        self.push_screen(JumpScreen(self.stage.steps, self.view.t), done)
+
     def action_layer(self, delta: int) -> None:
         """Up or down the stack; layer 1 is the bottom one."""
         layers = self.stage.num_layers
@@ -432,6 +460,22 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             await super().on_event(event)
         finally:
             self.recording.key = outer
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that does nothing on the main screen: say once per run that ? lists the
+        keys. A key reaches this handler only when no widget stopped it (an Input
+        typing it, say); it does nothing when no active binding (Textual's public
+        Screen.active_bindings: the focused widget's, the screen's and the app's, as
+        the key is matched) names it or one of its aliases (tab is ctrl+i)."""
+        if self.hinted_keys or self.screen.is_modal:  # a dialog's keys are its own
+            return
+        if event.key.rpartition("+")[2] in MODIFIER_KEYS:  # shift, ctrl, ... alone
+            return
+        bound = self.screen.active_bindings
+        if any(key in bound for key in event.aliases):
+            return
+        self.hinted_keys = True
+        self.notify(_("Press ? for keys."), timeout=3, markup=False)
 
     async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
         """As App's; the action's name is kept while it runs, for the recording."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,15 +210,16 @@ class KeyFooter(Widget):
     def __init__(
         self,
         *,
-        optional: frozenset[str] = frozenset(),
+        optional: Sequence[str] = (),
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        """optional: keys of bindings left out, last first, when MAX_LINES lines cannot
-        hold every entry."""
+        """optional: the keys of the entries that may be left out, most essential first
+        (keys.OPTIONAL_KEYS); when MAX_LINES lines cannot hold every entry, they go from
+        the end. An entry with none of its keys here always stays."""
         super().__init__(name=name, id=id, classes=classes)
-        self.optional = optional
+        self.optional = tuple(optional)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -252,11 +254,18 @@ class KeyFooter(Widget):
     def _lines(self, width: int) -> list[list[FooterItem]]:
         items = self.items()
         lines = self._wrap(items, width)
-        optional = [item for item in items if set(item.keys) & self.optional]
+        ranked = sorted((rank, i) for i, item in enumerate(items) if (rank := self._rank(item)))
+        optional = [items[i] for _rank, i in ranked]
         while len(lines) > self.MAX_LINES and optional:
-            items.remove(optional.pop())
+            items.remove(optional.pop())  # the least essential left
             lines = self._wrap(items, width)
         return lines
+
+    def _rank(self, item: FooterItem) -> int:
+        """Where `item` stands in the ranking, 1 the most essential, by the best of its
+        keys; 0 for an entry that always stays."""
+        ranks = [self.optional.index(key) + 1 for key in item.keys if key in self.optional]
+        return min(ranks, default=0)
 
     def _wrap(self, items: list[FooterItem], width: int) -> list[list[FooterItem]]:
         lines: list[list[FooterItem]] = [[]]

@@ -35,6 +35,11 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
         partial(run, app.action_play),
     )
     yield (
+        _("Go to step…"),
+        _("show step t, typed in a dialog (g)"),
+        partial(run, app.action_go_to),
+    )
+    yield (
         _("Train on the examples"),
         _("fit the weights on the scenario's examples, in the background; again stops"),
         partial(run, app.action_train),

@@ -19,6 +19,7 @@ KEY_NOTES = {
     "step(-1)": N_("one step back along the reading order"),
     "first": N_("the first step of the reading order (t = T going backward)"),
     "last": N_("the last step of the reading order, where a many-to-one output appears"),
+    "go_to": N_("go to a step: type t (1 … T) in a small dialog"),
     "layer(1)": N_("one layer up the stack (layer 1 is the bottom one)"),
     "layer(-1)": N_("one layer down the stack"),
     "play": N_("step by itself, one step at a time; again to stop"),
@@ -62,6 +63,8 @@ KEY_NOTES = {
     "quit": N_("leave rnn-tui (q too, except while typing in a dialog)"),
 }
 """A longer word on each action, for the help screen (keyed by the binding's action)."""
+HIDDEN_LISTED = ("go_to", "description")
+"""Keys left out of the footer that the help lists all the same."""
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 """Every ASCII punctuation character: CommonMark lets each be backslash-escaped."""
@@ -247,7 +250,7 @@ def help_screen(app: Any) -> HelpScreen:
     for b in app.BINDINGS:
         if not isinstance(b, Binding) or b.system or b.action == "help_quit":
             continue
-        if not b.show and not b.action.startswith("show_pane") and b.action != "description":
+        if not b.show and not b.action.startswith("show_pane") and b.action not in HIDDEN_LISTED:
             continue
         shown = b.key if b.action.startswith("show_pane") else app.get_key_display(b)
         what = b.description if b.key != "1" else N_("step view")

@@ -13,8 +13,30 @@ LAYER = Binding.Group(N_("layer"))
 SPEED = Binding.Group(N_("speed"))
 UNIT = Binding.Group(N_("unit"))
 
-OPTIONAL_KEYS = frozenset({"1", "n", "t", "i", "k", "r"})
-"""Keys the footer leaves out when two lines cannot hold them (the help lists them all)."""
+OPTIONAL_KEYS = (
+    "left",  # ← → step: the walk itself
+    "down",  # ↓ ↑ layer
+    "space",  # play
+    "d",  # direction
+    "m",  # merge
+    "c",  # cell
+    "r",  # record
+    "t",  # train
+    "left_square_bracket",  # [ ] unit
+    "e",  # edit the input
+    "n",  # next sequence
+    "o",  # open a scenario (the palette has the built-in ones too)
+    "k",  # follow input: for the memory view only
+    "i",  # ∂ numbers: for the memory view only
+    "minus",  # - + speed: only while playing, and play itself stays
+    "1",  # 1-6 views: the view bar above the footer shows 1-6 anyway
+    "s",  # screenshot: a convenience, not part of the walk
+    "home",  # home end first/last: the widest entry, and ← → reach both ends
+)
+"""The footer's ranking: the keys it may leave out, most essential first. When two lines
+cannot hold every entry it drops them from the end of this tuple, one by one, until the
+rest fit (an entry of a group, ← → or [ ], goes by its best-ranked key). Keys not listed,
+? help and ^q quit, always stay; the help lists every key."""
 
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
@@ -26,6 +48,7 @@ BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("right", "step(1)", N_("step forward"), group=STEP, key_display="→"),
     Binding("home", "first", N_("first step"), group=ENDS),
     Binding("end", "last", N_("last step"), group=ENDS),
+    Binding("g", "go_to", N_("go to step"), show=False),
     Binding("down", "layer(-1)", N_("layer down"), group=LAYER, key_display="↓"),
     Binding("up", "layer(1)", N_("layer up"), group=LAYER, key_display="↑"),
     Binding("space", "play", N_("play"), key_display="space"),

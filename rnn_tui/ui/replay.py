@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "step": N_("step"),
     "first": N_("first step"),
     "last": N_("last step"),
+    "go_to": N_("go to step"),
     "layer": N_("layer"),
     "direction": N_("direction"),
     "unit": N_("unit"),

@@ -1,4 +1,4 @@
-"""Modal screens: edit the input sentence, open a scenario file.
+"""Modal screens: edit the input sentence, open a scenario file, go to a step.
 
 Text from the scenario, the user, file names and error messages is shown as Content
 (never parsed as markup); what the user types and the names read from the file system
@@ -293,6 +293,77 @@ class OpenScreen(ModalScreen[Any]):
         scenario = self.load(source)
         if scenario is not None:
             self.dismiss(scenario)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class JumpScreen(ModalScreen[int | None]):
+    """Ask for a step t in 1..T. Dismisses with it, or None (escape, cancel); anything
+    else typed (not a whole number, or outside 1..T) is refused in red under the input
+    and the screen stays open."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
+    DEFAULT_CSS = MODAL_CSS.format(name="JumpScreen")
+
+    def __init__(self, steps: int, t: int) -> None:
+        super().__init__()
+        self.steps = steps
+        self.t = t
+        """The step shown now (the input's placeholder)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = _("Go to step")
+            box.border_subtitle = _("enter goes · escape cancels")
+            yield Label(_("The step to show, t = 1 … {steps}:").format(steps=self.steps))
+            yield PlainInput(placeholder=str(self.t), id="step")
+            yield Static("", id="jump-error", classes="error -empty")
+            with Horizontal():
+                yield Button(_("Go"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#step", Input).focus()
+
+    def _error(self, message: str) -> None:
+        """Show `message` (it quotes what was typed: plain text)."""
+        error = self.query_one("#jump-error", Static)
+        error.update(Content(message))
+        error.set_class(not message, "-empty")
+
+    def read(self, text: str) -> int | None:
+        """The step `text` names, or None after saying why it is refused. The text
+        entered through `visible` (PlainInput): quoting it back draws no control."""
+        text = text.strip()
+        if not text:
+            self._error(_("Type a step from 1 to {steps}.").format(steps=self.steps))
+            return None
+        try:
+            t = int(text)
+        except ValueError:  # not a number (or too long to be one)
+            self._error(
+                _("“{text}” is not a step: type a whole number from 1 to {steps}.").format(
+                    text=text[:40], steps=self.steps
+                )
+            )
+            return None
+        if not 1 <= t <= self.steps:
+            self._error(
+                _("There is no step {t}: t goes from 1 to {steps}.").format(
+                    t=text[:40], steps=self.steps
+                )
+            )
+            return None
+        return t
+
+    @on(Input.Submitted, "#step")
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        t = self.read(self.query_one("#step", Input).value)
+        if t is not None:
+            self.dismiss(t)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
