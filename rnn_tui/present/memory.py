@@ -30,7 +30,7 @@ from ..engine.memory import Rerun
 from ..i18n import _
 from ..render.curve import Curves, Series
 from ..render.notation import sub
-from ..scenario.memory import memory_rerun, probe
+from ..scenario.memory import followed_step, memory_rerun
 from ..text import visible
 from .position import View
 from .view import Look, Stage
@@ -198,7 +198,7 @@ def _model_memory(name: str, scenario: Any, k: int, shown: bool) -> ModelMemory:
 
 def default_k(scenario: Any) -> int:
     """The input the memory curve follows unless another is chosen (the probe's)."""
-    return probe(scenario).k
+    return followed_step(scenario)
 
 
 def measure_memory(

@@ -51,13 +51,19 @@ class Probe:
         return _("{pairs}, others → {name}").format(pairs=pairs, name=common)
 
 
+def followed_step(scenario: Scenario) -> int:
+    """The input (1-based) the memory curve follows unless another is chosen: the file's
+    [memory] step, else x₁; clamped to the sequence. Cheap: no baselines are built."""
+    step = int((scenario.memory or {}).get("step", 1))
+    return min(max(step, 1), int(np.shape(scenario.inputs)[0]))
+
+
 def probe(scenario: Scenario) -> Probe:
     """The replacement of every input of the scenario's selected sequence."""
     inputs = np.asarray(scenario.inputs)
     T = inputs.shape[0]
     spec = scenario.memory or {}
-    k = int(spec.get("step", 1))
-    k = min(max(k, 1), T)
+    k = followed_step(scenario)
     if scenario.tokens is None or scenario.vocab is None:
         words = tuple(f"x{str(t).translate(_SUBSCRIPTS)}" for t in range(1, T + 1))
         return Probe(np.zeros_like(inputs), (ZERO,) * T, words, k)
@@ -70,13 +76,16 @@ def probe(scenario: Scenario) -> Probe:
     names: list[str] = []
     rows = np.zeros_like(inputs)
     vocab = scenario.token_index()
+    encoded: dict[str, np.ndarray] = {}  # each replacement encoded once, not once a step
     for t, token in enumerate(scenario.tokens):
         name = swap.get(token, baseline)
         if name == "zero" or name not in vocab:
             names.append(ZERO)
             continue
         names.append(name)
-        rows[t] = scenario.encode([name])[0]
+        if name not in encoded:
+            encoded[name] = scenario.encode([name])[0]
+        rows[t] = encoded[name]
     return Probe(rows, tuple(names), tuple(scenario.tokens), k)
 
 
