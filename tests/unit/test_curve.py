@@ -6,28 +6,12 @@ import re
 
 import numpy as np
 import pytest
+from rendered import mono, raw
 from rich.cells import cell_len
 from rich.console import Console
-from rich.segment import Segment
 from rich.style import Style
 
 from rnn_tui.render.curve import Curves, Series, columns, columns_of
-
-
-def mono(renderable, width: int) -> str:
-    console = Console(
-        width=width, color_system=None, force_terminal=False, legacy_windows=False, _environ={}
-    )
-    with console.capture() as capture:
-        console.print(renderable)
-    return capture.get()
-
-
-def raw(renderable, width: int) -> list[str]:
-    """The lines as the renderable yields them, not cropped to the width (as print does)."""
-    console = Console(width=width, color_system=None, _environ={})
-    segments = console.render(renderable, console.options.update_width(width))
-    return ["".join(segment.text for segment in line) for line in Segment.split_lines(segments)]
 
 
 def test_a_curve_places_each_value_in_its_columns():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rendered import mono, raw
 from rich.cells import cell_len
 from rich.console import Console
-from rich.segment import Segment
 
 from rnn_tui.render.palette import format_value
 from rnn_tui.render.tokens import TokenStrip
@@ -19,22 +19,6 @@ from rnn_tui.scenario.memory import replaced_each
 ROOT = Path(__file__).resolve().parents[2]
 SWAP = {"step": 1, "swap": {"A": "B", "B": "A"}}
 WIDTH = 118  # the strip's width in a 120-column app (padding 0 1)
-
-
-def mono(renderable, width: int) -> str:
-    console = Console(
-        width=width, color_system=None, force_terminal=False, legacy_windows=False, _environ={}
-    )
-    with console.capture() as capture:
-        console.print(renderable)
-    return capture.get()
-
-
-def raw(renderable, width: int) -> list[str]:
-    """The lines as the renderable yields them, not cropped to the width (as print does)."""
-    console = Console(width=width, color_system=None, _environ={})
-    segments = console.render(renderable, console.options.update_width(width))
-    return ["".join(segment.text for segment in line) for line in Segment.split_lines(segments)]
 
 
 def memory_fade(name: str = "memory-fade"):
