@@ -18,17 +18,27 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .cli_common import PipeClosed, drop_stdout, echo_problems, need_terminal, shown, to_stdout
+from .cli_common import (
+    PipeClosed,
+    drop_stdout,
+    echo_problems,
+    need_terminal,
+    say,
+    shown,
+    to_stdout,
+)
 from .cli_scenario import list_builtins, new, trace, train, validate
 from .cli_session import export, replay
 from .files import WriteRefused, reason
 from .i18n import LANGUAGES, N_, _, set_language, standard_gettext
 from .scenario import ScenarioError, builtin_names, load_scenario
+from .settings import InvalidSetting, Settings, check, config_path, describe, load_settings
 from .text import visible
 
 # click's own words, so that they are in the catalogue too (see i18n.standard_gettext)
@@ -72,6 +82,11 @@ class _DefaultToOpen(click.Group):
                 _refuse_mistyped_command(rest[0], sorted(self.commands))
             rest = ["open", *rest]
         return super().parse_args(ctx, head + rest)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Where the settings file is, found when the help is shown (RNN_TUI_CONFIG)."""
+        self.epilog = describe(config_path())
+        super().format_epilog(ctx, formatter)
 
 
 def _refuse_mistyped_command(word: str, commands: list[str]) -> None:
@@ -137,7 +152,10 @@ def _language_of(args: list[str]) -> str | None:
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
-    help=N_("Language of the interface: en or zh. Default: from LANG / LC_ALL, else en."),
+    help=N_(
+        "Language of the interface: en or zh. Default: RNN_TUI_LANG, else the settings "
+        "file, else from LANG / LC_ALL, else en."
+    ),
 )
 @click.version_option(__version__, prog_name="rnn-tui")
 def cli(lang: str | None) -> None:
@@ -145,6 +163,20 @@ def cli(lang: str | None) -> None:
 
 
 LONG_SEQUENCE = 10_000  # steps from which the trace before the first frame is noticeable
+
+
+def _setting(key: str) -> Callable[[click.Context, click.Parameter, object], object]:
+    """A click callback checking an option as the settings check its key."""
+
+    def checked(ctx: click.Context, param: click.Parameter, value: object) -> object:
+        if value is None:
+            return None
+        try:
+            return check(key, value)
+        except InvalidSetting as e:
+            raise click.BadParameter(str(e), ctx, param) from None
+
+    return checked
 
 
 @click.command("open", help=N_("Open the app on SCENARIO (default: the built-in intent scenario)."))
@@ -156,7 +188,36 @@ LONG_SEQUENCE = 10_000  # steps from which the trace before the first frame is n
     default=None,
     help=N_("Record the session into this file (JSON Lines; r stops)."),
 )
-def open_app(scenario: str | None, record: str | None) -> None:
+@click.option(
+    "--theme",
+    metavar="NAME",
+    default=None,
+    help=N_(
+        "Colour theme for this run (nord, gruvbox, textual-light, …; ctrl+p Theme lists them)."
+    ),
+)
+@click.option(
+    "--speed",
+    type=float,
+    metavar="N",
+    default=None,
+    callback=_setting("speed"),
+    help=N_("Playing speed for this run, in steps a second: 0.5, 1, 2, 4, 8, 16 or 32."),
+)
+@click.option(
+    "--folder",
+    metavar="DIR",
+    default=None,
+    callback=_setting("folder"),
+    help=N_("Save screenshots, recordings and numbers into DIR (default: the current folder)."),
+)
+def open_app(
+    scenario: str | None,
+    record: str | None,
+    theme: str | None,
+    speed: float | None,
+    folder: Path | None,
+) -> None:
     loaded = load_scenario(scenario)  # fail here, with a message, before the screen switches
     if record is not None:  # `rnn-tui mine.toml --record mine.toml` would replace the scenario
         from .session import check_record_target
@@ -172,9 +233,30 @@ def open_app(scenario: str | None, record: str | None) -> None:
         click.echo(_("rnn-tui: tracing {steps:,} steps…").format(steps=steps), err=True)
     from .ui import make_app
 
-    app = make_app(scenario, record=record)
+    settings = _settings_of_run(theme=theme, speed=speed, folder=folder)
+    app = make_app(scenario, record=record, settings=settings)
     app.run()
     sys.exit(app.return_code or 0)
+
+
+def _settings_of_run(*, theme: str | None, speed: float | None, folder: Path | None) -> Settings:
+    """This run's settings: the flags (a wrong --theme refused), then the environment and
+    the settings file, whose problems are warnings (the app starts without them)."""
+    from .ui import theme_names
+
+    themes = theme_names()
+    if theme is not None:
+        try:
+            check("theme", theme, themes=themes)
+        except InvalidSetting as e:
+            raise click.BadParameter(str(e), param_hint="'--theme'") from None
+    language = click.get_current_context().find_root().params.get("lang")
+    settings, problems = load_settings(
+        theme=theme, language=language, speed=speed, folder=folder, themes=themes
+    )
+    for problem in problems:
+        say(_("warning: {problem}").format(problem=problem), err=True)
+    return settings
 
 
 @click.command(
@@ -257,7 +339,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: every user-caused error becomes a message and exit status 2; an
     unexpected exception one line and exit status 70 (its traceback with RNN_TUI_DEBUG)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    language = set_language(_language_of(args))  # before anything is said
+    chosen = _language_of(args) or load_settings()[0].language  # the file's problems: in open
+    language = set_language(chosen)  # before anything is said
     _translate_help(cli)
     with standard_gettext(language):  # click's words ("Usage:") in the same language
         _run(args)

@@ -9,10 +9,12 @@ No textual or rich here.
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -166,6 +168,97 @@ def new_path(folder: Path, stem: str, suffix: str) -> Path:
         number += 1
         path = folder / f"{stem}-{number}{suffix}"
     return path
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+MAX_STEM = 40
+"""The longest stem a generated file name takes from a scenario's name."""
+MAX_NUMBERED = 100_000
+"""How many numbered names save_new tries before it gives up (a folder full of them)."""
+
+
+def safe_stem(name: str, fallback: str = "rnn-tui") -> str:
+    """A file-name stem from `name` (a scenario's name: data from a file): ASCII letters,
+    digits, - and _ kept, every other run of characters one -, at most MAX_STEM long;
+    `fallback` when nothing is left ("../", "意图" or "")."""
+    stem = _UNSAFE_IN_NAME.sub("-", name).strip("-_")[:MAX_STEM].strip("-_")
+    return stem or fallback
+
+
+def numbered_name(stem: str, suffix: str) -> Callable[[int], str]:
+    """stem-001.suffix, stem-002.suffix, ... (more digits past 999): for screenshots and
+    saved numbers, in the order they were made."""
+    return lambda n: f"{stem}-{n:03d}{suffix}"
+
+
+def dated_name(stem: str, suffix: str, day: datetime.date | None = None) -> Callable[[int], str]:
+    """stem-YYYY-MM-DD-1.suffix, -2, ...: for sessions, by the day they were recorded
+    (`day`: today by default)."""
+    on = (day or datetime.date.today()).isoformat()
+    return lambda n: f"{stem}-{on}-{n}{suffix}"
+
+
+def first_free(folder: Path, name_for: Callable[[int], str]) -> Path:
+    """folder/name_for(n) for the smallest n from 1 that names nothing yet (not even a
+    broken link). Another process may take it before it is written: save_new (and a
+    session's O_EXCL) make the write itself refuse to replace."""
+    for n in range(1, MAX_NUMBERED + 1):
+        path = folder / name_for(n)
+        if not os.path.lexists(path):
+            return path
+    raise WriteRefused(
+        _("{folder}: no free file name left ({limit:,} taken)").format(
+            folder=visible(str(folder)), limit=MAX_NUMBERED
+        )
+    )
+
+
+def save_new(
+    folder: Path,
+    name_for: Callable[[int], str],
+    data: bytes | str,
+    *,
+    inputs: Iterable[Path] = (),
+) -> Path:
+    """Write `data` to a new file folder/name_for(n), n the smallest free number, and
+    return its path. Atomic and never replacing: the name is reserved with O_EXCL (taken
+    meanwhile: the next number is tried), and the data, written to a temporary file,
+    replaces that empty reservation. Raises WriteRefused (the built-ins, an input, a NUL) or
+    OSError (no temporary file is left)."""
+    folder = Path(folder)
+    if is_builtin(folder):  # refused before anything is made there, even a temporary file
+        check_target(folder / name_for(1), inputs=inputs)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, temporary = tempfile.mkstemp(prefix=".rnn-tui-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        for n in range(1, MAX_NUMBERED + 1):
+            path = folder / name_for(n)
+            if os.path.lexists(path):
+                continue
+            check_target(path, inputs=inputs)
+            try:  # reserve the name: O_EXCL fails if it was taken since lexists
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                continue
+            os.replace(temporary, path)  # onto our own empty reservation only
+            return path
+        raise WriteRefused(
+            _("{folder}: no free file name left ({limit:,} taken)").format(
+                folder=visible(str(folder)), limit=MAX_NUMBERED
+            )
+        )
+    finally:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def reason(error: OSError) -> str:

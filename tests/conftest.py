@@ -1,11 +1,35 @@
-"""Suite-wide fixtures and hooks: torch for the live parity checks, and a closing
-line saying whether those checks ran."""
+"""Suite-wide fixtures and hooks: each test's own settings file (never the user's), torch
+for the live parity checks, and a closing line saying whether those checks ran."""
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
+
+SETTINGS_VARIABLES = ("RNN_TUI_THEME", "RNN_TUI_LANG", "RNN_TUI_SPEED", "RNN_TUI_FOLDER")
+_test_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def settings_home(tmp_path_factory):
+    """One folder for every test's settings file (created on first use only)."""
+    return tmp_path_factory.mktemp("settings-home")
+
+
+@pytest.fixture(autouse=True)
+def own_settings_file(settings_home, monkeypatch):
+    """No test reads or writes the real settings file: RNN_TUI_CONFIG names a file of
+    this test's own (not created; processes the test starts inherit it), the platform's
+    config folder is under the test folder too, and the settings of whoever runs the
+    tests (RNN_TUI_THEME, ...) are not in the environment."""
+    home = settings_home / str(next(_test_numbers))
+    monkeypatch.setenv("RNN_TUI_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg"))
+    for name in SETTINGS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return home / "config.toml"
 
 
 @pytest.fixture

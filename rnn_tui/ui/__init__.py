@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ..settings import Settings
     from .app import RnnTuiApp
 
-__all__ = ["RnnTuiApp", "make_app"]
+__all__ = ["RnnTuiApp", "make_app", "theme_names"]
 
 
 def make_app(
@@ -23,20 +24,35 @@ def make_app(
     *,
     size: tuple[int, int] | None = None,
     record: str | Path | None = None,
+    settings: Settings | None = None,
 ) -> RnnTuiApp:
     """The app on a scenario: a built-in name, a path, or None for the default one.
 
     The command line and the tests build the app through this one factory. Raises
     rnn_tui.scenario.ScenarioError when the scenario cannot be loaded (before the app's
     code is imported). `size` (columns, rows) is kept for headless runs (screenshots,
-    replays); `record` is a session file to record into from the start."""
+    replays); `record` is a session file to record into from the start; `settings` the
+    theme, speed and save folder to start with, and the settings file the app writes what
+    the user changes into (None: Textual's theme, the default speed, the current folder,
+    nothing written)."""
     from pathlib import Path
 
     from ..scenario import BUILTIN_DEFAULT, load_scenario
 
     scenario = load_scenario(BUILTIN_DEFAULT if source is None else source)
     app_class = __getattr__("RnnTuiApp")
-    return app_class(scenario, size=size, record=None if record is None else Path(record))
+    record_path = None if record is None else Path(record)
+    return app_class(scenario, size=size, record=record_path, settings=settings)
+
+
+def theme_names() -> frozenset[str]:
+    """The themes the app offers (Textual's built-in ones: App.available_themes before
+    any is registered). Loads the app first: its import pauses the garbage collector
+    (_load_app), which textual.theme imported alone would not."""
+    __getattr__("RnnTuiApp")
+    from textual.theme import BUILTIN_THEMES
+
+    return frozenset(BUILTIN_THEMES)
 
 
 def __getattr__(name: str) -> Any:

@@ -33,7 +33,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "rnn_tui"
-SHARED = ("text", "files", "i18n")
+SHARED = ("text", "files", "i18n", "settings")
 """Top-level helper modules any room may import."""
 ALLOWED = {
     "engine": {"engine"},
