@@ -6,6 +6,7 @@ model."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.reactive import reactive
 
@@ -19,6 +20,16 @@ LEFT_PANES = ("step", "layers", "history")
 """The views in the left column when every view is on screen (the others on the right)."""
 WIDE = (150, 40)
 """From this size on (columns, rows) every view is on screen at once; below, one at a time."""
+
+
+COLUMNS = ("left", "right")
+"""The ids of the two scrolling columns, in focus order (tab)."""
+
+
+class PaneColumn(VerticalScroll, inherit_bindings=False):
+    """A column of views: scrolled by the wheel, and by PageUp/PageDown when in focus
+    (tab, shift+tab, a click). It has no keys of its own (a VerticalScroll's would take
+    ← → ↑ ↓ home end from the app): those stay the step, the layer and the ends."""
 
 
 class StepPane(VerticalGroup):
@@ -54,7 +65,16 @@ class StepPane(VerticalGroup):
 
 class Body(Horizontal):
     """Every view in two columns when `wide`; else the `pane` chosen, by itself. Only
-    the views on screen are filled (the others when shown), so a key costs what shows."""
+    the views on screen are filled (the others when shown), so a key costs what shows.
+    The columns scroll a page at a time and take the focus in turn (page, focus_pane)."""
+
+    BINDINGS = [
+        # Once a column has the focus, tab reaches the app's action through here: the
+        # screen's own tab (Textual's focus_next) comes before the app's bindings. With
+        # nothing in focus that one runs, and does the same: focus on the first column.
+        Binding("tab", "app.focus_pane(1)", show=False),
+        Binding("shift+tab", "app.focus_pane(-1)", show=False),
+    ]
 
     stage: reactive[Stage | None] = reactive(None, init=False, always_update=True)
     view: reactive[View] = reactive(View, init=False, always_update=True)
@@ -69,15 +89,18 @@ class Body(Horizontal):
         self._weights_key: tuple | None = None
 
     def compose(self) -> ComposeResult:
+        # no column takes the focus by itself (Textual's AUTO_FOCUS "*" would give it the
+        # first at start and after each dialog, marked): only tab or a click gives it
+        self.screen.AUTO_FOCUS = ""  # type: ignore[misc]
         # two columns when wide: the step panels, all layers and the history on the
         # left, the numbers and the weights on the right; else one view at a time
-        with VerticalScroll(id="left", can_focus=False, classes="column"):
+        with PaneColumn(id="left", classes="column"):
             # born -current (as showing it would make it), so mounting does not restyle it
             step_classes = "pane -current" if self.pane == "step" else "pane"
             yield StepPane(id="step", classes=step_classes).data_bind(Body.stage, Body.view)
             yield FigureView(id="layers", classes="pane")
             yield FigureView(id="history", classes="pane")
-        with VerticalScroll(id="right", can_focus=False, classes="column"):
+        with PaneColumn(id="right", classes="column"):
             yield FigureView(id="numbers", classes="pane")
             with VerticalGroup(id="weights", classes="pane"):
                 yield FigureView(id="projection")
@@ -111,16 +134,67 @@ class Body(Horizontal):
         # every view shares the screen (the views under it would leave the screen)
         self.query_one("#diagram").display = not self.wide
         left = self.pane in LEFT_PANES
-        self.query_one("#left").display = self.wide or left
-        self.query_one("#right").display = self.wide or not left
+        focused = self.screen.focused
+        self._column("left").display = self.wide or left
+        self._column("right").display = self.wide or not left
+        if isinstance(focused, PaneColumn) and not focused.display:
+            # one view at a time and another shown: the focus goes with it, to its column
+            self._column(self._column_of(self.pane)).focus(scroll_visible=False)
         self.fill(self.view)
 
     def scroll_to_pane(self, pane: str) -> None:
         """Bring a view to the top of its column (when every view is on screen)."""
-        column = "#left" if pane in LEFT_PANES else "#right"
-        self.query_one(column, VerticalScroll).scroll_to_widget(
+        self._column(self._column_of(pane)).scroll_to_widget(
             self.query_one(f"#{pane}"), top=True, animate=False
         )
+
+    # ------------------------------------------------------------------ scrolling, focus
+    def _column(self, column_id: str) -> PaneColumn:
+        return self.query_one(f"#{column_id}", PaneColumn)
+
+    @staticmethod
+    def _column_of(pane: str) -> str:
+        return "left" if pane in LEFT_PANES else "right"
+
+    def _shown_columns(self) -> list[PaneColumn]:
+        return [column for column in map(self._column, COLUMNS) if column.display]
+
+    def page(self, delta: int) -> None:
+        """Scroll the column in focus, else the one holding the chosen view, a page down
+        (delta 1) or up (-1), at once: whoever reads scroll_state next sees it moved."""
+        focused = self.screen.focused
+        column = (
+            focused
+            if isinstance(focused, PaneColumn) and focused.display
+            else self._column(self._column_of(self.pane))
+        )
+        page = column.scrollable_content_region.height
+        column.scroll_to(y=column.scroll_y + delta * page, animate=False, immediate=True)
+
+    def focus_pane(self, delta: int) -> None:
+        """Give the focus to the next (delta 1) or the previous (-1) column on screen,
+        round; with none in focus, to the first, as Textual's tab and shift+tab do then.
+        The focused one is marked (app.tcss: .column:focus)."""
+        columns = self._shown_columns()
+        focused = self.screen.focused
+        index = columns.index(focused) + delta if focused in columns else 0
+        columns[index % len(columns)].focus(scroll_visible=False)
+
+    def scroll_state(self) -> dict[str, int]:
+        """How far each column on screen is scrolled, in rows, by id ("left", "right")."""
+        return {str(column.id): round(column.scroll_y) for column in self._shown_columns()}
+
+    def restore_scroll(self, state: dict[str, int]) -> None:
+        """Scroll the columns named in `state` (as scroll_state gives it) to its rows, at
+        once and within their range; a column not on screen is left alone."""
+        for column in self._shown_columns():
+            rows = state.get(str(column.id))
+            if rows is None:
+                continue
+            column.scroll_to(y=max(0, rows), animate=False, immediate=True)
+            if column.scroll_y < rows:
+                # clamped by a layout not made yet (a view just shown): again after it
+                column.call_after_refresh(column.scroll_to, y=rows, animate=False, immediate=True)
 
     def _shown(self, pane_id: str) -> bool:
         return self.wide or self.pane == pane_id
