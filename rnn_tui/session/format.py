@@ -6,7 +6,11 @@ Header: {"format": "rnn-tui-session", "version": 1, "app_version", "created",
 .npz, when at most 1 MB) or null, "path" (null, or the name of a SESSION.weights-N.npz
 beside the session file)}. Action: {"time" (seconds since the start), "key", "action",
 "view": {t, layer, direction, unit}, "change" (what the action changed in the model, or
-null), "state" (sha256 of the state shown, see state.py)}.
+null), "state" (sha256 of the state shown, see state.py), and optionally "screen" (what
+else the screen showed: {"pane", "numbers", "probe", "scroll", "theme"}, each optional,
+see lines.ScreenState) and "note" (a line of text the teacher added, action "note")}.
+The optional fields came later in version 1: a reader that does not know them skips
+them, and they never enter the state hash.
 
 A session file is hostile until shown otherwise: every line is bounded in bytes and
 nesting, every field's type is checked, every string is made visible (rnn_tui.text) as
@@ -51,10 +55,14 @@ from .lines import (
     DEFAULT_TERMINAL,
     FORMAT,
     MAX_DEPTH,
+    MAX_NOTE,
     MAX_TIME,
+    PANES,
     ROWS,
+    TIMER_KEY,
     VERSION,
     Action,
+    ScreenState,
     Session,
     _action,
     _header,
@@ -86,12 +94,16 @@ __all__ = [
     "MAX_EMBEDDED_BYTES",
     "MAX_INPUT_VALUES",
     "MAX_LINE_BYTES",
+    "MAX_NOTE",
     "MAX_SESSION_BYTES",
     "MAX_TIME",
     "MAX_TOKENS",
+    "PANES",
     "ROWS",
+    "TIMER_KEY",
     "VERSION",
     "Action",
+    "ScreenState",
     "Session",
     "SessionError",
     "SessionWriteError",
@@ -270,20 +282,33 @@ class SessionWriter:
         self.lines += 1
 
     def action(
-        self, *, key: str, action: str, view: View, state: str, change: dict | None = None
+        self,
+        *,
+        key: str,
+        action: str,
+        view: View,
+        state: str,
+        change: dict | None = None,
+        screen: ScreenState | None = None,
+        note: str | None = None,
     ) -> None:
-        """One line: what was pressed, what it did, the view after it and its hash.
-        Raises SessionWriteError (an OSError) when it cannot be written."""
-        self._write(
-            {
-                "time": round(time.monotonic() - self._start, 3),
-                "key": key,
-                "action": action,
-                "view": view.to_dict(),
-                "change": change,
-                "state": state,
-            }
-        )
+        """One line: what was pressed, what it did, the view after it and its hash;
+        what else the screen showed (`screen`), and a note (made visible and cut to
+        MAX_NOTE characters, as a reader takes it). Raises SessionWriteError (an
+        OSError) when it cannot be written."""
+        line: dict[str, Any] = {
+            "time": round(time.monotonic() - self._start, 3),
+            "key": key,
+            "action": action,
+            "view": view.to_dict(),
+            "change": change,
+            "state": state,
+        }
+        if screen is not None:
+            line["screen"] = screen.to_dict()
+        if note is not None:
+            line["note"] = visible(note)[:MAX_NOTE]
+        self._write(line)
 
     def _close_fd(self) -> OSError | None:
         fd, self._fd = self._fd, None

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..i18n import _
-from ..present.position import View
+from ..present.position import MAX_INDEX, View
 from ..text import visible
 from .errors import SessionError, _expected, _shown, _why, line_of
 
@@ -28,6 +29,124 @@ ROWS = (10, 500)
 """The terminal sizes a session may name (and export may render at)."""
 DEFAULT_TERMINAL = (80, 24)
 
+PANES = ("step", "numbers", "layers", "history", "weights", "memory")
+"""The views a line's "screen" may name (the app's panes, ui.bars.PANES)."""
+MAX_NOTE = 500
+"""The longest note, in characters (as read: control characters made visible)."""
+MAX_SCROLL = 1_000_000
+"""The largest scroll offset a line may name, in rows or columns."""
+MAX_SCROLL_PARTS = 16
+"""The most scrolled parts (columns, panes) a line may name."""
+MAX_NAME = 100
+"""The longest theme or scrolled part name."""
+_PART_NAME = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_NAME}}}")
+TIMER_KEY = "(timer)"
+"""The key of a line that a play tick wrote (no key was pressed)."""
+
+
+@dataclass(frozen=True)
+class ScreenState:
+    """What else the screen showed after an action, beside the view: a line's optional
+    "screen" object (older sessions have none; a reader that does not know it skips
+    it). Each field None when the line does not say."""
+
+    pane: str | None = None
+    """The view shown when they do not all fit (one of PANES)."""
+    numbers: bool | None = None
+    """The ∂ numbers written into the influence strip (`i`)."""
+    probe: int | None = None
+    """The input the memory view follows, 1-based; 0: the scenario's own (null in the
+    file)."""
+    scroll: tuple[tuple[str, int], ...] | None = None
+    """The scroll offsets of the body's parts, (name, rows) each, sorted by name."""
+    theme: str | None = None
+    """The colour theme's name (a replay keeps its own when it has no such theme)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The line's "screen" object: the fields said, probe 0 as null."""
+        out: dict[str, Any] = {}
+        if self.pane is not None:
+            out["pane"] = self.pane
+        if self.numbers is not None:
+            out["numbers"] = self.numbers
+        if self.probe is not None:
+            out["probe"] = self.probe or None
+        if self.scroll is not None:
+            out["scroll"] = dict(self.scroll)
+        if self.theme is not None:
+            out["theme"] = self.theme
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ScreenState:
+        """From a line's "screen"; ValueError naming the field for anything but the
+        fields above, each of its type and within its bounds."""
+        if not isinstance(data, dict):
+            raise ValueError(_expected("screen", _("an object"), data))
+        unknown = sorted(set(data) - {"pane", "numbers", "probe", "scroll", "theme"})
+        if unknown:
+            raise ValueError(_("screen: unknown field {name}").format(name=_shown(unknown[0], 40)))
+        pane = data.get("pane")
+        if pane is not None and pane not in PANES:
+            raise ValueError(_expected("screen.pane", " | ".join(PANES), pane))
+        numbers = data.get("numbers")
+        if numbers is not None and type(numbers) is not bool:
+            raise ValueError(_expected("screen.numbers", _("true or false"), numbers))
+        probe = data.get("probe")
+        if "probe" not in data:
+            probe = None
+        elif probe is None:
+            probe = 0  # the scenario's own
+        elif type(probe) is not int or not 1 <= probe <= MAX_INDEX:
+            raise ValueError(
+                _expected(
+                    "screen.probe",
+                    _("null or a whole number from 1 to {limit:,}").format(limit=MAX_INDEX),
+                    probe,
+                )
+            )
+        theme = data.get("theme")
+        if theme is not None and (not isinstance(theme, str) or not 1 <= len(theme) <= MAX_NAME):
+            raise ValueError(
+                _expected(
+                    "screen.theme",
+                    _("a name of 1 to {limit} characters").format(limit=MAX_NAME),
+                    theme,
+                )
+            )
+        return cls(
+            pane=pane,
+            numbers=numbers,
+            probe=probe,
+            scroll=_scroll(data.get("scroll")),
+            theme=theme,
+        )
+
+
+def _scroll(data: Any) -> tuple[tuple[str, int], ...] | None:
+    """A "scroll" object checked: at most MAX_SCROLL_PARTS names, each a short name of
+    letters, digits, - and _, each offset a whole number from 0 to MAX_SCROLL."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ValueError(_expected("screen.scroll", _("an object"), data))
+    if len(data) > MAX_SCROLL_PARTS:
+        raise ValueError(_("screen.scroll: more than {limit} parts").format(limit=MAX_SCROLL_PARTS))
+    for name, offset in data.items():
+        if not _PART_NAME.fullmatch(name):
+            raise ValueError(
+                _expected("screen.scroll", _("names of letters, digits, - and _"), name)
+            )
+        if type(offset) is not int or not 0 <= offset <= MAX_SCROLL:
+            raise ValueError(
+                _expected(
+                    f"screen.scroll.{name}",
+                    _("a whole number from 0 to {limit:,}").format(limit=MAX_SCROLL),
+                    offset,
+                )
+            )
+    return tuple(sorted(data.items()))
+
 
 @dataclass
 class Action:
@@ -40,6 +159,10 @@ class Action:
     view: View
     change: dict | None
     state: str
+    screen: ScreenState | None = None
+    """What else the screen showed (the view shown, ∂ numbers, ...), when recorded."""
+    note: str | None = None
+    """The teacher's note made at this line (made visible), if any."""
 
 
 @dataclass
@@ -179,8 +302,17 @@ def _action(path: Path, number: int, data: dict) -> Action:
         raise SessionError(f"{where}: " + _("change is not an object"))
     try:
         view = View.from_dict(data["view"])
+        screen = None if data.get("screen") is None else ScreenState.from_dict(data["screen"])
     except ValueError as e:
         raise fail(_why(e)) from None
+    note = data.get("note")
+    if note is not None:
+        if not isinstance(note, str) or not note.strip():
+            raise fail(_expected("note", _("a line of text"), note))
+        if len(note) > MAX_NOTE:
+            raise fail(
+                _("{name} is longer than {limit} characters").format(name="note", limit=MAX_NOTE)
+            )
     return Action(
         line=number,
         time=float(seconds),
@@ -189,4 +321,6 @@ def _action(path: Path, number: int, data: dict) -> Action:
         view=view,
         change=change or None,
         state=data["state"],
+        screen=screen,
+        note=note,
     )

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 class Player:
     """Runs the timer behind the app's `playing` and `speed`; each tick is one step
-    forward along the reading order, recorded as "play"."""
+    forward along the reading order, recorded as "tick" with the key "(timer)" (no key
+    was pressed; space, which starts playing, is recorded as "play")."""
 
     def __init__(self, app: RnnTuiApp) -> None:
         self.app = app
@@ -41,12 +42,14 @@ class Player:
         self.app.show_activity()
 
     def tick(self) -> None:
+        from ..session.lines import TIMER_KEY  # not at start-up: sessions load on demand
+
         app = self.app
         if app.stage.is_last(app.view):
             app.playing = False
             app.say(_("The end of the sequence: space plays it again."), timeout=3)
             return
-        with app.recording.acting("play"):
+        with app.recording.acting("tick", TIMER_KEY):
             app.view = app.stage.step(app.view, 1)
 
     def change_speed(self, delta: int) -> None:

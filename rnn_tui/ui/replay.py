@@ -12,20 +12,27 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import textual.constants
-from textual.app import App
+from textual import events
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.keys import format_key
 from textual.pilot import Pilot
 from textual.timer import Timer
+from textual.widgets import Static
 
 from ..files import WriteRefused, check_target, write_atomic
 from ..i18n import N_, _
-from ..session import Session, session_files
+from ..session import ScreenState, Session, session_files
 from ..session.export import check_export_size, write_cast
+from ..session.lines import TIMER_KEY
 from ..session.player import delays, scenarios_of
 from ..text import visible
 from .app import RnnTuiApp
+from .body import Body
+from .keys import BINDINGS as APP_BINDINGS
+from .widgets import TokenStripView
 
 ACTION_LABELS = {
     "start": N_("start"),
@@ -40,6 +47,13 @@ ACTION_LABELS = {
     "select_unit": N_("unit"),
     "select_cell": N_("unit"),
     "play": N_("play"),
+    "tick": N_("play step"),
+    "show_pane": N_("view"),
+    "influence_numbers": N_("∂ numbers"),
+    "probe": N_("follow input"),
+    "page": N_("page"),
+    "theme": N_("theme"),
+    "note": N_("note"),
     "merge": N_("merge"),
     "cell": N_("cell"),
     "edit": N_("edit"),
@@ -49,6 +63,29 @@ ACTION_LABELS = {
     "language": N_("language"),
 }
 """How the status line names a recorded action (the file keeps the app's action names)."""
+KEY_LABELS = {TIMER_KEY: N_("timer")}
+"""How the status line names a recorded key that was no key (a play tick)."""
+
+
+class NoteBar(Static):
+    """The teacher's note at the line shown (the last one made up to it), above the
+    footer: "✎ the note". The note is data: shown as plain text, never markup."""
+
+    DEFAULT_CSS = """
+    NoteBar {
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        color: $text;
+        background: $accent-muted;
+        display: none;
+    }
+    """
+
+    def show(self, note: str | None) -> None:
+        """Show `note` (made visible when the session was read), or nothing."""
+        self.display = bool(note)
+        self.update(Content.assemble(("✎ ", "bold"), note) if note else "")
 
 
 class ReplayApp(RnnTuiApp):
@@ -70,9 +107,17 @@ class ReplayApp(RnnTuiApp):
         "merge": N_("switching the merge"),
         "sequence": N_("another input sequence"),
         "record": N_("recording"),
+        "note": N_("adding a note"),
     }
     """What a key of the app would do to the model or the recording, refused here: a
     replay shows the recorded walk (the view keys, help, themes and quit still work)."""
+    REPLACED = frozenset({"step", "first", "last", "play", "speed"})
+    """The app's actions whose keys a replay gives to its own (→ ← home end space), or
+    that do nothing here (- + : the replay's pace is --speed)."""
+
+    REFUSED_KEYS: dict[str, str] = {}
+    """The app's keys of the refused actions (below the class): pressed, they say why
+    not."""
 
     def __init__(
         self,
@@ -93,9 +138,19 @@ class ReplayApp(RnnTuiApp):
         self.exporting = exporting
         """Rendering frames: the status line does not show the replay."""
         self._replay_timer: Timer | None = None
+        self.notes = notes_shown(session)
+        """The note shown at each line: the last one made up to it, if any."""
+        self.missing_themes: set[str] = set()
+        """Recorded themes this app does not have (said once each)."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            yield widget
+            if isinstance(widget, Body):
+                yield NoteBar(id="note-bar")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # RnnTuiApp.on_mount runs too, after this (Textual calls each class's handler)
         if self.session.ends_mid_line and not self.exporting:
             self.say(
                 _(
@@ -116,7 +171,51 @@ class ReplayApp(RnnTuiApp):
         if scenario is not self.scenario:
             self.set_scenario(scenario)
         self.view = action.view
+        if action.screen is not None:
+            self.show_screen(action.screen)
+        self.query_one(NoteBar).show(self.notes[index])
         self.show_activity()
+
+    def show_screen(self, screen: ScreenState) -> None:
+        """Show what else the recorded screen showed: the view shown, the ∂ numbers, the
+        input followed, the theme (kept when this app has no such theme, said once),
+        the columns' scroll. What a line does not say stays as it is."""
+        from ..present.memory import default_k
+
+        if screen.pane is not None and screen.pane != self.pane:
+            self.action_show_pane(screen.pane)
+        strip = self.query_one(TokenStripView)
+        if screen.numbers is not None and strip.numbers != screen.numbers:
+            strip.numbers = screen.numbers
+        if screen.probe is not None:
+            own = default_k(self.scenario)
+            if (screen.probe or own) != (self.probed or own):
+                self.probe(screen.probe or own, say=False)
+        if screen.theme is not None and screen.theme != self.theme:
+            if screen.theme in self.available_themes:
+                self.theme = screen.theme
+            elif screen.theme not in self.missing_themes and not self.exporting:
+                self.missing_themes.add(screen.theme)
+                self.say(
+                    _(
+                        "The recording used the theme {theme}, which is not here: the "
+                        "current theme stays."
+                    ).format(theme=screen.theme),
+                    title=_("replay"),
+                    severity="warning",
+                    timeout=5,
+                )
+        if screen.scroll is not None:
+            self.query_one(Body).restore_scroll(dict(screen.scroll))
+
+    def scrolled_as_recorded(self) -> bool:
+        """Are the columns scrolled as the line shown says (or does it not say)?"""
+        if not 0 <= self.position < len(self.session.actions):
+            return True
+        screen = self.session.actions[self.position].screen
+        if screen is None or screen.scroll is None:
+            return True
+        return self.query_one(Body).scroll_state() == dict(screen.scroll)
 
     def _schedule(self) -> None:
         if self._replay_timer is not None:
@@ -160,6 +259,24 @@ class ReplayApp(RnnTuiApp):
         if self.session.actions:
             self.show_line(index % len(self.session.actions))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The app's actions refused or replaced here are not shown (the footer lists
+        the keys that work in a replay); their keys say why not (on_key)."""
+        if action in self.REFUSED or action in self.REPLACED:
+            return False
+        return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of a refused action (hidden, so no binding ran): say why not, instead
+        of the app's "Press ? for keys."."""
+        if self.screen.is_modal:
+            return
+        action = next((self.REFUSED_KEYS[k] for k in event.aliases if k in self.REFUSED_KEYS), None)
+        if action is not None:
+            event.prevent_default()  # RnnTuiApp.on_key: the key is known
+            event.stop()
+            self.allowed(action)
+
     def allowed(self, action: str) -> bool:
         """None of the actions that change the model or the recording: each says why not."""
         self.say(
@@ -186,9 +303,34 @@ class ReplayApp(RnnTuiApp):
             # the session's own words (made visible when read) are shown, never translated
             label = ACTION_LABELS.get(action.action)
             what = _(label) if label is not None else action.action
-            fields.append(("", f"{what} ({format_key(action.key) if action.key else _('no key')})"))
+            fields.append(("", f"{what} ({shown_key(action.key)})"))
         status = self.query_one("#status")
         status.set_activity(fields)  # type: ignore[attr-defined]
+
+
+ReplayApp.REFUSED_KEYS = {
+    binding.key: binding.action.partition("(")[0]
+    for binding in APP_BINDINGS
+    if isinstance(binding, Binding) and binding.action.partition("(")[0] in ReplayApp.REFUSED
+}
+
+
+def shown_key(key: str) -> str:
+    """A recorded key as the status line names it: "→", "timer" (a play tick), "no key"
+    (the palette, a dialog's answer)."""
+    if key in KEY_LABELS:
+        return _(KEY_LABELS[key])
+    return format_key(key) if key else _("no key")
+
+
+def notes_shown(session: Session) -> list[str | None]:
+    """The note to show at each action of `session`: the last one made up to it."""
+    out: list[str | None] = []
+    note = None
+    for action in session.actions:
+        note = action.note if action.note is not None else note
+        out.append(note)
+    return out
 
 
 TOP_LEFT = "\x1b[1;1H"
@@ -350,6 +492,8 @@ async def render_frames(
                 if session.actions:
                     app.show_line(index)
                 await pilot.pause(0)  # every pending event handled: no idle wait
+                if not app.scrolled_as_recorded():
+                    await pilot.pause()  # a scroll that lands after the layout (a view shown)
                 if svg_dir is not None:
                     write_atomic(svg_dir / name, app.export_screenshot(), inputs=protected)
                 frame = await screen_ansi(pilot) if ansi else ""

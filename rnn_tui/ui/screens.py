@@ -1,4 +1,5 @@
-"""Modal screens: edit the input sentence, open a scenario file, go to a step.
+"""Modal screens: edit the input sentence, open a scenario file, go to a step, add a
+note to a recording. Each asks for one line (LineDialog).
 
 Text from the scenario, the user, file names and error messages is shown as Content
 (never parsed as markup); what the user types and the names read from the file system
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -81,15 +82,68 @@ def reading_notice(scenario: Any) -> str:
     return message
 
 
-class EditScreen(ModalScreen[Any]):
+T = TypeVar("T")
+
+
+class LineDialog(ModalScreen[T | None], Generic[T]):
+    """A dialog around one line of input (a PlainInput with the id INPUT): enter or
+    the primary button answers with what `read` makes of the line, or keeps the dialog
+    open when `read` said why not (`error`: red, under the input); escape or Cancel
+    dismisses with None. A subclass composes the input, `error_line()` and
+    `buttons(...)`, and says how to `read` the line."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
+    INPUT = "line"
+    """The id of the input."""
+    ERROR = "line-error"
+    """The id of the error line under it."""
+
+    def error_line(self) -> Static:
+        """The line that shows why the input is refused (hidden while empty)."""
+        return Static("", id=self.ERROR, classes="error -empty")
+
+    @staticmethod
+    def buttons(ok: str) -> Horizontal:
+        """The primary button (`ok`: what it does) and Cancel."""
+        return Horizontal(Button(ok, variant="primary", id="ok"), Button(_("Cancel"), id="cancel"))
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.INPUT}", Input).focus()
+
+    def error(self, message: str) -> None:
+        """Show `message` under the input (it quotes what was typed, paths, a loader's
+        findings: plain text, never markup); "" hides it."""
+        error = self.query_one(f"#{self.ERROR}", Static)
+        error.update(Content(message))
+        error.set_class(not message, "-empty")
+
+    def read(self, text: str) -> T | None:
+        """The answer `text` gives, or None after saying why not (`error`). The text
+        entered through `visible` (PlainInput): quoting it back draws no control."""
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        answer = self.read(self.query_one(f"#{self.INPUT}", Input).value)
+        if answer is not None:
+            self.dismiss(answer)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EditScreen(LineDialog[Any]):
     """Edit the input sentence: words separated by spaces, or written together (Chinese),
     cut into the vocabulary's words (scenario.segment). Under the input, as it is typed:
     the time steps it makes and what each word outside the vocabulary becomes. Dismisses
     with the scenario reading the new sentence, or None; an unknown word the scenario
     cannot read is said here, in red, and the screen stays open."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
     DEFAULT_CSS = MODAL_CSS.format(name="EditScreen")
+    INPUT = "sentence"
+    ERROR = "edit-error"
 
     def __init__(self, scenario: Any) -> None:
         super().__init__()
@@ -118,15 +172,12 @@ class EditScreen(ModalScreen[Any]):
             )
             yield PlainInput(" ".join(scenario.tokens or []), id="sentence")
             yield Static("", id="edit-steps", classes="steps")
-            yield Static("", id="edit-error", classes="error -empty")
+            yield self.error_line()
             vocabulary = _("Vocabulary ({n}): {known}.").format(n=len(words), known=known)
             yield Static(Content(f"{vocabulary} {unknown}"), id="vocabulary", classes="hint")
-            with Horizontal():
-                yield Button(_("Read it"), variant="primary", id="ok")
-                yield Button(_("Cancel"), id="cancel")
+            yield self.buttons(_("Read it"))
 
-    def on_mount(self) -> None:
-        self.query_one("#sentence", Input).focus()
+    def on_mount(self) -> None:  # LineDialog.on_mount focuses the input
         self._show_steps(self.query_one("#sentence", Input).value)
 
     def segmentation(self, text: str) -> Segmentation:
@@ -160,12 +211,6 @@ class EditScreen(ModalScreen[Any]):
             parts.append(", ".join(outside))
         steps.update(Content.assemble(*parts))
 
-    def _error(self, message: str) -> None:
-        """Show `message` (it names words typed or from the file: plain text)."""
-        error = self.query_one("#edit-error", Static)
-        error.update(Content(message))
-        error.set_class(not message, "-empty")
-
     def read(self, text: str) -> Any:
         """The scenario reading `text`, or None after saying what is wrong. The words
         typed entered through `visible` (PlainInput), and with_tokens escapes them as the
@@ -173,24 +218,13 @@ class EditScreen(ModalScreen[Any]):
         written together are cut into the vocabulary's (scenario.segment)."""
         tokens, _outside = self.segmentation(text)
         if not tokens:
-            self._error(_("The sentence is empty: type at least one word."))
+            self.error(_("The sentence is empty: type at least one word."))
             return None
         try:
             return self.scenario.with_tokens(tokens)
         except ValueError as e:
-            self._error(_("{error}. Known words are listed below.").format(error=e))
+            self.error(_("{error}. Known words are listed below.").format(error=e))
             return None
-
-    @on(Input.Submitted, "#sentence")
-    @on(Button.Pressed, "#ok")
-    def submit(self) -> None:
-        scenario = self.read(self.query_one("#sentence", Input).value)
-        if scenario is not None:
-            self.dismiss(scenario)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ScenarioTree(DirectoryTree):
@@ -210,12 +244,13 @@ class ScenarioTree(DirectoryTree):
         return Text(visible(plain))
 
 
-class OpenScreen(ModalScreen[Any]):
+class OpenScreen(LineDialog[Any]):
     """Pick a scenario file in a tree of .toml files, or type its path. Dismisses with
     the loaded Scenario, or None; a file that does not load keeps the screen open and
     shows every problem the loader found."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    INPUT = "path"
+    ERROR = "open-error"
     DEFAULT_CSS = (
         MODAL_CSS.format(name="OpenScreen")
         + """
@@ -242,26 +277,15 @@ class OpenScreen(ModalScreen[Any]):
             yield ScenarioTree(self.root, id="tree")
             yield Label(_("or a path (or a built-in name):"), classes="hint")
             yield PlainInput(self._shown_current, placeholder="scenarios/intent.toml", id="path")
-            yield Static("", id="open-error", classes="error -empty")
-            with Horizontal():
-                yield Button(_("Open"), variant="primary", id="ok")
-                yield Button(_("Cancel"), id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
-
-    def _error(self, message: str) -> None:
-        """Show `message` (it names paths and the loader's findings: plain text)."""
-        error = self.query_one("#open-error", Static)
-        error.update(Content(message))
-        error.set_class(not message, "-empty")
+            yield self.error_line()
+            yield self.buttons(_("Open"))
 
     def load(self, source: str | Path) -> Any:
         """The scenario at `source`, or None after showing what is wrong with it. Any
         failure to load (a broken file, a path the system refuses, ...) keeps the
         current scenario: the dialog stays open and says why."""
         if not str(source).strip():
-            self._error(_("Choose a file in the tree or type a path."))
+            self.error(_("Choose a file in the tree or type a path."))
             return None
         try:
             return load_scenario(source)
@@ -272,7 +296,7 @@ class OpenScreen(ModalScreen[Any]):
             # NUL in a typed path, a file the system refuses): still a message
             why = f"{source}: {reason(e) if isinstance(e, OSError) else e}"  # escaped below
         stays = _("Could not open it; the current scenario stays.")
-        self._error(f"{stays}\n{visible(why, lines=True)}")
+        self.error(f"{stays}\n{visible(why, lines=True)}")
         return None
 
     @on(DirectoryTree.FileSelected)
@@ -282,30 +306,23 @@ class OpenScreen(ModalScreen[Any]):
         if scenario is not None:
             self.dismiss(scenario)
 
-    @on(Input.Submitted, "#path")
-    @on(Button.Pressed, "#ok")
-    def submit(self) -> None:
-        typed = self.query_one("#path", Input).value.strip()
+    def read(self, text: str) -> Any:
+        """The scenario the typed path names (the current scenario's own path, shown
+        escaped in the input, is opened as it is), or None after saying why not."""
+        typed = text.strip()
         if self.current is not None and typed == self._shown_current.strip():
-            source: str | Path = self.current  # shown escaped; opened as it is
-        else:
-            source = typed
-        scenario = self.load(source)
-        if scenario is not None:
-            self.dismiss(scenario)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            return self.load(self.current)
+        return self.load(typed)
 
 
-class JumpScreen(ModalScreen[int | None]):
+class JumpScreen(LineDialog[int]):
     """Ask for a step t in 1..T. Dismisses with it, or None (escape, cancel); anything
     else typed (not a whole number, or outside 1..T) is refused in red under the input
     and the screen stays open."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
     DEFAULT_CSS = MODAL_CSS.format(name="JumpScreen")
+    INPUT = "step"
+    ERROR = "jump-error"
 
     def __init__(self, steps: int, t: int) -> None:
         super().__init__()
@@ -319,38 +336,26 @@ class JumpScreen(ModalScreen[int | None]):
             box.border_subtitle = _("enter goes · escape cancels")
             yield Label(_("The step to show, t = 1 … {steps}:").format(steps=self.steps))
             yield PlainInput(placeholder=str(self.t), id="step")
-            yield Static("", id="jump-error", classes="error -empty")
-            with Horizontal():
-                yield Button(_("Go"), variant="primary", id="ok")
-                yield Button(_("Cancel"), id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#step", Input).focus()
-
-    def _error(self, message: str) -> None:
-        """Show `message` (it quotes what was typed: plain text)."""
-        error = self.query_one("#jump-error", Static)
-        error.update(Content(message))
-        error.set_class(not message, "-empty")
+            yield self.error_line()
+            yield self.buttons(_("Go"))
 
     def read(self, text: str) -> int | None:
-        """The step `text` names, or None after saying why it is refused. The text
-        entered through `visible` (PlainInput): quoting it back draws no control."""
+        """The step `text` names, or None after saying why it is refused."""
         text = text.strip()
         if not text:
-            self._error(_("Type a step from 1 to {steps}.").format(steps=self.steps))
+            self.error(_("Type a step from 1 to {steps}.").format(steps=self.steps))
             return None
         try:
             t = int(text)
         except ValueError:  # not a number (or too long to be one)
-            self._error(
+            self.error(
                 _("“{text}” is not a step: type a whole number from 1 to {steps}.").format(
                     text=text[:40], steps=self.steps
                 )
             )
             return None
         if not 1 <= t <= self.steps:
-            self._error(
+            self.error(
                 _("There is no step {t}: t goes from 1 to {steps}.").format(
                     t=text[:40], steps=self.steps
                 )
@@ -358,13 +363,41 @@ class JumpScreen(ModalScreen[int | None]):
             return None
         return t
 
-    @on(Input.Submitted, "#step")
-    @on(Button.Pressed, "#ok")
-    def submit(self) -> None:
-        t = self.read(self.query_one("#step", Input).value)
-        if t is not None:
-            self.dismiss(t)
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+class NoteScreen(LineDialog[str]):
+    """Ask for a note to add to the recording at the step shown: one line of text, at
+    most `limit` characters. Dismisses with it (stripped), or None (escape, cancel);
+    an empty line is refused under the input."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="NoteScreen")
+    INPUT = "note"
+    ERROR = "note-error"
+
+    def __init__(self, t: int, limit: int) -> None:
+        super().__init__()
+        self.t = t
+        """The step the note is made at (said in the dialog)."""
+        self.limit = limit
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = _("Add a note to the recording")
+            box.border_subtitle = _("enter adds it · escape cancels")
+            yield Label(
+                _(
+                    "A line of text kept in the session at t = {t}; the replay and the export "
+                    "show it (at most {limit} characters):"
+                ).format(t=self.t, limit=self.limit),
+                classes="hint",
+            )
+            yield PlainInput(max_length=self.limit, id="note")
+            yield self.error_line()
+            yield self.buttons(_("Add"))
+
+    def read(self, text: str) -> str | None:
+        """The note typed, or None after saying that it is empty."""
+        text = text.strip()
+        if not text:
+            self.error(_("Type a line of text, or press escape to cancel."))
+            return None
+        return text

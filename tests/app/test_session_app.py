@@ -170,8 +170,9 @@ async def test_palette_changes_playing_and_a_language_switch_are_named_too(tmp_p
     session = read_session(path)
     actions = [a.action for a in session.actions]
     assert "change" not in actions, actions
-    assert {"merge", "cell", "open", "play", "language"} <= set(actions)
+    assert {"merge", "cell", "open", "tick", "language"} <= set(actions)
     assert [a.key for a in session.actions if a.action in ("merge", "cell", "open")] == [""] * 3
+    assert {a.key for a in session.actions if a.action == "tick"} == {"(timer)"}
     result = check_session(session)
     assert result.failed_line is None, result.reason
 
@@ -188,7 +189,7 @@ async def test_r_starts_and_stops_a_recording_with_an_indicator(tmp_path):
         await pilot.press("r")
         assert app.recording.recorder is None
         assert "REC" not in app.query_one(StatusLine).plain
-    (path,) = tmp_path.glob("rnn-tui-session-*.jsonl")
+    (path,) = tmp_path.glob("snap-intent-*-1.jsonl")  # the scenario's name, the day, 1
     session = read_session(path)
     assert [a.view.t for a in session.actions] == [1, 2, 3]
     assert check_session(session).failed_line is None
@@ -224,7 +225,7 @@ def test_the_command_line_records_with_the_default_open(tmp_path, monkeypatch):
         def run(self):
             pass
 
-    def fake_make_app(scenario, record=None):
+    def fake_make_app(scenario, record=None, settings=None):
         seen.update(scenario=scenario, record=record)
         return Fake()
 
@@ -336,6 +337,7 @@ async def test_replay_refuses_the_keys_that_would_change_the_model_but_keeps_the
         # the view keys still work
         await pilot.press("right")
         assert app.position == 1
+        app.delays = [60.0] * len(app.delays)  # played, it stays on this line till paused
         await pilot.press("space")
         assert app.replaying
         await pilot.press("space")
