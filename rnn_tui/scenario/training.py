@@ -43,6 +43,20 @@ def train_config(scenario: Scenario, **overrides) -> TrainConfig:
     return TrainConfig(**settings)
 
 
+@dataclass(frozen=True)
+class EpochReport:
+    """One epoch of `fit`, as it ends: its number of `epochs`, the mean loss and the
+    accuracy on the examples during it (the engine's EpochStats: what `rnn-tui train`
+    prints each epoch), and the accuracy on the held-out examples with the weights after
+    it (None: none held out, or not measured each epoch)."""
+
+    epoch: int
+    epochs: int
+    loss: float
+    accuracy: float
+    heldout_accuracy: float | None = None
+
+
 class NothingToTrain(ValueError):
     """The scenario has no examples the engine can fit (none given, or not token
     inputs with labels); `str()` says which."""
@@ -74,13 +88,16 @@ def nothing_to_train(scenario: Scenario) -> str:
 def fit(
     scenario: Scenario,
     config: TrainConfig | None = None,
-    on_epoch: Callable[[EpochStats], bool | None] | None = None,
+    on_epoch: Callable[[EpochReport], bool | None] | None = None,
     *,
     in_place: bool = False,
+    heldout_each_epoch: bool = False,
 ) -> Fitted | None:
     """Train the scenario's network on its [train] examples with `config` (default:
-    its [train] settings). `on_epoch` hears each epoch's figures as it ends; returning
-    False stops the training, and then fit returns None. Raises NothingToTrain.
+    its [train] settings). `on_epoch` hears each epoch's figures as it ends (with the
+    held-out accuracy when `heldout_each_epoch` and the scenario holds examples out: a
+    forward pass over them each epoch, which changes no weight); returning False stops
+    the training, and then fit returns None. Raises NothingToTrain.
 
     The one training path of the CLI and the app: the same scenario, config and seed
     give the same weights bit for bit. A copy of the network is fitted, so the
@@ -100,11 +117,21 @@ def fit(
         embedding=scenario.embedding,
         config=config,
     )
+    heldout = training_examples(scenario, "heldout")
+    measured = heldout_each_epoch and on_epoch is not None and bool(heldout)
     stats = None
     for stats in trainer.epochs():
-        if on_epoch is not None and on_epoch(stats) is False:
+        if on_epoch is None:
+            continue
+        report = EpochReport(
+            epoch=stats.epoch,
+            epochs=config.epochs,
+            loss=stats.loss,
+            accuracy=stats.accuracy,
+            heldout_accuracy=trainer.accuracy(heldout) if measured else None,
+        )
+        if on_epoch(report) is False:
             return None
-    heldout = training_examples(scenario, "heldout")
     return Fitted(
         state_dict=trainer.params,  # the trainer's own arrays: it ends here, so no copy
         stats=stats,

@@ -11,6 +11,8 @@ from ..i18n import _
 from ..present.position import View
 from ..scenario.switch import next_cell, next_merge
 from ..text import visible
+from .bars import KeyFooter
+from .training import TrainingView
 from .workers import ModelWorkers
 
 if TYPE_CHECKING:
@@ -24,6 +26,12 @@ class ModelChanges:
         self.app = app
         self.training_key = ""
         """The key that started the training running (its end is recorded under it)."""
+        self.training_run = 0
+        """The number of the training run the panel shows (ModelWorkers.start_training)."""
+        self.training_stopped = False
+        """Was that run stopped (its last epochs may still be reported)?"""
+        self.training_view: TrainingView | None = None
+        """The training panel, from the first `t` on (it may have been closed since)."""
 
     def merge(self) -> None:
         """concat -> sum -> mean -> mul: how the two directions are combined (a
@@ -115,7 +123,9 @@ class ModelChanges:
         self.app.playing = False
         if self.app.background.training_runs:
             self.app.background.stop_training()
+            self.training_stopped = True  # its last epochs say nothing about this scenario
             self.app.training_status = ""
+        self.close_training()  # its curve was the other scenario's
         with self.app.recording.acting("open"):
             name = visible(scenario.name)  # from the file's name
             message = _("Opened {name}: {title}").format(name=name, title=scenario.title)
@@ -136,13 +146,17 @@ class ModelChanges:
     def train(self) -> None:
         """Fit the weights on the scenario's [train] examples in a thread (the same
         `fit` as `rnn-tui train`); the heatmaps switch to the new weights when it ends.
-        Pressed again, it stops."""
+        The training panel above the footer follows it epoch by epoch. Pressed again,
+        it stops (the panel keeps the curve so far)."""
         if not self.app.allowed("train"):
             return
         if self.app.background.training_runs:
             self.app.background.stop_training()
+            self.training_stopped = True
             self.app.training_status = _("training stopped")
             self.app.show_activity()
+            if self.training_view is not None:
+                self.training_view.stop()
             return
         from ..scenario.training import nothing_to_train, train_config
 
@@ -159,21 +173,58 @@ class ModelChanges:
                 timeout=8,
             )
             return
-        count = len(self.app.scenario.examples)
+        scenario = self.app.scenario
+        config = train_config(scenario)
+        count = len(scenario.examples)
         self.app.training_status = _("training on {count} examples…").format(count=count)
         self.app.show_activity()
         self.training_key = self.app.recording.key
-        self.app.background.start_training(self.app.scenario, train_config(self.app.scenario))
+        self.show_training(TrainingView(config.epochs, count, len(scenario.heldout)))
+        self.training_run = self.app.background.start_training(scenario, config)
+        self.training_stopped = False
+
+    def show_training(self, view: TrainingView) -> None:
+        """The panel of a new run, above the footer, in place of the last run's: the
+        step panels above it give up its three lines while it shows."""
+        self.close_training()
+        footer = self.app.query_one(KeyFooter)
+        footer.screen.mount(view, before=footer)
+        self.training_view = view
+
+    def close_training(self) -> None:
+        """Take the training panel away (esc, a click on it, another scenario)."""
+        if self.training_view is not None and self.training_view.is_attached:
+            self.training_view.remove()
+        self.training_view = None
+
+    def _shown(self, run: int) -> TrainingView | None:
+        """The panel, when it is on screen and shows run `run`."""
+        view = self.training_view
+        if run != self.training_run or view is None or not view.is_attached:
+            return None
+        return view
 
     def training_progress(self, message: ModelWorkers.TrainingProgress) -> None:
+        if message.run != self.training_run:
+            return  # a stopped run's last epochs, reported after the next run started
         stats = message.stats
-        self.app.training_status = _(
-            "training {epoch}/{epochs} · loss {loss:.4f} · acc {accuracy:.2f}"
-        ).format(epoch=stats.epoch, epochs=message.epochs, loss=stats.loss, accuracy=stats.accuracy)
-        self.app.show_activity()
+        if not self.training_stopped:  # "training stopped" stays
+            self.app.training_status = _(
+                "training {epoch}/{epochs} · loss {loss:.4f} · acc {accuracy:.2f}"
+            ).format(
+                epoch=stats.epoch, epochs=message.epochs, loss=stats.loss, accuracy=stats.accuracy
+            )
+            self.app.show_activity()
+        view = self._shown(message.run)
+        if view is not None:
+            view.progress(message.history)
 
     def training_done(self, message: ModelWorkers.TrainingDone) -> None:
-        if self.app.scenario.network is not message.scenario.network:
+        applied = self.app.scenario.network is message.scenario.network
+        view = self._shown(message.run)
+        if view is not None:
+            view.finish(message.history, message.fitted, applied=applied)
+        if not applied:
             self.app.training_status = _("training finished for another network: not applied")
             self.app.show_activity()
             return

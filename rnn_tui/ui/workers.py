@@ -10,6 +10,8 @@ scenario.training.fit).
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,9 @@ from ..i18n import _
 from ..present.memory import MemoryMeasure, compared, default_k, measure_memory
 from ..present.view import Stage
 from ..scenario.limits import influence_plan, replacement_plan
+
+PROGRESS_PER_SECOND = 10
+"""How often at most the training worker reports its epochs (each report redraws)."""
 
 
 def influence_of(stage: Stage) -> np.ndarray:
@@ -74,23 +79,37 @@ class ModelWorkers(Widget):
             self.measure = measure
 
     class TrainingProgress(Message):
-        """An epoch ended: its figures, of `epochs`."""
+        """Epochs of training run `run` ended: the reports of every epoch so far
+        (scenario.training.EpochReport), oldest first."""
 
-        def __init__(self, stats: Any, epochs: int) -> None:
+        def __init__(self, run: int, history: tuple[Any, ...]) -> None:
             super().__init__()
-            self.stats, self.epochs = stats, epochs
+            self.run, self.history = run, history
+
+        @property
+        def stats(self) -> Any:
+            """The last epoch's report."""
+            return self.history[-1]
+
+        @property
+        def epochs(self) -> int:
+            """The epochs the run is to take."""
+            return int(self.history[-1].epochs)
 
     class TrainingDone(Message):
-        """Training of `scenario` ended: `fitted` (scenario.training.Fitted)."""
+        """Training run `run` of `scenario` ended: `fitted` (scenario.training.Fitted)
+        and the report of every epoch (EpochReport), oldest first."""
 
-        def __init__(self, scenario: Any, fitted: Any) -> None:
+        def __init__(self, run: int, scenario: Any, fitted: Any, history: tuple[Any, ...]) -> None:
             super().__init__()
-            self.scenario, self.fitted = scenario, fitted
+            self.run, self.scenario, self.fitted, self.history = run, scenario, fitted, history
 
     def __init__(self) -> None:
         super().__init__()
         self.training: Worker | None = None
         """The training worker, while one runs or after it ended."""
+        self.runs = 0
+        """Training runs started: the number of the last one, which its messages carry."""
 
     # ------------------------------------------------------------------ influence
     def start_influence(self, stage: Stage) -> tuple[np.ndarray | None, str]:
@@ -154,26 +173,45 @@ class ModelWorkers(Widget):
     def training_runs(self) -> bool:
         return self.training is not None and self.training.is_running
 
-    def start_training(self, scenario: Any, config: Any) -> None:
-        """Fit a copy of `scenario`'s network with `config` in a thread (the CLI's `fit`)."""
-        self.training = self._train(scenario, config)
+    def start_training(self, scenario: Any, config: Any) -> int:
+        """Fit a copy of `scenario`'s network with `config` in a thread (the CLI's `fit`);
+        returns the run's number, which its TrainingProgress and TrainingDone carry."""
+        self.runs += 1
+        self.training = self._train(self.runs, scenario, config)
+        return self.runs
 
     def stop_training(self) -> None:
         if self.training is not None:
             self.training.cancel()
 
     @work(thread=True, exclusive=True, group="train")
-    def _train(self, scenario: Any, config: Any) -> None:
+    def _train(self, run: int, scenario: Any, config: Any) -> None:
         from ..scenario.training import fit
 
         worker = get_current_worker()
+        history: list[Any] = []
+        posted, posted_at = 0, -math.inf  # epochs reported so far, and when
 
-        def on_epoch(stats: Any) -> bool:
+        def post() -> None:
+            nonlocal posted, posted_at
+            if len(history) > posted:
+                self.post_message(self.TrainingProgress(run, tuple(history)))
+                posted, posted_at = len(history), time.monotonic()
+
+        def on_epoch(report: Any) -> bool:
             if worker.is_cancelled:
                 return False
-            self.post_message(self.TrainingProgress(stats, config.epochs))
+            history.append(report)
+            # fast epochs are reported in runs: at most PROGRESS_PER_SECOND redraws
+            if (
+                report.epoch == report.epochs
+                or time.monotonic() - posted_at >= 1 / PROGRESS_PER_SECOND
+            ):
+                post()
             return True
 
-        fitted = fit(scenario, config, on_epoch)
-        if fitted is not None and not worker.is_cancelled:
-            self.post_message(self.TrainingDone(scenario, fitted))
+        fitted = fit(scenario, config, on_epoch, heldout_each_epoch=True)
+        if fitted is None or worker.is_cancelled:
+            post()  # the epochs that ended before the stop: a stopped run keeps its curve
+            return
+        self.post_message(self.TrainingDone(run, scenario, fitted, tuple(history)))
