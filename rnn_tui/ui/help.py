@@ -1,19 +1,46 @@
-"""The help screen: what each panel shows and what each key does."""
+"""The help screen: what each panel shows and what each key does.
+
+It opens at once: the help's own text (KEY_NOTES, PANELS_HELP, QUESTIONS_HELP, written
+in a small subset of Markdown: ## headings, - and 1. items nested by indentation,
+**bold**, *italic*, `code`, paragraphs) is read into blocks (`read_markdown`), wrapped
+for the width on screen (`wrap_blocks`) and drawn a line at a time by one widget
+(HelpText), only the lines in sight. Textual's Markdown widget took 0.5 s to build
+the same text. The scenario's title and description are data: plain Content, never
+parsed, their control characters made visible.
+
+Five sections, listed at the top: 1-5 jump to one, n and p to the next and the one
+before; / searches (enter: the next match; escape leaves the search)."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content, Span
+from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.strip import Strip
+from textual.style import Style
+from textual.widget import Widget
+from textual.widgets import Input, Label
 
 from ..i18n import N_, _
-from .screens import MODAL_FRAME
+from ..text import visible
+from .screens import MODAL_FRAME, PlainInput
 
+PAGE_NOTE = N_("scroll the pane in focus by a page (PageUp / PageDown)")
+FOCUS_PANE_NOTE = N_(
+    "move the focus to the next / previous pane; the pane in focus is marked and scrolls "
+    "with PageUp / PageDown"
+)
 KEY_NOTES = {
     "step(1)": N_("one step along the reading order (going backward, t goes down)"),
     "step(-1)": N_("one step back along the reading order"),
@@ -59,23 +86,34 @@ KEY_NOTES = {
         "(again: the scenario's own); a click on a word does the same"
     ),
     "description": N_("read the scenario's whole description"),
+    "page(-1)": PAGE_NOTE,
+    "page(1)": PAGE_NOTE,
+    "focus_pane(1)": FOCUS_PANE_NOTE,
+    "focus_pane(-1)": FOCUS_PANE_NOTE,
+    "note": N_(
+        "while recording: add a note (a line of text) to the session at this step; replay "
+        "and export show it"
+    ),
+    "copy_numbers": N_(
+        "copy this step's numbers (x, s, o and the gates) to the clipboard; the palette "
+        "saves them as .npz or CSV"
+    ),
     "help": N_("this screen"),
     "quit": N_("leave rnn-tui (q too, except while typing in a dialog)"),
 }
 """A longer word on each action, for the help screen (keyed by the binding's action)."""
-HIDDEN_LISTED = ("go_to", "description")
-"""Keys left out of the footer that the help lists all the same."""
-
-_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-"""Every ASCII punctuation character: CommonMark lets each be backslash-escaped."""
-
-
-def markdown_literal(text: str) -> str:
-    """`text` (from a file) as Markdown that shows it as written, on one line: every
-    ASCII punctuation character backslash-escaped, so no emphasis, link, image, HTML,
-    entity, heading or list comes from it (and no link to click)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
+HIDDEN_LISTED = (
+    "go_to",
+    "description",
+    "page(-1)",
+    "page(1)",
+    "focus_pane(1)",
+    "focus_pane(-1)",
+    "note",
+    "copy_numbers",
+)
+"""Keys left out of the footer that the help lists all the same. Two bindings in a row
+with one note (pgup and pgdn, tab and shift+tab) are listed in one row."""
 
 PANELS_HELP = N_("""\
 ## The screen
@@ -197,49 +235,562 @@ is only local sensitivity; `c` switches to the trained LSTM and GRU;
 """)
 
 
+# --------------------------------------------------------------------------- blocks
+BOLD, ITALIC, CODE = "bold", "italic", "help-text--code"
+"""The span styles of the converted Markdown: Textual style names, and component
+classes of HelpText (resolved against the theme when drawn)."""
+HEADING, KEY, MATCH, CURRENT = (
+    "help-text--heading",
+    "help-text--key",
+    "help-text--match",
+    "help-text--current",
+)
+
+
+class Block(NamedTuple):
+    """A heading, a paragraph or a list item of the help, to be wrapped to a width."""
+
+    text: Content
+    """What it says, with its inline styles."""
+    lead: Content = Content("")
+    """What stands before its first line ("• ", "1. ", a key); the lines after it are
+    indented by its width (a hanging indent)."""
+    indent: int = 0
+    """Cells before the lead (a nested item)."""
+    item: bool = False
+    """A list item: no blank line between it and an item before it."""
+
+
+_INLINE = re.compile(r"\*\*(.+?)\*\*|\*(\S(?:[^*]*?\S)?)\*|`([^`]+)`")
+"""**bold**, *italic*, `code`."""
+_ITEM = re.compile(r"( *)(-|\d+\.) (.*)")
+_STYLE_OF_GROUP = {1: BOLD, 2: ITALIC, 3: CODE}
+
+
+def inline_markdown(text: str) -> Content:
+    """`text` (our own Markdown, one paragraph) as Content: **bold**, *italic* and
+    `code` become spans, their markers dropped; everything else as written."""
+    parts: list[str] = []
+    spans: list[Span] = []
+    length = 0
+    position = 0
+    for match in _INLINE.finditer(text):
+        parts.append(text[position : match.start()])
+        length += match.start() - position
+        group = match.lastindex or 1
+        inner = match.group(group)
+        spans.append(Span(length, length + len(inner), _STYLE_OF_GROUP[group]))
+        parts.append(inner)
+        length += len(inner)
+        position = match.end()
+    parts.append(text[position:])
+    return Content("".join(parts), spans)
+
+
+def read_markdown(markdown: str) -> list[tuple[str, list[Block]]]:
+    """Our help text, in its subset of Markdown, as sections: (the title of each
+    "## " heading, its blocks). A paragraph's lines are joined into one (to be wrapped
+    again); a "- " or "1. " line starts an item, indented as far as it is written
+    (nested: under the text of the item above), and the lines under it continue it."""
+    sections: list[tuple[str, list[Block]]] = []
+    lines: list[str] = []  # of the block being read
+    lead = ""
+    indent = 0
+
+    def close() -> None:
+        if lines:
+            text = inline_markdown(" ".join(lines))
+            if not sections:
+                sections.append(("", []))
+            marker = Content(f"{lead} ") if lead else Content("")
+            sections[-1][1].append(Block(text, marker, indent, item=bool(lead)))
+        lines.clear()
+
+    for line in markdown.splitlines():
+        item = _ITEM.fullmatch(line)
+        if not line.strip():
+            close()
+        elif line.startswith("## "):
+            close()
+            sections.append((line[3:].strip(), []))
+        elif item:
+            close()
+            spaces, marker, rest = item.groups()
+            lead = "•" if marker == "-" and not spaces else "◦" if marker == "-" else marker
+            indent = len(spaces)
+            lines.append(rest.strip())
+        else:
+            if not lines:
+                lead, indent = "", 0
+            lines.append(line.strip())
+    close()
+    return sections
+
+
+def short_title(heading: str) -> str:
+    """A heading as the contents list names it: up to its first bracket or comma
+    ("The views (1 to 6; …)" → "The views"; "视图（1 到 6；…）" → "视图")."""
+    return re.split(r" ?[(（,，]", heading, maxsplit=1)[0].strip() or heading
+
+
+def key_blocks(keys: Sequence[tuple[str, str, str]]) -> list[Block]:
+    """One item per key: the key, what it does in bold, the longer note after it. Two
+    keys in a row with the same note (pgup and pgdn) make one item."""
+    rows: list[tuple[str, str, str]] = []
+    for key, what, why in keys:
+        if rows and why and rows[-1][2] == why:
+            last_key, last_what, _why = rows.pop()
+            rows.append((f"{last_key} {key}", f"{last_what} / {_(what)}", why))
+        else:
+            rows.append((key, _(what), why))
+    column = max((cell_len(key) for key, _what, _why in rows if cell_len(key) <= 6), default=1)
+    blocks = []
+    for key, what, why in rows:
+        lead = Content.styled(key, KEY).pad_right(max(column - cell_len(key), 0) + 2)
+        text = Content.styled(what, BOLD)
+        if why:
+            text += _(": ") + _(why)
+        blocks.append(Block(text, lead, item=True))
+    return blocks
+
+
+def about_blocks(title: str, description: str, note: str = "") -> list[Block]:
+    """The scenario's title (bold) and description, each a block, as data: plain
+    Content, never parsed, control and bidi characters made visible, the description's
+    line breaks kept; `note` (ours) in italics after them."""
+    blocks = [Block(Content.styled(visible(" ".join(title.split())), BOLD))]
+    text = visible(description.expandtabs(4).strip("\n"), lines=True)
+    if text.strip():
+        blocks.append(Block(Content(text)))
+    if note:
+        blocks.append(Block(Content.styled(note, ITALIC)))
+    return blocks
+
+
+# --------------------------------------------------------------------------- layout
+class Section(NamedTuple):
+    """A section of the help: its heading and its blocks."""
+
+    title: str
+    blocks: list[Block]
+
+    @property
+    def short(self) -> str:
+        return short_title(self.title)
+
+
+_WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+_OPENING = "（《「『【〔“‘"
+_CLOSING = "，。；：、！？）》」』】〕”’…"
+_TOKEN = re.compile(
+    rf"[{_OPENING}]*(?:[{_WIDE}]|[^\s{_WIDE}{_OPENING}{_CLOSING}]+)?[{_CLOSING}]*\s*|\s+"
+)
+"""What a line may not break inside: a word, or one CJK character (Chinese breaks
+between any two), with the opening marks before it, the closing marks and the spaces
+after it (so no line starts with "，" or ends with "（")."""
+
+
+def line_breaks(text: str, width: int) -> list[int]:
+    """Where the lines of `text` wrapped to `width` cells start, after the first one:
+    at each line break of its own and before the word that no longer fits (a word
+    wider than a line is folded). The spaces at a break end the line before it."""
+    breaks: list[int] = []
+    start = 0
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            breaks.append(start)
+        offset, cells = start, 0
+        measure = len if line.isascii() else cell_len  # the text has no control characters
+        for token in _TOKEN.findall(line):
+            if not token:
+                continue
+            word = token.rstrip()
+            needed = measure(word)
+            if cells and cells + needed > width:
+                breaks.append(offset)
+                cells = 0
+            if needed > width:
+                for position, char in enumerate(word, offset):
+                    size = cell_len(char)
+                    if cells and cells + size > width:
+                        breaks.append(position)
+                        cells = 0
+                    cells += size
+                cells += len(token) - len(word)
+            else:
+                cells += measure(token)
+            offset += len(token)
+        start += len(line) + 1
+    return breaks
+
+
+class Placed(NamedTuple):
+    """A block where the layout put it."""
+
+    line: int
+    """Its first line."""
+    text: Content
+    """What is wrapped: the block's text (the search's matches styled), or, with no
+    room for a hanging indent, its lead and text."""
+    breaks: list[int]
+    """Where its lines start in `text`, after the first (line_breaks)."""
+    first: Content
+    """What comes before the first line (indent and lead)."""
+    hang: int
+    """The indent of the lines after it."""
+
+    @property
+    def height(self) -> int:
+        return len(self.breaks) + 1
+
+
+def place(block: Block, width: int, line: int, text: Content | None = None) -> Placed:
+    """`block` (with `text`, if given, for its own) wrapped to `width` cells from `line`."""
+    text = block.text if text is None else text
+    first = Content(" " * block.indent) + block.lead
+    hang = first.cell_length
+    if width - hang < 12:  # no room for a hanging indent
+        text, first, hang = first + text, Content(""), 0
+    return Placed(line, text, line_breaks(text.plain, max(width - hang, 1)), first, hang)
+
+
+def contents_block(sections: Sequence[Section], counts: Sequence[int] | None) -> Block:
+    """The list of sections under the title: "1 Keys · 2 The screen · …", each
+    clickable; while searching, each with its number of matches (dim when none)."""
+    text = Content("")
+    for number, section in enumerate(sections, 1):
+        entry = Content.assemble((str(number), KEY), " ", section.short)
+        if counts is not None:
+            entry += f" ({counts[number - 1]})"
+            if not counts[number - 1]:
+                entry = entry.stylize("dim")
+        click = Style.from_meta({"@click": f"screen.section({number})"})
+        text += (Content(" · ") if number > 1 else Content("")) + entry.stylize(click)
+    return Block(text)
+
+
+class WrappedHelp:
+    """The help wrapped to a width: the contents, then each section (its heading
+    numbered), a blank line between blocks but not between the items of a list. With
+    a search, its matches are styled (the `current`-th as the current one) and
+    counted. Only the breaks are found up front; a line's Content is made when it is
+    first drawn."""
+
+    def __init__(
+        self,
+        sections: Sequence[Section],
+        width: int,
+        search: re.Pattern[str] | None = None,
+        current: int = 0,
+    ) -> None:
+        self.width = width
+        self.headings: list[int] = []
+        """The line of each section's heading."""
+        self.matches: list[int] = []
+        """The line of each match, in reading order."""
+        self.counts: list[int] = []
+        """How many matches each section has."""
+        placed: list[Placed] = []
+        line = 0
+        previous: Block | None = None
+        for number, section in enumerate(sections, 1):
+            heading = Block(
+                Content.styled(section.title, HEADING), Content.styled(f"{number} ", HEADING)
+            )
+            count = 0
+            for block in (heading, *section.blocks):
+                if previous is not None and not (block.item and previous.item):
+                    line += 1  # a blank line
+                if block is heading:
+                    self.headings.append(line)
+                text = block.text
+                spots = [] if search is None else list(search.finditer(text.plain))
+                for match in spots:
+                    start, end = match.span()
+                    style = CURRENT if len(self.matches) == current else MATCH
+                    text = text.stylize(style, start, end)
+                    self.matches.append(start)  # made a line below
+                count += len(spots)
+                here = place(block, width, line, text)
+                shift = len(here.text) - len(text)  # the lead, when it is wrapped too
+                for index in range(len(self.matches) - len(spots), len(self.matches)):
+                    self.matches[index] = line + bisect_right(
+                        here.breaks, self.matches[index] + shift
+                    )
+                placed.append(here)
+                line += here.height
+                previous = block
+            self.counts.append(count)
+        top = place(contents_block(sections, self.counts if search else None), width, 0)
+        shift = top.height + 1  # the contents and a blank line
+        self.placed = [top, *(p._replace(line=p.line + shift) for p in placed)]
+        self.headings = [h + shift for h in self.headings]
+        self.matches = [m + shift for m in self.matches]
+        self.height = line + shift
+        self._starts = [p.line for p in self.placed]
+        self._lines: dict[int, list[Content]] = {}
+
+    def line(self, y: int) -> Content:
+        """Line `y` of the help (blank between blocks and past the end)."""
+        index = bisect_right(self._starts, y) - 1
+        if index < 0:
+            return Content("")
+        placed = self.placed[index]
+        if y >= placed.line + placed.height:
+            return Content("")
+        if (lines := self._lines.get(index)) is None:
+            pad = Content(" " * placed.hang)
+            pieces = [piece.rstrip() for piece in placed.text.divide(placed.breaks)]
+            lines = self._lines[index] = [placed.first + pieces[0], *(pad + p for p in pieces[1:])]
+        return lines[y - placed.line]
+
+    @property
+    def lines(self) -> list[Content]:
+        """Every line (all made now: for tests and plain text)."""
+        return [self.line(y) for y in range(self.height)]
+
+
+def search_pattern(query: str) -> re.Pattern[str] | None:
+    """What a search for `query` finds: the text as typed, any case; None for none."""
+    query = query.strip()
+    return re.compile(re.escape(query), re.IGNORECASE) if query else None
+
+
+# --------------------------------------------------------------------------- widget
+class HelpText(Widget):
+    """The help's text, wrapped to the widget's width and drawn a line at a time: only
+    the lines in sight are rendered (inside a VerticalScroll)."""
+
+    COMPONENT_CLASSES = {HEADING, KEY, CODE, MATCH, CURRENT}
+    DEFAULT_CSS = """
+    HelpText {
+        width: 1fr;
+        height: auto;
+        & > .help-text--heading { color: $text-primary; text-style: bold; }
+        & > .help-text--key { color: $text-accent; text-style: bold; }
+        & > .help-text--code { color: $text-warning; background: $warning 10%; }
+        /* underlined too: a match shows without colour (NO_COLOR) */
+        & > .help-text--match { background: $accent 35%; text-style: underline; }
+        & > .help-text--current {
+            color: $text;
+            background: $accent;
+            text-style: bold underline;
+        }
+    }
+    """
+
+    def __init__(self, sections: Sequence[Section], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.sections = list(sections)
+        self.search: re.Pattern[str] | None = None
+        self.current = 0
+        """The match the search is at (an index into wrapped().matches)."""
+        self._wrapped_at: dict[int, WrappedHelp] = {}
+
+    @property
+    def plain(self) -> str:
+        """All the text of the help as it reads (no wrapping), one block a line."""
+        return "\n".join(
+            (f"{block.lead.plain}" + block.text.plain).strip()
+            for section in self.sections
+            for block in (Block(Content(section.title)), *section.blocks)
+        )
+
+    def wrapped(self, width: int | None = None) -> WrappedHelp:
+        """The help wrapped to `width` (default: the widget's), with the search."""
+        width = max(width if width is not None else self.size.width, 1)
+        if (wrapped := self._wrapped_at.get(width)) is None:
+            wrapped = WrappedHelp(self.sections, width, self.search, self.current)
+            self._wrapped_at[width] = wrapped
+        return wrapped
+
+    def find(self, query: str) -> int:
+        """Search for `query` (a search for "" ends it): its matches styled, the first
+        current. Returns how many."""
+        height = self.wrapped().height
+        self.search = search_pattern(query)
+        self.current = 0
+        self._wrapped_at.clear()
+        self.refresh(layout=self.wrapped().height != height)  # the contents may wrap anew
+        return len(self.wrapped().matches) if self.search else 0
+
+    def step_match(self, delta: int) -> int | None:
+        """Go to the next (`delta` 1) or previous match, round; its line, or None."""
+        matches = self.wrapped().matches
+        if not matches:
+            return None
+        self.current = (self.current + delta) % len(matches)
+        self._wrapped_at.clear()
+        self.refresh()
+        return self.wrapped().matches[self.current]
+
+    def current_line(self) -> int | None:
+        """The line of the current match, or None (no search or no match)."""
+        matches = self.wrapped().matches
+        return matches[self.current] if matches and self.search else None
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.wrapped(width).height
+
+    def _style(self, name: str | Style) -> Style:
+        if isinstance(name, Style):
+            return name
+        if name.startswith("help-text--"):
+            return self.get_visual_style(name, partial=True)
+        return Style.parse(name)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.visual_style
+        line = self.wrapped(width).line(y)
+        if not line:
+            return Strip.blank(width, base.rich_style)
+        segments = [
+            Segment(text, style.rich_style)
+            for text, style in line.render(base, "", parse_style=self._style)
+        ]
+        return Strip(segments).crop_extend(0, width, base.rich_style)
+
+
+# --------------------------------------------------------------------------- screen
 class HelpScreen(ModalScreen[None]):
-    """Explains the panels and lists the keys; escape or ? closes it."""
+    """Explains the panels and lists the keys; escape or ? closes it, 1-5 or n and p
+    go to a section, / searches."""
 
     BINDINGS = [
         Binding("escape", "close", N_("close")),
         Binding("question_mark", "close", N_("close"), key_display="?"),
+        Binding("slash", "search", show=False),
+        *(Binding(str(n), f"section({n})", show=False) for n in range(1, 6)),
+        Binding("n", "next_section(1)", show=False),
+        Binding("p", "next_section(-1)", show=False),
     ]
     DEFAULT_CSS = f"""
     HelpScreen {{
         align: center middle;
-        & > VerticalScroll {{
+        & > Vertical {{
             width: 90%;
             max-width: 96;
             height: 90%;
             {MODAL_FRAME}
         }}
-        Markdown {{ background: $surface; margin: 0; }}
+        #help-scroll {{ height: 1fr; scrollbar-gutter: stable; }}  /* one width: one wrap */
+        #help-search-bar {{ height: auto; border-top: solid $primary; }}
+        #help-search {{ width: 1fr; border: none; height: 1; padding: 0 1; }}
+        #help-search-count {{ width: auto; color: $text-muted; padding: 0 1; }}
     }}
     """
 
-    def __init__(self, keys: list[tuple[str, str, str]], scenario_text: str = "") -> None:
-        """keys: (key as shown, what it does, a longer explanation or "") for each key;
-        scenario_text: Markdown about the scenario on screen."""
+    def __init__(self, keys: list[tuple[str, str, str]], about: list[Block] | None = None) -> None:
+        """keys: (key as shown, what it does, a longer explanation or "") for each key,
+        what and why untranslated; about: the blocks of "This scenario"."""
         super().__init__()
         self.keys = keys
-        self.scenario_text = scenario_text
+        self.about = about or []
+
+    def sections(self) -> list[Section]:
+        """Keys, the help's own text, this scenario: in the interface's language."""
+        read = [Section(title, blocks) for title, blocks in read_markdown(_(PANELS_HELP))]
+        read += [Section(title, blocks) for title, blocks in read_markdown(_(QUESTIONS_HELP))]
+        return [
+            Section(_("Keys"), key_blocks(self.keys)),
+            *read,
+            Section(_("This scenario"), self.about),
+        ]
 
     def compose(self) -> ComposeResult:
-        rows = "\n".join(
-            f"- `{key}` **{_(what)}**" + (f"{_(': ')}{_(why)}" if why else "")
-            for key, what, why in self.keys
-        )
-        keys = "## " + _("Keys") + f"\n\n{rows}\n"
-        about = (
-            "## " + _("This scenario") + f"\n\n{self.scenario_text}\n" if self.scenario_text else ""
-        )
-        with VerticalScroll() as scroll:
-            scroll.border_title = _("rnn-tui help")
-            scroll.border_subtitle = _("escape or ? closes")
-            yield Markdown(keys + "\n" + _(PANELS_HELP) + "\n" + _(QUESTIONS_HELP) + "\n" + about)
+        with Vertical(id="help-frame") as frame:
+            frame.border_title = _("rnn-tui help")
+            frame.border_subtitle = _("escape or ? closes · / searches · 1-5, n, p: sections")
+            with VerticalScroll(id="help-scroll"):
+                yield HelpText(self.sections(), id="help-text")
+
+    @property
+    def text(self) -> HelpText:
+        return self.query_one("#help-text", HelpText)
+
+    def _scroll_to_line(self, line: int, *, context: int = 0) -> None:
+        """Bring the help's `line` to the top of the view (`context` lines above it)."""
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        y = max(self.text.virtual_region.y + line - context, 0)
+        scroll.scroll_to(y=y, animate=False, immediate=True)
+
+    def action_section(self, number: int) -> None:
+        """Scroll the heading of section `number` (1-based) to the top."""
+        headings = self.text.wrapped().headings
+        if 1 <= number <= len(headings):
+            self._scroll_to_line(headings[number - 1])
+
+    def action_next_section(self, delta: int) -> None:
+        """The next section's heading (`delta` 1) or the one before (-1) to the top."""
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        top = round(scroll.scroll_y) - self.text.virtual_region.y
+        headings = self.text.wrapped().headings
+        if delta > 0:
+            later = [h for h in headings if h > top]
+            target = later[0] if later else None
+        else:
+            earlier = [h for h in headings if h < top]
+            target = earlier[-1] if earlier else 0
+        if target is not None and not (delta > 0 and scroll.scroll_y >= scroll.max_scroll_y):
+            self._scroll_to_line(target)
+
+    async def action_search(self) -> None:
+        """Show the search field (under the text) and type into it."""
+        if not self.query("#help-search"):
+            await self.query_one("#help-frame").mount(
+                Horizontal(
+                    PlainInput(placeholder=_("search the help"), id="help-search"),
+                    Label("", id="help-search-count"),
+                    id="help-search-bar",
+                )
+            )
+        self.query_one("#help-search-bar").display = True
+        self.query_one("#help-search", Input).focus()
+
+    def _show_match(self) -> None:
+        """Say which match of how many, and bring its line into sight."""
+        text = self.text
+        count = len(text.wrapped().matches)
+        label = self.query_one("#help-search-count", Label)
+        if text.search is None:
+            label.update("")
+        elif not count:
+            label.update(_("no match"))
+        else:
+            label.update(_("{n} of {count}").format(n=text.current + 1, count=count))
+        line = text.current_line()
+        if line is not None:
+            self._scroll_to_line(line, context=2)
+
+    @on(Input.Changed, "#help-search")
+    def _typed(self, event: Input.Changed) -> None:
+        self.text.find(event.value)
+        self._show_match()
+
+    @on(Input.Submitted, "#help-search")
+    def _next_match(self) -> None:
+        self.text.step_match(1)
+        self._show_match()
+
+    def leave_search(self) -> None:
+        """Hide the search field; the text as it was, scrolled where the search left it."""
+        field = self.query_one("#help-search", Input)
+        field.value = ""
+        self.text.find("")
+        self.query_one("#help-search-bar").display = False
+        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
-        self.dismiss()
+        """Escape in the search field leaves the search; otherwise close the help."""
+        searching = self.query("#help-search")
+        if searching and searching.first().has_focus:
+            self.leave_search()
+        else:
+            self.dismiss()
 
 
 def help_screen(app: Any) -> HelpScreen:
@@ -256,12 +807,9 @@ def help_screen(app: Any) -> HelpScreen:
         what = b.description if b.key != "1" else N_("step view")
         keys.append((shown, what, KEY_NOTES.get(b.action, "")))
     keys.append(("^p", N_("command palette"), N_("built-in scenarios, sequences, themes and more")))
-    # the scenario's text is data: every Markdown character in it escaped
     scenario = app.scenario
-    about = f"**{markdown_literal(scenario.title)}**"
-    if scenario.description:
-        about += "\n\n" + markdown_literal(scenario.description)
+    note = ""
     if not scenario.trained:
         note = _("{untrained}: the outputs are arbitrary until trained (t).")
-        about += "\n\n*" + note.format(untrained=_(UNTRAINED)) + "*"
-    return HelpScreen(keys, about)
+        note = note.format(untrained=_(UNTRAINED))
+    return HelpScreen(keys, about_blocks(scenario.title, scenario.description or "", note))

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from textual.widgets import Markdown
 
 from rnn_tui.i18n import current_language, set_language
 from rnn_tui.ui import make_app
 from rnn_tui.ui.bars import StatusLine, ViewBar
-from rnn_tui.ui.help import HelpScreen
+from rnn_tui.ui.help import HelpScreen, HelpText
 from rnn_tui.ui.widgets import FigureView
 
 DATA = Path(__file__).parent / "data"
@@ -67,7 +66,8 @@ async def test_help_screen_is_in_chinese_and_answers_the_five_questions(zh, scre
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        source = app.screen.query_one(Markdown).source
+        text = app.screen.query_one(HelpText)
+        source = text.plain
         for term in (
             "隐藏层",
             "时间步",
@@ -89,7 +89,7 @@ async def test_help_screen_is_in_chinese_and_answers_the_five_questions(zh, scre
         ):
             assert question in source, question
         assert "意图识别" in source and "短期记忆" in source
-        assert "## 按键" in source and "The screen" not in source
+        assert text.sections[0].title == "按键" and "The screen" not in source
         shown = "\n".join(screen_lines(app))
         assert "rnn-tui 帮助" in shown
 
@@ -100,8 +100,9 @@ async def test_help_screen_stays_english_under_en():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        source = app.screen.query_one(Markdown).source
-        assert "## The screen" in source and "## Keys" in source
+        text = app.screen.query_one(HelpText)
+        source = text.plain
+        assert [s.title for s in text.sections][:2] == ["Keys", "The screen"]
         assert "屏幕" not in source
 
 

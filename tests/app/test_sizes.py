@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
 
 from rnn_tui.ui import make_app
 from rnn_tui.ui.bars import StatusLine
-from rnn_tui.ui.help import HelpScreen
+from rnn_tui.ui.help import HelpScreen, HelpText
 from rnn_tui.ui.widgets import FigureView
 
 SIZES = [(40, 12), (60, 20), (80, 24), (120, 40), (200, 60), (300, 100)]
@@ -73,7 +72,7 @@ async def test_every_size_steps_and_switches_views(scenario, size):
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=["default", "bidirectional"])
 async def test_the_help_fits_every_size(scenario):
-    """The help (a long Markdown, the slow part of a screen) opened once, at the
+    """The help (a long text, the slow part of a screen) opened once, at the
     smallest size, then the terminal resized through every size under it."""
     app = make_app(scenario)
     async with app.run_test(size=SIZES[0]) as pilot:
@@ -84,7 +83,7 @@ async def test_the_help_fits_every_size(scenario):
             assert isinstance(app.screen, HelpScreen) and tuple(app.size) == (width, height)
             frame = app.screen.query_one(VerticalScroll).region
             assert frame.area and frame.right <= width and frame.bottom <= height, frame
-            text = app.screen.query_one(Markdown).region
+            text = app.screen.query_one(HelpText).region
             assert text.width and frame.x <= text.x and text.right <= frame.right, (text, frame)
             assert app.export_screenshot()  # the help over the app composes at this size
         await pilot.press("escape")
