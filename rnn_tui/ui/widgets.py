@@ -163,8 +163,14 @@ class FigureView(Widget):
         before = len(self._strips) if self._cache_key is not None else -1
         self._cache_key = None
         width = self._width()
-        if self.is_attached and width > 0 and self.content is not None:
+        if self.is_attached and (not self.display or width <= 0):
+            # hidden, or in a hidden pane: showing it lays it out (and a layout asked
+            # for here would be the whole screen's, on every key)
+            return
+        if self.is_attached and self.content is not None:
             self.refresh(layout=len(self.strips(width)) != before)
+        elif before == 0 and self.content is None:
+            self.refresh()  # empty before, empty now
         else:
             self.refresh(layout=True)
 
@@ -266,12 +272,33 @@ class TokenStripView(Widget):
     }
     """
 
-    view: reactive[View] = reactive(View, layout=True)
+    view: reactive[View] = reactive(View)
     """The step, layer and direction shown."""
     numbers: reactive[bool] = reactive(False)
     """Write the influence and memory values in their slots."""
-    pinned: reactive[int | None] = reactive(None, layout=True)
+    pinned: reactive[int | None] = reactive(None)
     """The input the memory measures follow (1-based), kept on screen; None: none."""
+
+    def watch_view(self) -> None:
+        self._redraw()
+
+    def watch_numbers(self) -> None:
+        self._redraw()
+
+    def watch_pinned(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        """Draw again; lay the screen out again only when the strip's height changed (a
+        step moves the highlight, not the lines: a layout of the whole screen per key
+        was most of a step's time)."""
+        width = self.content_size.width
+        if self._fitted is None or width <= 0 or not 1 <= self.view.t <= self.steps:
+            # (a new sequence before the app's view is clamped to it: drawn once it is)
+            self.refresh(layout=True)
+            return
+        before = self._fitted[2]
+        self.refresh(layout=self.fitted(width)[1] != before)
 
     class Probed(Message):
         """A word was clicked: follow input `k` (1-based)."""
