@@ -24,10 +24,12 @@ from ..i18n import _
 from ..present.position import View
 from ..present.view import Stage
 from ..render.notation import sub
+from ..settings import Settings
 from .bars import KeyFooter, StatusLine, ViewBar
 from .body import WIDE, Body
 from .changes import ModelChanges
 from .commands import RnnCommands, command_palette, system_commands
+from .copying import NumbersCommands
 from .keys import BINDINGS, OPTIONAL_KEYS, SPEEDS
 from .player import Player
 from .recording import RecordCommands, Recording
@@ -57,7 +59,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     BINDINGS = BINDINGS
     CSS_PATH = "app.tcss"
     TITLE = "rnn-tui"
-    COMMANDS = App.COMMANDS | {RnnCommands, RecordCommands}
+    COMMANDS = App.COMMANDS | {RnnCommands, RecordCommands, NumbersCommands}
 
     stage: reactive[Stage] = reactive(Stage, init=False, always_update=True)  # type: ignore[arg-type]
     """The scenario shown, its trace and colour scales."""
@@ -81,18 +83,23 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         *,
         size: tuple[int, int] | None = None,
         record: Path | None = None,
+        settings: Settings | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.size_hint = size
         self.record_path = record
         """Where to record from the start (--record), if anywhere."""
-        self.recording = Recording(self, Path.cwd())
+        self.settings = settings or Settings()
+        """Theme, language, speed and the save folder; what the user changes here is
+        remembered in the settings file (when the settings have one: the CLI's)."""
+        self.screenshot_dir = self.settings.save_folder()
+        """Where `s` saves its SVG screenshots, `r` its sessions and `y`'s palette entries
+        the step's numbers: the save folder (the only place they go; see
+        action_screenshot)."""
+        self.recording = Recording(self, self.screenshot_dir)
         self.background = ModelWorkers()
         self.changes = ModelChanges(self)
-        self.screenshot_dir = Path.cwd()
-        """Where `s` saves its SVG screenshots: the folder rnn-tui was started in (the
-        only place a screenshot goes; see action_screenshot)."""
         self.last_screenshot: Path | None = None
         self.player = Player(self)
         self.training_status = ""
@@ -134,6 +141,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         yield self.background
 
     def on_mount(self) -> None:
+        settings = self.settings
+        if settings.theme is not None and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        if settings.speed in SPEEDS:
+            self.set_reactive(RnnTuiApp.speed, SPEEDS.index(settings.speed))
         self._scenario_changed()
         self.view = self.stage.clamp(View())
         self._on_resized()
@@ -165,6 +177,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def watch_pane(self, pane: str) -> None:
         self.query_one(ViewBar).active = pane
         self._want_memory()
+        self.recording.record("show_pane")
 
     def _scenario_changed(self, message: str = "") -> None:
         """A new scenario, network or input: redraw everything that depends on it."""
@@ -270,6 +283,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.probed = k
         self.query_one(TokenStripView).pinned = k
         self._want_memory()
+        self.recording.record("probe")
         if not say:
             return
         words = self.trace.tokens
@@ -411,8 +425,25 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def watch_playing(self) -> None:
         self.player.restart()
 
-    def watch_speed(self) -> None:
+    def watch_speed(self, speed: int) -> None:
         self.player.restart()
+        self.remember(speed=SPEEDS[speed])
+
+    def watch_theme(self, theme: str) -> None:
+        if not hasattr(self, "recording"):  # App.__init__ sets the theme before ours runs
+            return
+        self.recording.record("theme")
+        self.remember(theme=theme)
+
+    def remember(self, **changes: Any) -> None:
+        """Keep what the user changed (theme, language, speed) in the settings file, if
+        it differs from what is there; say once if the file cannot be written."""
+        settings = self.settings
+        if all(getattr(settings, name) == value for name, value in changes.items()):
+            return
+        problem = settings.remember(**changes)
+        if problem:  # after what the key says (a speed), which would clear it
+            self.call_later(self.say, problem, severity="warning", timeout=6)
 
     # ------------------------------------------------------------------ the model
     def action_merge(self) -> None:
@@ -438,6 +469,10 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def action_train(self) -> None:
         """Train on the scenario's examples in a thread; pressed again, stop."""
         self.changes.train()
+
+    def action_close_training(self) -> None:
+        """Take the training panel away (it stays after a run until then)."""
+        self.changes.close_training()
 
     def on_model_workers_training_progress(self, message: ModelWorkers.TrainingProgress) -> None:
         self.changes.training_progress(message)
@@ -497,6 +532,27 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """Write the values of ‖∂s_t/∂x_k‖ into the influence strip, or stop."""
         strip = self.query_one(TokenStripView)
         strip.numbers = not strip.numbers
+        self.recording.record()
+
+    # ------------------------------------------------------------------ panes, notes, numbers
+    def action_page(self, delta: int) -> None:
+        """Scroll the pane in focus (else the one shown) by a page; recorded."""
+        self.query_one(Body).page(delta)
+        self.recording.record()
+
+    def action_focus_pane(self, delta: int) -> None:
+        """Move the focus to the next (1) or the previous (-1) pane on screen."""
+        self.query_one(Body).focus_pane(delta)
+
+    def action_note(self) -> None:
+        """While recording: ask for a line of text and add it to the session here."""
+        self.recording.note()
+
+    def action_copy_numbers(self) -> None:
+        """Copy this step's numbers (x, s, o, the gates) to the clipboard as text."""
+        from .copying import copy_numbers
+
+        copy_numbers(self)
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Save the screen as an SVG file in `screenshot_dir` (the folder rnn-tui was

@@ -186,6 +186,7 @@ def switch_language(app: RnnTuiApp, language: str) -> None:
     from .bars import KeyFooter, ViewBar
 
     set_language(language)
+    app.remember(language=language)
     with app.recording.acting("language"):
         app.set_scenario(app.scenario)
     app.watch_view(app.view)

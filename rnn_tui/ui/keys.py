@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from ..i18n import N_
+from ..settings import SPEEDS as SPEEDS  # the one home of the playing speeds
 
 # descriptions are marked with N_ and translated where they are shown (footer, help)
 STEP = Binding.Group(N_("step"))
@@ -38,9 +39,6 @@ cannot hold every entry it drops them from the end of this tuple, one by one, un
 rest fit (an entry of a group, ← → or [ ], goes by its best-ranked key). Keys not listed,
 ? help and ^q quit, always stay; the help lists every key."""
 
-
-SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
-"""Playing speeds, steps per second."""
 
 BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("ctrl+c", "help_quit", show=False, system=True),
@@ -78,6 +76,13 @@ BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("i", "influence_numbers", N_("∂ numbers")),
     Binding("k", "probe", N_("follow input")),
     Binding("D", "description", N_("description"), show=False),
+    Binding("pageup", "page(-1)", N_("page up"), show=False),
+    Binding("pagedown", "page(1)", N_("page down"), show=False),
+    Binding("tab", "focus_pane(1)", N_("next pane"), show=False),
+    Binding("shift+tab", "focus_pane(-1)", N_("pane before"), show=False),
+    Binding("a", "note", N_("note"), show=False),
+    Binding("y", "copy_numbers", N_("copy numbers"), show=False),
+    Binding("escape", "close_training", N_("close training panel"), show=False),
     Binding("question_mark", "help", N_("help"), key_display="?"),
     Binding("ctrl+q", "quit", N_("quit"), priority=True),
     Binding("q", "quit", N_("quit"), show=False),  # as ctrl+q; a dialog's input types it
