@@ -33,6 +33,7 @@ from .cli_common import (
     shown,
     to_stdout,
 )
+from .cli_lesson import learn, lesson_group
 from .cli_scenario import list_builtins, new, trace, train, validate
 from .cli_session import export, replay
 from .files import WriteRefused, reason
@@ -301,7 +302,19 @@ def serve(scenario: str | None, port: int, host: str, max_sessions: int) -> None
         ) from None
 
 
-for command in (open_app, list_builtins, validate, trace, train, replay, export, serve, new):
+for command in (
+    open_app,
+    list_builtins,
+    validate,
+    trace,
+    train,
+    replay,
+    export,
+    serve,
+    new,
+    learn,
+    lesson_group,
+):
     cli.add_command(command)
 
 

@@ -1,6 +1,6 @@
-"""The scenario commands of the command line (`rnn_tui.cli`): list, validate, trace,
-train and new. Each reads scenarios through the loader, whose messages name the file
-and the field; what they print and write goes through `rnn_tui.cli_common`.
+"""The scenario commands of the command line (`rnn_tui.cli`): list, validate (scenarios
+and lessons), trace, train and new. Each reads scenarios through the loader, whose
+messages name the file and the field; what they print and write goes through `rnn_tui.cli_common`.
 """
 
 from __future__ import annotations
@@ -37,14 +37,26 @@ def list_builtins() -> None:
         say(f"{name:<{width}} {marker} {shape:<16}  {s.title}")
 
 
-@click.command(help=N_("Check scenario files; exit 0 when all are valid, 2 otherwise."))
+@click.command(help=N_("Check scenario and lesson files; exit 0 when all are valid, 2 otherwise."))
 @click.argument("files", nargs=-1, required=True)
 def validate(files: tuple[str, ...]) -> None:
+    from .lesson import is_lesson_source, load_lesson
+
     bad = 0
     for file in files:
         try:
+            if is_lesson_source(file):  # a top-level [[step]] and no [model]
+                lesson = load_lesson(file)  # its scenarios loaded, every step checked
+                count = len(lesson.steps)
+                ok = ngettext(
+                    "ok: {file}: lesson {title} ({count} step)",
+                    "ok: {file}: lesson {title} ({count} steps)",
+                    count,
+                )
+                say(ok.format(file=shown(file), title=lesson.title.shown(), count=count))
+                continue
             s = load_scenario(file)
-        except ScenarioError as e:
+        except ScenarioError as e:  # a LessonError is one
             bad += 1
             echo_problems(e)
             continue

@@ -11,6 +11,8 @@ belongs (DESIGN.md, "Rooms"):
     render    the shared helpers only; Rich, no textual
     present   the engine, scenarios, render and the shared helpers; never a session
               (the sessions import its position); Rich, no textual
+    lesson    the engine, scenarios, sessions, the view position and the shared
+              helpers; no textual or rich
     ui, cli   anything: the app, the command line (cli.py, cli_*.py, __main__), and
               the package's __init__ (its load_scenario imports the scenarios on
               first use)
@@ -43,6 +45,7 @@ ALLOWED = {
     "render": {"render", "shared"},
     "present": {"engine", "scenario", "render", "present", "present.position", "shared"},
     "present.position": {"engine", "shared", "present.position"},
+    "lesson": {"engine", "scenario", "session", "shared", "present.position", "lesson"},
 }
 """Which of our rooms each room may import; ui and cli may import any."""
 FORBIDDEN = {
@@ -53,6 +56,7 @@ FORBIDDEN = {
     "render": ("textual",),
     "present": ("textual",),
     "present.position": ("textual", "rich"),
+    "lesson": ("textual", "rich"),
 }
 """Third-party packages a room may not load, directly or through anything it imports."""
 
