@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import echo_problems, finite, refuse_target, say, shown, to_stdout, write_file
+from .cli_common import echo_problems, finite, refuse_target, say, shown, write_file
 from .files import is_builtin, reason
 from .i18n import N_, _, ngettext
 from .scenario import BUILTIN_DEFAULT, ScenarioError, builtin_names, load_scenario
@@ -69,38 +69,27 @@ def validate(files: tuple[str, ...]) -> None:
         sys.exit(2)
 
 
-@click.command(help=N_("The whole computation of SCENARIO as JSON on stdout."))
+@click.command(
+    help=N_("The whole computation of SCENARIO: JSON on stdout, or its arrays in an .npz file.")
+)
 @click.argument("scenario")
 @click.option(
     "--json",
     "as_json",
     is_flag=True,
-    default=True,
-    help=N_("JSON on stdout (the default and only format)."),
+    help=N_("JSON on stdout (the default; with --npz, as well as the file)."),
 )
-def trace(scenario: str, as_json: bool) -> None:
-    from .engine.trace import MAX_JSON_NUMBERS, layout_numbers, trace_layout, write_trace_json
-    from .scenario.limits import influence_plan
+@click.option(
+    "--npz",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help=N_("Every array of the JSON in FILE (.npz), NaN and infinity kept."),
+)
+def trace(scenario: str, as_json: bool, npz: str | None) -> None:
+    from .cli_trace import run_trace
 
-    s = load_scenario(scenario)
-    plan = influence_plan(s.network, s.inputs.shape[0])  # the app's limit; null when skipped
-    if plan.how == "skip":
-        say(plan.reason, err=True)
-    influence = None if plan.how == "skip" else s.influence()
-    layout = trace_layout(s.trace(), scenario=s.name, model=s.model_config(), influence=influence)
-    count = layout_numbers(layout)
-    if count > MAX_JSON_NUMBERS:
-        raise click.ClickException(
-            _(
-                "{path}: the trace holds {count:,} numbers, more than trace --json writes "
-                "({limit:,}); read it in Python: load_scenario(...).trace()"
-            ).format(path=shown(s.path or s.name), count=count, limit=MAX_JSON_NUMBERS)
-        )
-    # its texts were escaped by the loader (names, tokens, labels): nothing raw reaches stdout
-    # arrays written a block of rows at a time (memory stays the trace's own); NaN and
-    # ±Infinity as null, listed in "nonfinite": valid JSON
-    to_stdout(lambda: write_trace_json(layout, sys.stdout.write))
-    to_stdout(lambda: (sys.stdout.write("\n"), sys.stdout.flush()))
+    run_trace(load_scenario(scenario), as_json=as_json or npz is None, npz=npz)
 
 
 @click.command(

@@ -164,24 +164,33 @@ def _numbers(array: object, where: str, nonfinite: list[str]) -> list:
     return values.tolist()
 
 
-class _Numbers:
+class LayoutArray:
     """An array of the JSON layout, kept as an array until it is written (see
-    write_trace_json); `where` is its path for `nonfinite`."""
+    write_trace_json and trace_files.write_trace_npz); `where` is its path, as in
+    `nonfinite` ("layers[0].forward.h"), and its key in the .npz."""
 
     def __init__(self, array: object, where: str) -> None:
         self.array = array
         self.where = where
 
     @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.array.shape)  # type: ignore[attr-defined]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(self.array.dtype)  # type: ignore[attr-defined]
+
+    @property
     def size(self) -> int:
-        return int(np.prod(self.array.shape))  # type: ignore[attr-defined]
+        return int(np.prod(self.shape))
 
 
 def _direction_layout(d: DirectionTrace, where: str) -> dict:
-    out: dict = {"h": _Numbers(d.h, f"{where}.h")}
+    out: dict = {"h": LayoutArray(d.h, f"{where}.h")}
     if d.c is not None:
-        out["c"] = _Numbers(d.c, f"{where}.c")
-    out["gates"] = {name: _Numbers(g, f"{where}.gates.{name}") for name, g in d.gates.items()}
+        out["c"] = LayoutArray(d.c, f"{where}.c")
+    out["gates"] = {name: LayoutArray(g, f"{where}.gates.{name}") for name, g in d.gates.items()}
     return out
 
 
@@ -196,20 +205,20 @@ def trace_layout(
         entry: dict = {"forward": _direction_layout(layer.forward, f"layers[{k}].forward")}
         if layer.backward is not None:
             entry["backward"] = _direction_layout(layer.backward, f"layers[{k}].backward")
-        entry["output"] = _Numbers(layer.output, f"layers[{k}].output")
+        entry["output"] = LayoutArray(layer.output, f"layers[{k}].output")
         layers.append(entry)
     out = {
         "scenario": scenario,
         "model": model,
         "tokens": trace.tokens,
-        "inputs": _Numbers(trace.inputs, "inputs"),
+        "inputs": LayoutArray(trace.inputs, "inputs"),
         "layers": layers,
-        "outputs": None if trace.outputs is None else _Numbers(trace.outputs, "outputs"),
-        "influence": None if influence is None else _Numbers(influence, "influence"),
+        "outputs": None if trace.outputs is None else LayoutArray(trace.outputs, "outputs"),
+        "influence": None if influence is None else LayoutArray(influence, "influence"),
     }
     if trace.labels and trace.probabilities is not None:
         out["labels"] = list(trace.labels)
-        out["probabilities"] = _Numbers(trace.probabilities, "probabilities")
+        out["probabilities"] = LayoutArray(trace.probabilities, "probabilities")
         out["prediction"] = trace.prediction
     out["nonfinite"] = []
     return out
@@ -217,13 +226,30 @@ def trace_layout(
 
 def layout_numbers(layout: object) -> int:
     """How many numbers the arrays of a trace_layout hold."""
-    if isinstance(layout, _Numbers):
-        return layout.size
+    return sum(array.size for array in layout_arrays(layout))
+
+
+def layout_arrays(layout: object) -> list[LayoutArray]:
+    """The arrays of a trace_layout, in the order the JSON writes them."""
+    if isinstance(layout, LayoutArray):
+        return [layout]
     if isinstance(layout, dict):
-        return sum(layout_numbers(v) for v in layout.values())
+        return [a for value in layout.values() for a in layout_arrays(value)]
     if isinstance(layout, list):
-        return sum(layout_numbers(v) for v in layout)
-    return 0
+        return [a for value in layout for a in layout_arrays(value)]
+    return []
+
+
+def layout_skeleton(layout: object) -> object:
+    """A trace_layout as plain Python data with each array replaced by its path (its key
+    in the .npz): the JSON layout without its numbers."""
+    if isinstance(layout, LayoutArray):
+        return layout.where
+    if isinstance(layout, dict):
+        return {key: layout_skeleton(value) for key, value in layout.items()}
+    if isinstance(layout, list):
+        return [layout_skeleton(value) for value in layout]
+    return layout
 
 
 def trace_to_dict(
@@ -244,9 +270,10 @@ def trace_to_dict(
     return json.loads(text.getvalue())
 
 
-MAX_JSON_NUMBERS = 20_000_000
-"""Numbers `trace --json` writes at most (about 400 MB of text and 15 s); larger traces
-are for the Python API."""
+LARGE_JSON_NUMBERS = 20_000_000
+"""Past this many numbers (about 400 MB of text and 15 s), `trace --json` still writes
+them, in the same bounded memory, but says on standard error that `--npz` is the smaller
+and faster way."""
 JSON_ROWS = 256
 """Rows of an array converted and written at a time by write_trace_json."""
 
@@ -259,7 +286,7 @@ def write_trace_json(layout: dict, write: Callable[[str], object]) -> None:
     nonfinite: list[str] = layout["nonfinite"]
 
     def emit(value: object) -> None:
-        if isinstance(value, _Numbers):
+        if isinstance(value, LayoutArray):
             array = value.array
             shape = array.shape  # type: ignore[attr-defined]
             if len(shape) < 2 or shape[0] == 0:
