@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import say, shown
+from .cli_common import need_terminal, say, shown
 from .i18n import N_, _, ngettext
 from .scenario import ScenarioError
 
@@ -21,9 +21,12 @@ MAX_FOLDER_FILES = 500
 
 @click.command(
     help=N_(
-        "The lessons: the built-in ones, with how far you have come, and those in --folder DIR."
+        "The lessons: the built-in ones, with how far you have come, and those in --folder "
+        "DIR. With LESSON (a built-in lesson's name, a lesson in --folder DIR, or a lesson "
+        "file), open it in the app: its text beside the live views, n and p between its steps."
     )
 )
+@click.argument("lesson", metavar="[LESSON]", required=False)
 @click.option(
     "--folder",
     metavar="DIR",
@@ -31,7 +34,19 @@ MAX_FOLDER_FILES = 500
     default=None,
     help=N_("Also list the lesson files in DIR (its *.toml files that are lessons)."),
 )
-def learn(folder: Path | None) -> None:
+@click.option(
+    "--step",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=None,
+    help=N_("Open the lesson at its step N (learn shows how far you have come)."),
+)
+def learn(lesson: str | None, folder: Path | None, step: int | None) -> None:
+    if lesson is not None:
+        _open_lesson(lesson, folder, step or 1)
+        return
+    if step is not None:
+        raise click.UsageError(_("--step needs a lesson: rnn-tui learn LESSON --step N"))
     from .lesson import builtin_lesson_names, load_lesson
     from .lesson import progress as lesson_progress
 
@@ -41,13 +56,15 @@ def learn(folder: Path | None) -> None:
     rows: list[tuple[str, str, str, str, str]] = []
     for name in builtin_lesson_names():
         try:
-            lesson = load_lesson(name, check_scenarios=False)
+            lesson_read = load_lesson(name, check_scenarios=False)
         except ScenarioError as e:  # a broken built-in is a bug, but list the rest
             rows.append((name, "", "", "", _("(broken: {reason})").format(reason=e.problems[0])))
             continue
-        count = len(lesson.steps)
+        count = len(lesson_read.steps)
         reached = done.get(name, lesson_progress.Progress()).shown(count)
-        rows.append((name, lesson.section or "", _steps(count), reached, lesson.title.shown()))
+        rows.append(
+            (name, lesson_read.section or "", _steps(count), reached, lesson_read.title.shown())
+        )
     say(_("Built-in lessons (section, steps, your progress):"))
     _table(rows)
     if folder is None:
@@ -60,6 +77,34 @@ def learn(folder: Path | None) -> None:
     if not rows:
         say("  " + _("(none: a lesson is a .toml file with [[step]] tables)"))
     _table(rows)
+
+
+def _open_lesson(source: str, folder: Path | None, step: int) -> None:
+    """Open the lesson `source` (a built-in name, a name in `folder`, a file) at its
+    step `step` in the app, with the settings `rnn-tui SCENARIO` runs with."""
+    import sys
+
+    from .cli import _settings_of_run
+    from .lesson import load_lesson
+    from .lesson.loader import resolve_lesson
+
+    if folder is not None and "/" not in source and not source.endswith(".toml"):
+        beside = folder / f"{source}.toml"
+        if beside.is_file():  # a name `learn --folder DIR` lists
+            source = str(beside)
+    lesson = load_lesson(resolve_lesson(source))  # a message (exit 2) before the screen switches
+    count = len(lesson.steps)
+    if step > count:
+        raise click.BadParameter(
+            _("the lesson has {count} steps").format(count=count), param_hint="'--step'"
+        )
+    need_terminal()
+    from .ui import make_app
+
+    settings = _settings_of_run(theme=None, speed=None, folder=None)
+    app = make_app(lesson=lesson, step=step, settings=settings)
+    app.run()
+    sys.exit(app.return_code or 0)
 
 
 def _steps(count: int) -> str:

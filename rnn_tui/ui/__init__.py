@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ..lesson import Lesson
     from ..settings import Settings
     from .app import RnnTuiApp
 
@@ -25,6 +26,8 @@ def make_app(
     size: tuple[int, int] | None = None,
     record: str | Path | None = None,
     settings: Settings | None = None,
+    lesson: Lesson | str | Path | None = None,
+    step: int = 1,
 ) -> RnnTuiApp:
     """The app on a scenario: a built-in name, a path, or None for the default one.
 
@@ -34,15 +37,58 @@ def make_app(
     replays); `record` is a session file to record into from the start; `settings` the
     theme, speed and save folder to start with, and the settings file the app writes what
     the user changes into (None: Textual's theme, the default speed, the current folder,
-    nothing written)."""
+    nothing written).
+
+    With `lesson` (a Lesson, a built-in lesson's name or a lesson file: rnn_tui.lesson),
+    the app is a lesson's (ui.lesson.LessonApp), opened at its step `step` (1-based) on
+    that step's scenario (`source` is not used); its progress is kept beside the
+    settings file when the settings have one. Raises LessonError (a ScenarioError) when
+    the lesson cannot be loaded, ValueError for a step it does not have."""
     from pathlib import Path
 
     from ..scenario import BUILTIN_DEFAULT, load_scenario
 
+    record_path = None if record is None else Path(record)
+    if lesson is not None:
+        return _lesson_app(lesson, step, size=size, record=record_path, settings=settings)
     scenario = load_scenario(BUILTIN_DEFAULT if source is None else source)
     app_class = __getattr__("RnnTuiApp")
-    record_path = None if record is None else Path(record)
     return app_class(scenario, size=size, record=record_path, settings=settings)
+
+
+def _lesson_app(
+    lesson: Lesson | str | Path,
+    step: int,
+    *,
+    size: tuple[int, int] | None,
+    record: Path | None,
+    settings: Settings | None,
+) -> RnnTuiApp:
+    """make_app with a lesson: loaded (when a name or a path), then the app built on
+    the scenario of step `step`."""
+    from ..lesson import Lesson, load_lesson
+    from ..lesson.progress import FILE_NAME
+    from ..scenario import load_scenario
+
+    loaded = lesson if isinstance(lesson, Lesson) else load_lesson(lesson)
+    count = len(loaded.steps)
+    if not 1 <= step <= count:
+        raise ValueError(f"step: the lesson has steps 1 to {count}, not {step}")
+    scenario = load_scenario(loaded.steps[step - 1].source)
+    path = settings.path if settings is not None else None
+    progress_file = path.parent / FILE_NAME if path is not None else None
+    __getattr__("RnnTuiApp")  # the app's modules, loaded as _load_app does
+    from .lesson import LessonApp
+
+    return LessonApp(
+        scenario,
+        lesson=loaded,
+        start=step - 1,
+        progress_file=progress_file,
+        size=size,
+        record=record,
+        settings=settings,
+    )
 
 
 def theme_names() -> frozenset[str]:

@@ -60,6 +60,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     CSS_PATH = "app.tcss"
     TITLE = "rnn-tui"
     COMMANDS = App.COMMANDS | {RnnCommands, RecordCommands, NumbersCommands}
+    FOOTER_OPTIONAL: tuple[str, ...] = OPTIONAL_KEYS
+    """The keys the footer may leave out, most essential first (keys.OPTIONAL_KEYS)."""
 
     stage: reactive[Stage] = reactive(Stage, init=False, always_update=True)  # type: ignore[arg-type]
     """The scenario shown, its trace and colour scales."""
@@ -137,7 +139,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         )
         yield Body(self.pane, id="body").data_bind(*bound)
         yield FigureStyles()
-        yield KeyFooter(optional=OPTIONAL_KEYS)
+        yield KeyFooter(optional=self.FOOTER_OPTIONAL)
         yield self.background
 
     def on_mount(self) -> None:
@@ -148,16 +150,24 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self.set_reactive(RnnTuiApp.speed, SPEEDS.index(settings.speed))
         self._scenario_changed()
         self.view = self.stage.clamp(View())
+        self.begin()
         self._on_resized()
         if self.record_path is not None:
             self.recording.start(self.record_path)
+
+    def begin(self) -> None:
+        """The first state, once mounted (a lesson sets its first step here)."""
 
     def on_resize(self, event: events.Resize) -> None:
         # this handler runs before Textual's own records the new size: lay out after it
         self.call_next(self._on_resized)
 
+    def body_width(self) -> int:
+        """The columns the views have (all of them, here; a lesson's side panel takes some)."""
+        return self.size.width
+
     def _on_resized(self) -> None:
-        self.wide = self.size.width >= WIDE[0] and self.size.height >= WIDE[1]
+        self.wide = self.body_width() >= WIDE[0] and self.size.height >= WIDE[1]
         self.screen.set_class(self.size.height < TALL_SCREEN, "-short", "-dense")
         self.screen.set_class(self.wide, "-wide")
         bar = self.query_one(ViewBar)

@@ -11,6 +11,7 @@ from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
@@ -50,9 +51,15 @@ def commands(app: RnnTuiApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
         partial(run, app.action_edit),
     )
     yield _("Open a scenario file"), _("pick a .toml file (o)"), partial(run, app.action_open)
+    # its key where it has one (n; in a lesson n is the lesson's and the palette alone has it)
+    key = next(
+        (b.key for b in app.BINDINGS if isinstance(b, Binding) and b.action == "sequence"), None
+    )
     yield (
         _("Next input sequence"),
-        _("the scenario's next named sequence (n)"),
+        _("the scenario's next named sequence ({key})").format(key=key)
+        if key
+        else _("the scenario's next named sequence"),
         partial(run, app.action_sequence),
     )
     for name in app.scenario.sequences:

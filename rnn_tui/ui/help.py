@@ -99,6 +99,15 @@ KEY_NOTES = {
         "saves them as .npz or CSV"
     ),
     "help": N_("this screen"),
+    "lesson_step(-1)": N_("the lesson's step before, its scenario and view set again"),
+    "lesson_step(1)": N_(
+        "the lesson's next step (a task's step goes on by itself once the task is done; "
+        "the input sequences are in the command palette)"
+    ),
+    "lesson_view": N_(
+        "back to the view the lesson's step sets, after exploring freely; the lesson "
+        "panel takes the focus again"
+    ),
     "quit": N_("leave rnn-tui (q too, except while typing in a dialog)"),
 }
 """A longer word on each action, for the help screen (keyed by the binding's action)."""
@@ -114,6 +123,13 @@ HIDDEN_LISTED = (
 )
 """Keys left out of the footer that the help lists all the same. Two bindings in a row
 with one note (pgup and pgdn, tab and shift+tab) are listed in one row."""
+LESSON_ANSWER_KEYS = "1-8"
+LESSON_ANSWER_NOTE = N_(
+    "in a lesson: answer the step's question while the lesson panel has the focus (a step "
+    "gives it the focus, v gives it back); a click on a choice answers too, and the "
+    "explanation shows after an answer"
+)
+"""The answers to a lesson's question: the lesson panel's keys, listed in a lesson's help."""
 
 PANELS_HELP = N_("""\
 ## The screen
@@ -806,6 +822,8 @@ def help_screen(app: Any) -> HelpScreen:
         shown = b.key if b.action.startswith("show_pane") else app.get_key_display(b)
         what = b.description if b.key != "1" else N_("step view")
         keys.append((shown, what, KEY_NOTES.get(b.action, "")))
+    if hasattr(app, "guide"):  # a lesson's app: its question's keys are the panel's
+        keys.append((LESSON_ANSWER_KEYS, N_("answer"), LESSON_ANSWER_NOTE))
     keys.append(("^p", N_("command palette"), N_("built-in scenarios, sequences, themes and more")))
     scenario = app.scenario
     note = ""

@@ -87,3 +87,31 @@ BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("ctrl+q", "quit", N_("quit"), priority=True),
     Binding("q", "quit", N_("quit"), show=False),  # as ctrl+q; a dialog's input types it
 ]
+
+
+# ---------------------------------------------------------------- a lesson (rnn-tui learn)
+LESSON = Binding.Group(N_("lesson"))
+
+
+def _lesson_bindings() -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
+    """The app's bindings for a lesson: p and n move between the lesson's steps (n is
+    no longer the next input sequence: the palette still has it) and v brings back the
+    step's view; they come first in the footer. The answers to a question (1-8) are
+    the lesson panel's keys (ui.lesson.LessonScroll), not the app's."""
+    out: list[Binding | tuple[str, str] | tuple[str, str, str]] = []
+    for binding in BINDINGS:
+        if isinstance(binding, Binding) and binding.action == "sequence":
+            continue
+        out.append(binding)
+        if isinstance(binding, Binding) and binding.key == "ctrl+c":
+            out += [
+                Binding("p", "lesson_step(-1)", N_("lesson step before"), group=LESSON),
+                Binding("n", "lesson_step(1)", N_("next lesson step"), group=LESSON),
+                Binding("v", "lesson_view", N_("step's view")),
+            ]
+    return out
+
+
+LESSON_BINDINGS = _lesson_bindings()
+LESSON_OPTIONAL_KEYS = tuple(key for key in OPTIONAL_KEYS if key != "n")
+"""The footer's ranking in a lesson: p n and v always stay (n is the lesson's here)."""
