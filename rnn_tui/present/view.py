@@ -8,7 +8,8 @@ mapping from view to numbers can be tested on its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,7 +23,7 @@ from rich.text import Text
 from ..engine import Network, Trace, softmax
 from ..engine.compact import finite_abs_max
 from ..engine.memory import step_outputs
-from ..i18n import N_, _
+from ..i18n import N_, _, current_language
 from ..render.bars import ProbabilityBars
 from ..render.figure import Figure
 from ..render.heatmap import Heatmap, Legend
@@ -48,6 +49,8 @@ SMALL = 16
 PANELS = ("output", "state-forward", "state-backward", "state-merged", "gates", "input")
 """Every panel's id, top to bottom, as in the unrolled figure: o above s above x (the
 gates, inside the cell, between x and s)."""
+PANELS_KEPT = 256
+"""Panels a Stage keeps, made for the views lately shown (a few hundred small objects)."""
 
 
 STYLE_NAMES = (
@@ -319,6 +322,8 @@ class Stage:
         self.num_layers = len(self.trace.layers)
         self.bidirectional = self.trace.layers[0].backward is not None
         self.scales = self._scales()
+        self._recent: OrderedDict[tuple, PanelContent | None] = OrderedDict()
+        """The panels made lately (see `panels`), the oldest first."""
 
     # ------------------------------------------------------------------ scales
     def _scales(self) -> dict[str, ColorScale]:
@@ -380,17 +385,55 @@ class Stage:
 
     # ------------------------------------------------------------------ panels
     def panels(self, view: View) -> dict[str, PanelContent | None]:
-        """Every panel's content for a view; None hides a panel."""
+        """Every panel's content for a view; None hides a panel. A panel whose part of
+        the view is one it was made for lately (the output and x when only the unit
+        moved, say) is the same object again, so a front end can tell it is unchanged."""
         view = self.clamp(view)
+        t, layer, unit = view.t, view.layer, view.unit
+        # a many-to-one output depends on where the reading ends: on the direction
+        ends = view.direction if self.network.readout == "last" else ""
         out: dict[str, PanelContent | None] = dict.fromkeys(PANELS)
-        out["output"] = self.output_panel(view)
-        out["input"] = self.input_panel(view)
-        for direction in view.shown:
-            out[f"state-{direction}"] = self.state_panel(view, direction)
+        out["output"] = self._made(view, "output", (t, layer, ends), self.output_panel)
+        out["input"] = self._made(view, "input", (t, layer), self.input_panel)
+        if "forward" in view.shown:
+            out["state-forward"] = self._made(
+                view, "state-forward", (t, layer, unit), self._forward
+            )
+        if "backward" in view.shown:
+            out["state-backward"] = self._made(
+                view, "state-backward", (t, layer, unit), self._backward
+            )
         if view.direction == "both":
-            out["state-merged"] = self.merged_panel(view)
-        out["gates"] = self.gates_panel(view)
-        return self._mark_untrained(view, out)
+            out["state-merged"] = self._made(
+                view, "state-merged", (t, layer, unit), self.merged_panel
+            )
+        out["gates"] = self._made(view, "gates", (t, layer, unit, view.reading), self.gates_panel)
+        return out
+
+    def _made(
+        self,
+        view: View,
+        name: str,
+        part: tuple,
+        make: Callable[[View], PanelContent | None],
+    ) -> PanelContent | None:
+        """Panel `name` for `view`, made by `make` and marked untrained where it is, or
+        the one made lately for the same `part` of a view (what the panel depends on)."""
+        key = (name, part, current_language())
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return self._recent[key]
+        made = self._mark_untrained(view, {name: make(view)})[name]
+        self._recent[key] = made
+        if len(self._recent) > PANELS_KEPT:
+            self._recent.popitem(last=False)
+        return made
+
+    def _forward(self, view: View) -> PanelContent:
+        return self.state_panel(view, "forward")
+
+    def _backward(self, view: View) -> PanelContent:
+        return self.state_panel(view, "backward")
 
     def _mark_untrained(
         self, view: View, out: dict[str, PanelContent | None]

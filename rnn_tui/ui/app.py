@@ -63,19 +63,21 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     FOOTER_OPTIONAL: tuple[str, ...] = OPTIONAL_KEYS
     """The keys the footer may leave out, most essential first (keys.OPTIONAL_KEYS)."""
 
-    stage: reactive[Stage] = reactive(Stage, init=False, always_update=True)  # type: ignore[arg-type]
+    # repaint=False: the widgets that draw these refresh themselves (a repaint of the app
+    # redrew the whole screen on every key)
+    stage: reactive[Stage] = reactive(Stage, init=False, always_update=True, repaint=False)  # type: ignore[arg-type]
     """The scenario shown, its trace and colour scales."""
-    view: reactive[View] = reactive(View, init=False, always_update=True)
+    view: reactive[View] = reactive(View, init=False, always_update=True, repaint=False)
     """The step, layer, direction and unit on screen."""
-    pane: reactive[str] = reactive("step", init=False)
+    pane: reactive[str] = reactive("step", init=False, repaint=False)
     """The view shown when they do not all fit: step, numbers, layers, history, weights."""
-    wide: reactive[bool] = reactive(False, init=False)
+    wide: reactive[bool] = reactive(False, init=False, repaint=False)
     """Is every view on screen at once?"""
-    playing: reactive[bool] = reactive(False, init=False)
+    playing: reactive[bool] = reactive(False, init=False, repaint=False)
     """Stepping by itself."""
-    speed: reactive[int] = reactive(2, init=False)
+    speed: reactive[int] = reactive(2, init=False, repaint=False)
     """Index into SPEEDS."""
-    memory: reactive[Any] = reactive(None, init=False, always_update=True)
+    memory: reactive[Any] = reactive(None, init=False, always_update=True, repaint=False)
     """The memory pane's re-runs (present.memory.MemoryMeasure), once asked for; None
     before."""
 
@@ -181,7 +183,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def watch_view(self, view: View) -> None:
         self.query_one(TokenStripView).view = view
         self.query_one(StatusLine).view = view
-        self.screen.set_class(view.direction == "both", "-both")
+        # on the one widget it styles: a class on the screen restyles every widget (d: 30-50 ms)
+        self.query_one("#state-backward").set_class(view.direction == "both", "-both")
         self.recording.record()
 
     def watch_pane(self, pane: str) -> None:

@@ -5,11 +5,16 @@ model."""
 
 from __future__ import annotations
 
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, VerticalScroll
 from textual.reactive import reactive
 
+from ..i18n import current_language
 from ..present.memory import MemoryMeasure
 from ..present.position import View
 from ..present.view import PANELS, Stage
@@ -22,8 +27,37 @@ WIDE = (150, 40)
 """From this size on (columns, rows) every view is on screen at once; below, one at a time."""
 
 
+PREFETCH = True
+"""Draw the steps either side of the one shown ahead, while no key is pressed."""
+VIEW_PANELS = ("numbers", "layers", "history", "weights-matrices", "projection", "memory")
+"""The panels of the views beside the step panels, filled by Body.fill."""
 COLUMNS = ("left", "right")
 """The ids of the two scrolling columns, in focus order (tab)."""
+
+
+class Recent:
+    """The contents made for the last few views, by what each depends on: the same
+    view again gives back the same object, whose drawing its panel has kept
+    (FigureView), and a panel whose part of the view did not change gets the same
+    content and draws nothing. Keys hold the stage itself and the language: a new
+    stage or language makes everything anew."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._made: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        key = (key, current_language())
+        if key in self._made:
+            self._made.move_to_end(key)
+            return self._made[key]
+        made = self._made[key] = make()
+        if len(self._made) > self.size:
+            self._made.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        self._made.clear()
 
 
 class PaneColumn(VerticalScroll, inherit_bindings=False):
@@ -36,8 +70,13 @@ class StepPane(VerticalGroup):
     """The unrolled step: o above s (forward, backward, merged) above the gates and x,
     and under them the tutorial's picture of the loop, folded and unrolled."""
 
-    stage: reactive[Stage | None] = reactive(None, init=False, always_update=True)
-    view: reactive[View] = reactive(View, init=False, always_update=True)
+    # (no repaint of their own: the panels whose content changes repaint themselves)
+    stage: reactive[Stage | None] = reactive(None, init=False, always_update=True, repaint=False)
+    view: reactive[View] = reactive(View, init=False, always_update=True, repaint=False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.recent = Recent()
 
     def compose(self) -> ComposeResult:
         yield FigureView(id="output")
@@ -49,18 +88,33 @@ class StepPane(VerticalGroup):
         yield FigureView(id="input")
         yield FigureView(id="diagram")
 
+    def watch_stage(self) -> None:
+        self.recent.clear()
+
     def watch_view(self, view: View) -> None:
-        if self.stage is None:
-            return
-        contents = self.stage.panels(view)
-        for panel_id in PANELS:
-            widget = self.query_one(f"#{panel_id}", FigureView)
-            content = contents[panel_id]
-            widget.display = content is not None
+        for widget, content in self.contents(view):
+            if widget.id != "diagram":
+                widget.display = content is not None
             widget.content = content
+
+    def contents(self, view: View) -> list[tuple[FigureView, Any]]:
+        """Each panel and its content for `view`: the same objects for the panels whose
+        part of the view is one they were made for lately (Stage.panels, Recent)."""
+        stage = self.stage
+        if stage is None:
+            return []
+        view = stage.clamp(view)
+        panels = stage.panels(view)
+        out = [
+            (self.query_one(f"#{panel_id}", FigureView), panels[panel_id]) for panel_id in PANELS
+        ]
         from ..present.diagram import diagram_content
 
-        self.query_one("#diagram", FigureView).content = diagram_content(self.stage, view)
+        # the diagram marks t; its chains are the direction's (both, when bidirectional)
+        key = (stage, view.t, view.direction)
+        diagram = self.recent.get(key, lambda: diagram_content(stage, view))
+        out.append((self.query_one("#diagram", FigureView), diagram))
+        return out
 
 
 class Body(Horizontal):
@@ -76,17 +130,26 @@ class Body(Horizontal):
         Binding("shift+tab", "app.focus_pane(-1)", show=False),
     ]
 
-    stage: reactive[Stage | None] = reactive(None, init=False, always_update=True)
-    view: reactive[View] = reactive(View, init=False, always_update=True)
-    pane: reactive[str] = reactive("step", init=False)
-    wide: reactive[bool] = reactive(False, init=False)
-    memory: reactive[MemoryMeasure | None] = reactive(None, init=False, always_update=True)
+    # (no repaint of their own: the panels whose content changes repaint themselves,
+    # where a repaint of the body would draw the whole of it again on every key)
+    stage: reactive[Stage | None] = reactive(None, init=False, always_update=True, repaint=False)
+    view: reactive[View] = reactive(View, init=False, always_update=True, repaint=False)
+    pane: reactive[str] = reactive("step", init=False, repaint=False)
+    wide: reactive[bool] = reactive(False, init=False, repaint=False)
+    memory: reactive[MemoryMeasure | None] = reactive(
+        None, init=False, always_update=True, repaint=False
+    )
     """The memory pane's re-runs (the app starts them when the pane is on screen)."""
 
     def __init__(self, pane: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.set_reactive(Body.pane, pane)
-        self._weights_key: tuple | None = None
+        self.recent = {pane_id: Recent() for pane_id in VIEW_PANELS}
+        """The contents made lately, by panel (see Recent)."""
+        self._shown_view: View | None = None
+        self._prefetch_views: deque[View] = deque()
+        self._prefetch_jobs: deque[tuple[FigureView, Any]] = deque()
+        self._prefetch_round = 0
 
     def compose(self) -> ComposeResult:
         # no column takes the focus by itself (Textual's AUTO_FOCUS "*" would give it the
@@ -108,7 +171,8 @@ class Body(Horizontal):
             yield FigureView(id="memory", classes="pane")
 
     def watch_stage(self) -> None:
-        self._weights_key = None
+        for recent in self.recent.values():
+            recent.clear()
 
     def watch_view(self, view: View) -> None:
         self.fill(view)
@@ -120,6 +184,7 @@ class Body(Horizontal):
         self.show_panes()
 
     def watch_memory(self) -> None:
+        self.recent["memory"].clear()  # made from the re-runs before
         self.fill(self.view)
 
     def on_resize(self) -> None:
@@ -203,42 +268,99 @@ class Body(Horizontal):
         return self.query_one(f"#{panel_id}", FigureView)
 
     def fill(self, view: View) -> None:
-        """Fill the views beside the step panels that are on screen."""
-        stage = self.stage
-        if stage is None or not self.is_mounted:
+        """Fill the views beside the step panels that are on screen: with the content
+        made before for the same view where there is one (see Recent); then draw the
+        steps either side ahead, while no key is pressed (prefetch)."""
+        if self.stage is None or not self.is_mounted:
             return
+        for panel_id, content in self.contents(view):
+            widget = self._figure(panel_id)
+            if panel_id == "projection":
+                widget.display = content is not None
+            widget.content = content
+        self._prefetch_for(view)
+
+    def contents(self, view: View) -> list[tuple[str, Any]]:
+        """Each panel of the views on screen beside the step panels, and its content
+        for `view`: the one made before for the same part of a view (what the panel
+        depends on), else made now."""
+        stage = self.stage
+        if stage is None:
+            return []
+        view = stage.clamp(view)
+        out: list[tuple[str, Any]] = []
+
+        def content(panel_id: str, part: Hashable, make: Callable[[], Any]) -> None:
+            out.append((panel_id, self.recent[panel_id].get((stage, part), make)))
+
         if self._shown("numbers"):
             from ..present.panes import equation_content  # not at start-up: once a pane shows
 
-            self._figure("numbers").content = equation_content(stage, view)
+            content("numbers", view, lambda: equation_content(stage, view))
         if self._shown("layers"):
             from ..present.panes import layers_content
 
             # when the step panels are on screen they draw the selected layer large
-            self._figure("layers").content = layers_content(stage, view, large=not self.wide)
+            large = not self.wide
+            content("layers", (view, large), lambda: layers_content(stage, view, large=large))
         if self._shown("history"):
             from ..present.panes import history_content
 
             rows = max(4, min(32, self.app.size.height - (18 if self.wide else 14)))
-            self._figure("history").content = history_content(stage, view, rows)
+            content("history", (view, rows), lambda: history_content(stage, view, rows))
         if self._shown("weights"):
-            self._fill_weights(view)
+            from ..present.panes import projection_content, weights_content
+
+            # the weights change only with the layer, direction or unit, not with t
+            weights = (view.layer, view.direction, view.unit)
+            content("weights-matrices", weights, lambda: weights_content(stage, view))
+            # the projection reads t, and the state before it in the reading direction
+            part = (view.t, view.layer, view.reading, view.unit)
+            content("projection", part, lambda: projection_content(stage, view))
         if self._shown("memory"):
             from ..present.memory import memory_content
 
-            self._figure("memory").content = memory_content(stage, view, self.memory)
+            # the memory pane reads t alone (and the re-runs: `recent` is cleared for new ones)
+            measure = self.memory
+            content("memory", view.t, lambda: memory_content(stage, view, measure))
+        return out
 
-    def _fill_weights(self, view: View) -> None:
-        """The weights change only with the layer, direction or unit (not with t):
-        their content is kept, so their drawing is cached, while t moves."""
-        from ..present.panes import projection_content, weights_content
-
+    # ------------------------------------------------------------------ drawing ahead
+    def _prefetch_for(self, view: View) -> None:
+        """After the frame of `view`, draw the views a step either side into the
+        panels' kept drawings, one panel at a time while the app is idle (a key stops
+        it): a step onto them then costs the frame alone. The step in the direction
+        of the last move first."""
         stage = self.stage
         assert stage is not None
-        key = (id(stage), view.layer, view.direction, view.unit)
-        if self._weights_key != key:
-            self._figure("weights-matrices").content = weights_content(stage, view)
-            self._weights_key = key
-        projection = projection_content(stage, view)
-        self._figure("projection").display = projection is not None
-        self._figure("projection").content = projection
+        before, self._shown_view = self._shown_view, view
+        self._prefetch_jobs.clear()
+        self._prefetch_views.clear()
+        self._prefetch_round += 1
+        if not PREFETCH:
+            return
+        back = before is not None and before.t != view.t and stage.step(view, -1) == before
+        for delta in (-1, 1) if back else (1, -1):
+            near = stage.step(view, delta)
+            if near != view:
+                self._prefetch_views.append(near)
+        self.call_after_refresh(self._prefetch, self._prefetch_round)
+
+    def _prefetch(self, round_: int) -> None:
+        """One job ahead: the contents of a view (kept, see Recent), or one panel's
+        drawing; then the app takes its messages (a key) before the next. A newer view
+        (round) stops it."""
+        if round_ != self._prefetch_round:
+            return
+        if self._prefetch_jobs:
+            widget, content = self._prefetch_jobs.popleft()
+            widget.prepare(content)
+        elif self._prefetch_views:
+            near = self._prefetch_views.popleft()
+            if self._shown("step"):
+                self._prefetch_jobs.extend(self.query_one(StepPane).contents(near))
+            for panel_id, content in self.contents(near):
+                self._prefetch_jobs.append((self._figure(panel_id), content))
+        else:
+            return
+        self.call_later(self._prefetch, round_)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -9,7 +10,7 @@ import numpy as np
 from rich.console import Group
 from rich.style import Style
 from textual import constants, events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -33,6 +34,9 @@ def few_colours(app: Any) -> bool:
 
 TALL_SCREEN = 34
 """From this many rows on, small vectors are drawn two lines tall."""
+DRAWINGS_KEPT = 6
+"""Drawings a panel keeps (by content, width and styles): stepping back and forth, or
+into a view and out, draws each step once."""
 
 
 class FigureStyles(Widget):
@@ -60,6 +64,20 @@ class FigureStyles(Widget):
         & > .figure-view--bar { color: $primary; }
     }
     """
+
+    _styles: dict[str, Style] | None = None
+
+    def styles_by_name(self) -> dict[str, Style]:
+        """The styles by name (STYLE_NAMES), looked up once per restyle (a theme)."""
+        if self._styles is None:
+            self._styles = {
+                name: self.get_component_rich_style(f"figure-view--{name}") for name in STYLE_NAMES
+            }
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
 
 
 @lru_cache(maxsize=8192)
@@ -148,8 +166,13 @@ class FigureView(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._cache_key: tuple | None = None
         self._strips: list[Strip] = []
+        self._drawings: OrderedDict[tuple, tuple[Any, Look, list[Strip]]] = OrderedDict()
+        """The last DRAWINGS_KEPT drawings, by (id of the content, width, id of the look,
+        the widget's style): each with its content and look, so neither id is reused
+        while it is kept. A step back finds its drawing here."""
         self._look: tuple[tuple, Look] | None = None
         self._layout_width: int | None = None
+        self._laid_height: int | None = None  # the height of the last layout, in lines
         self.set_reactive(FigureView.content, content)
 
     @property
@@ -157,26 +180,53 @@ class FigureView(Widget):
         """The array drawn (a vector or a matrix), or None."""
         return getattr(self.content, "data", None)
 
-    def watch_content(self) -> None:
+    def watch_content(self, old: Any, new: Any) -> None:
         """Draw the new content; ask for a new layout only when its height changed (a
-        layout of the whole screen costs more than drawing a panel)."""
-        before = len(self._strips) if self._cache_key is not None else -1
+        layout of the whole screen costs more than drawing a panel). The same content
+        again (the view moved, this panel's part of it did not) is nothing to do."""
+        if new is old and self._cache_key is not None and self._cache_key[0] == id(new):
+            return
+        # the lines on screen, when drawn with the styles of now (none after a restyle)
+        shown = self._strips if self._cache_key is not None else None
         self._cache_key = None
         width = self._width()
         if self.is_attached and (not self.display or width <= 0):
             # hidden, or in a hidden pane: showing it lays it out (and a layout asked
             # for here would be the whole screen's, on every key)
             return
-        if self.is_attached and self.content is not None:
-            self.refresh(layout=len(self.strips(width)) != before)
-        elif before == 0 and self.content is None:
+        if self.is_attached and new is not None:
+            strips = self.strips(width)
+            if len(strips) != self._laid_height:
+                self.refresh(layout=True)
+            elif shown is not None and len(shown) == len(strips):
+                self._refresh_changed(shown, strips)
+            else:
+                self.refresh()
+        elif self._laid_height == 0 and new is None:
             self.refresh()  # empty before, empty now
         else:
             self.refresh(layout=True)
 
+    def _refresh_changed(self, shown: list[Strip], strips: list[Strip]) -> None:
+        """Repaint only the lines that differ from those on screen (a step changes the
+        numbers, not the titles, the legends or the notes; the compositor's work goes
+        with the lines repainted)."""
+        width = self.size.width
+        changed = [y for y, (a, b) in enumerate(zip(shown, strips, strict=True)) if a != b]
+        runs: list[Region] = []
+        for y in changed:
+            if runs and runs[-1].bottom == y:
+                runs[-1] = runs[-1].union(Region(0, y, width, 1))
+            else:
+                runs.append(Region(0, y, width, 1))
+        if runs:
+            self.refresh(*runs)
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache_key = None  # a new theme or class: draw again with its styles
+        # a new theme or class: look the styles up again (a drawing is kept by its look
+        # and the widget's style, so one made with other styles is not found)
+        self._cache_key = None
         self._look = None
 
     def look(self) -> Look:
@@ -185,12 +235,10 @@ class FigureView(Widget):
         tall = self.app.size.height >= TALL_SCREEN
         key = (self.app.theme, tall, few_colours(self.app))
         if self._look is None or self._look[0] != key:
-            source = self.screen.query_one(FigureStyles)
-            styles = {
-                name: source.get_component_rich_style(f"figure-view--{name}")
-                for name in STYLE_NAMES
-            }
-            self._look = (key, Look(styles, few_colours(self.app), tall, self.rich_style.bgcolor))
+            styles = self.screen.query_one(FigureStyles).styles_by_name()
+            look = Look(styles, few_colours(self.app), tall, self.rich_style.bgcolor)
+            kept = next((kept for _, kept, _ in self._drawings.values() if kept == look), None)
+            self._look = (key, kept or look)  # the same styles: the same look, and its drawings
         return self._look[1]
 
     def strips(self, width: int) -> list[Strip]:
@@ -199,21 +247,40 @@ class FigureView(Widget):
         content = self.content
         if content is None or width <= 0:
             return []
-        tall = self.app.size.height >= TALL_SCREEN
-        key = (id(content), width, tall, few_colours(self.app), self.app.theme)
-        if key != self._cache_key:
-            console = self.app.console
-            options = console.options.update(width=width, height=None, highlight=False)
-            lines = console.render_lines(
-                content.renderable(self.look()),
-                options,
-                style=self.rich_style,
-                pad=True,
-                new_lines=False,
-            )
-            self._strips = [Strip(_clickable(line), width) for line in lines]
-            self._cache_key = key
+        look = self.look()
+        if self._cache_key is not None and self._cache_key[:3] == (id(content), width, id(look)):
+            return self._strips  # (a restyle, notify_style_update, forgets the key)
+        key = (id(content), width, id(look), self.rich_style)
+        self._strips, self._cache_key = self._drawing(key, content, look), key
         return self._strips
+
+    def _drawing(self, key: tuple, content: Any, look: Look) -> list[Strip]:
+        """The drawing kept under `key` (see _drawings), else `content` drawn now."""
+        kept = self._drawings.get(key)
+        if kept is not None:
+            self._drawings.move_to_end(key)
+            return kept[2]
+        width, style = key[1], key[3]
+        console = self.app.console
+        options = console.options.update(width=width, height=None, highlight=False)
+        lines = console.render_lines(
+            content.renderable(look), options, style=style, pad=True, new_lines=False
+        )
+        strips = [Strip(_clickable(line), width) for line in lines]
+        self._drawings[key] = (content, look, strips)
+        if len(self._drawings) > DRAWINGS_KEPT:
+            self._drawings.popitem(last=False)
+        return strips
+
+    def prepare(self, content: Any) -> None:
+        """Draw `content` ahead, as it would be drawn now, into the kept drawings: when
+        it is shown next, its lines are there. Nothing on screen changes; a panel not
+        on screen draws nothing."""
+        width = self._width()
+        if content is None or width <= 0 or not self.display or not self.region:
+            return
+        look = self.look()
+        self._drawing((id(content), width, id(look), self.rich_style), content, look)
 
     @property
     def text(self) -> str:
@@ -225,7 +292,8 @@ class FigureView(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._layout_width = width
-        return len(self.strips(width))
+        self._laid_height = len(self.strips(width))
+        return self._laid_height
 
     def _width(self) -> int:
         """The width to draw at: the one the height was measured at (Textual may round
@@ -272,6 +340,8 @@ class TokenStripView(Widget):
     }
     """
 
+    _fitted: tuple[tuple, Any, int] | None = None
+    """What `fitted` drew last: (its key, the renderable, its height)."""
     view: reactive[View] = reactive(View)
     """The step, layer and direction shown."""
     numbers: reactive[bool] = reactive(False)
@@ -293,12 +363,17 @@ class TokenStripView(Widget):
         step moves the highlight, not the lines: a layout of the whole screen per key
         was most of a step's time)."""
         width = self.content_size.width
-        if self._fitted is None or width <= 0 or not 1 <= self.view.t <= self.steps:
+        if self._laid_height is None or width <= 0 or not 1 <= self.view.t <= self.steps:
             # (a new sequence before the app's view is clamped to it: drawn once it is)
             self.refresh(layout=True)
             return
-        before = self._fitted[2]
-        self.refresh(layout=self.fitted(width)[1] != before)
+        self.refresh(layout=self.fitted(width)[1] != self._laid_height)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # a new theme or class: draw again with its styles (a theme's restyle may come
+        # after a drawing that already had the new theme's name in its key)
+        self._fitted = None
 
     class Probed(Message):
         """A word was clicked: follow input `k` (1-based)."""
@@ -330,8 +405,9 @@ class TokenStripView(Widget):
         self.mixing: tuple[np.ndarray, str, float] | None = None
         """Each input's share of the prediction (Replaced.shares), the label and its p;
         None without a many-to-one readout with labels."""
-        self._fitted: tuple[tuple, Any, int] | None = None
+        self._fitted = None
         self._version = 0  # counts the changes of the data drawn (a key of `_fitted`)
+        self._laid_height: int | None = None  # the height of the last layout, in lines
 
     def on_click(self, event: events.Click) -> None:
         k = event.style.meta.get("probe")
@@ -550,7 +626,8 @@ class TokenStripView(Widget):
         return self.fitted(self.content_size.width or self.size.width)[0]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.fitted(width)[1]
+        self._laid_height = self.fitted(width)[1]
+        return self._laid_height
 
 
 def subject_of(network: Any) -> str:
