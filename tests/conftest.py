@@ -1,5 +1,6 @@
-"""Suite-wide fixtures and hooks: each test's own settings file (never the user's), torch
-for the live parity checks, and a closing line saying whether those checks ran."""
+"""Suite-wide fixtures and hooks: how many pytest-xdist workers `-n auto` starts, each
+test's own settings file (never the user's), torch for the live parity checks, and a
+closing line saying whether those checks ran (counted across the workers)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,18 @@ import pytest
 
 SETTINGS_VARIABLES = ("RNN_TUI_THEME", "RNN_TUI_LANG", "RNN_TUI_SPEED", "RNN_TUI_FOLDER")
 _test_numbers = itertools.count(1)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject.toml): a worker a core. A third worker on two cores fills
+    the time Pilot tests spend waiting for the app to be idle (272 s against 345 s for
+    the suite), but then a hostile case near its 30 s budget runs up to 1.5x slower:
+    the margin matters more. PYTEST_XDIST_AUTO_NUM_WORKERS=N still chooses N."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, cores or 1)
 
 
 @pytest.fixture(scope="session")
@@ -66,16 +79,29 @@ def pytest_collection_modifyitems(items):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    """Marks the reports of a live torch check. The mark is an attribute of the report,
+    so it travels with it from a pytest-xdist worker to the process that prints."""
     outcome = yield
-    report = outcome.get_result()
-    if not uses_torch(item):
+    if uses_torch(item):
+        outcome.get_result().live_torch = True
+
+
+def is_xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_runtest_logreport(report):
+    """Counts each live torch check once: its call's outcome, or its setup's when that
+    failed or skipped (a skip is never a pass). Runs where the reports arrive: in the
+    one process, or in xdist's controller for every worker's tests."""
+    if not getattr(report, "live_torch", False):
         return
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         _torch_outcomes[report.outcome] += 1
 
 
-def pytest_terminal_summary(terminalreporter):
-    if any(_torch_outcomes.values()):
+def pytest_terminal_summary(terminalreporter, config):
+    if any(_torch_outcomes.values()) and not is_xdist_worker(config):
         o = _torch_outcomes
         terminalreporter.write_line(
             f"live torch parity: {o['passed']} ran and passed, {o['failed']} failed, "

@@ -150,6 +150,9 @@ class Body(Horizontal):
         self._prefetch_views: deque[View] = deque()
         self._prefetch_jobs: deque[tuple[FigureView, Any]] = deque()
         self._prefetch_round = 0
+        self.draws_ahead = PREFETCH
+        """Draw the steps either side while idle (an export, which never steps there,
+        turns it off)."""
 
     def compose(self) -> ComposeResult:
         # no column takes the focus by itself (Textual's AUTO_FOCUS "*" would give it the
@@ -337,7 +340,7 @@ class Body(Horizontal):
         self._prefetch_jobs.clear()
         self._prefetch_views.clear()
         self._prefetch_round += 1
-        if not PREFETCH:
+        if not self.draws_ahead:
             return
         back = before is not None and before.t != view.t and stage.step(view, -1) == before
         for delta in (-1, 1) if back else (1, -1):

@@ -151,6 +151,8 @@ class ReplayApp(RnnTuiApp):
 
     def on_mount(self) -> None:
         # RnnTuiApp.on_mount runs too, after this (Textual calls each class's handler)
+        if self.exporting:  # frames are drawn at the recorded views only
+            self.query_one(Body).draws_ahead = False
         if self.session.ends_mid_line and not self.exporting:
             self.say(
                 _(
@@ -491,7 +493,11 @@ async def render_frames(
                 name = names[index]
                 if session.actions:
                     app.show_line(index)
-                await pilot.pause(0)  # every pending event handled: no idle wait
+                # every pending event handled, twice: a layout that changes a column's
+                # height sends its scrollbars a message of their own, handled in the
+                # second round (without it the frame depends on the machine's load)
+                await pilot.pause(0)
+                await pilot.pause(0)
                 if not app.scrolled_as_recorded():
                     await pilot.pause()  # a scroll that lands after the layout (a view shown)
                 if svg_dir is not None:

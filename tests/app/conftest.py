@@ -1,9 +1,12 @@
-"""Fixtures shared by the app tests: the interface in Chinese, and the screen as drawn."""
+"""Fixtures shared by the app tests: the interface in Chinese, and the screen as drawn;
+and syrupy's check that no snapshot is left unused, made so that it holds under
+pytest-xdist too."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -11,6 +14,50 @@ from rich.cells import cell_len
 from rnn_tui.i18n import set_language
 
 SVG = "{http://www.w3.org/2000/svg}"
+SNAPSHOTS = Path(__file__).with_name("__snapshots__")
+UNUSED_SNAPSHOTS = pytest.StashKey[dict[str, list[str]]]()
+_deselected: set[str] = set()  # node ids
+
+
+def pytest_deselected(items):
+    _deselected.update(item.nodeid for item in items)
+
+
+@pytest.hookimpl(trylast=True)  # after -k, -m and --deselect
+def pytest_collection_modifyitems(config, items):
+    """syrupy fails a run that leaves a snapshot file unused (a test renamed or removed),
+    but not under pytest-xdist, where each worker runs a part. The same check, on what
+    was collected: for each module whose tests were all collected and selected, every
+    __snapshots__/MODULE/*.svg is named after one of its snap_compare tests; if not, the
+    module's first snapshot test fails naming the others (fixture no_unused_snapshots)."""
+    narrowed = {Path(arg.split("::")[0]).resolve() for arg in config.args if "::" in arg}
+    modules: dict[Path, list] = {}
+    for item in items:
+        if "snap_compare" in getattr(item, "fixturenames", ()):
+            modules.setdefault(item.path, []).append(item)
+    unused = {}
+    for path, tests in modules.items():
+        prefix = tests[0].nodeid.split("::")[0] + "::"
+        if path in narrowed or any(node.startswith(prefix) for node in _deselected):
+            continue
+        names = {test.name for test in tests}  # a second snapshot of a test: NAME.1.svg
+        stale = [p.name for p in sorted((SNAPSHOTS / path.stem).glob("*.svg"))
+                 if p.stem not in names and p.stem.rpartition(".")[0] not in names]  # fmt: skip
+        if stale:
+            unused[tests[0].nodeid] = stale
+    config.stash[UNUSED_SNAPSHOTS] = unused
+
+
+@pytest.fixture(autouse=True)
+def no_unused_snapshots(request):
+    stale = request.config.stash.get(UNUSED_SNAPSHOTS, {}).get(request.node.nodeid)
+    if stale:
+        pytest.fail(
+            f"snapshots no test of this module uses: {', '.join(stale)} (in "
+            f"{SNAPSHOTS.name}/{request.node.path.stem}/): delete them, or rename them "
+            "after the test that draws them",
+            pytrace=False,
+        )
 
 
 def screen_cells(app) -> list[list[str]]:

@@ -3,7 +3,8 @@
 or bidi character in what it prints, the expected message, strict JSON from trace, and
 nothing written outside the case's own folder (nor any of its inputs changed).
 
-The commands run two at a time in a module fixture; each case is then its own test.
+Each case is its own test and runs its command when it runs, so pytest-xdist's workers
+(`-n auto` in pyproject.toml) share the commands out: one at a time in each worker.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ sys.modules[_spec.name] = make_corpus
 _spec.loader.exec_module(make_corpus)
 
 CASES = make_corpus.cases()
+NUMBERS = {case.id: i for i, case in enumerate(CASES)}  # a case's folder and log: its number
 TIME_LIMIT = 30.0  # seconds of wall clock per command
 MEMORY_LIMIT = 1.5 * 1024**3  # bytes of peak RSS per command
 ADDRESS_SPACE = 6 * 1024**3  # RLIMIT_AS safety net for the machine (a `list` needs far less)
@@ -162,62 +163,77 @@ class Outcome:
     run: Run | None
     before: dict[str, str]
     error: str = ""  # the case's inputs could not be made
+    changed_outside: tuple[str, ...] = ()  # what changed outside the case folders meanwhile
+
+
+class Corpus:
+    """This process's share of the corpus: the shared inputs (made once), a folder per
+    case, and the digests of what no case may touch (the built-in scenarios, the
+    `outside` folder) to compare after each command."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.shared = make_corpus.Shared(base)
+        self.shared.setup()
+        (base / "logs").mkdir()
+        self.victims = [Path(make_corpus.VICTIM), Path(make_corpus.VICTIM + ".svg")]
+        for victim in self.victims:  # left by an earlier run
+            victim.unlink(missing_ok=True)
+        self.builtins = digest_tree(make_corpus.BUILTIN_DIR)
+        self.outside = digest_tree(self.shared.outside)
+        self.folders: list[Path] = []
+        self.changes: list[str] = []  # every change changed_outside() found
+
+    def run(self, case) -> Outcome:
+        """Makes the case's inputs in a folder of its own and runs its command there."""
+        i = NUMBERS[case.id]
+        folder = self.base / "cases" / f"{i:04d}"
+        folder.mkdir(parents=True)
+        self.folders.append(folder)
+        earlier = self.changed_outside()  # since the last command (another worker's?)
+        try:
+            if case.make is not None:
+                case.make(folder, self.shared)
+        except Exception as e:  # reported by the case's own test
+            return Outcome(case, folder, None, digest_tree(folder), f"{type(e).__name__}: {e}")
+        self.outside = digest_tree(self.shared.outside)  # may hold the case's own inputs
+        before = digest_tree(folder)
+        run = run_command(list(case.argv), cwd=folder, stdout_path=case.stdout,
+                          log=self.base / "logs" / f"{i:04d}")  # fmt: skip
+        with open(self.base / "summary.tsv", "a", encoding="utf-8") as f:  # to look at
+            f.write(f"{case.id}\t{run.returncode}\t{run.seconds:.2f}\t{run.maxrss >> 20}\n")
+        changed = (*earlier, *self.changed_outside())
+        return Outcome(case, folder, run, before, changed_outside=changed)
+
+    def changed_outside(self) -> list[str]:
+        """What changed outside the case folders since the last look: the built-in
+        scenarios, the `outside` folder, a VICTIM path created. What is found is then
+        the state to compare with (a VICTIM is removed), so the cases after it are
+        judged on what they do."""
+        found = []
+        builtins = digest_tree(make_corpus.BUILTIN_DIR)
+        if builtins != self.builtins:
+            found.append("the built-in scenarios' folder changed")
+            self.builtins = builtins
+        outside = digest_tree(self.shared.outside)
+        if outside != self.outside:
+            found.append("the folder outside the cases changed")
+            self.outside = outside
+        for victim in self.victims:
+            if victim.exists() or victim.is_symlink():
+                found.append(f"a VICTIM path was created: {victim}")
+                victim.unlink(missing_ok=True)
+        self.changes += found
+        return found
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory, request) -> dict[str, Outcome]:
-    """Runs the cases selected in this session (all of them, unless -k chose some)."""
-    selected = {
-        item.callspec.params["case"].id
-        for item in request.session.items
-        # this module's cases only: another test may name a parameter "case" too
-        if getattr(item, "module", None) is request.module
-        and hasattr(item, "callspec")
-        and "case" in item.callspec.params
-    }
-    base = tmp_path_factory.mktemp("hostile")
-    shared = make_corpus.Shared(base)
-    shared.setup()
-    (base / "logs").mkdir()
-    victims = [Path(make_corpus.VICTIM), Path(make_corpus.VICTIM + ".svg")]
-    for victim in victims:
-        victim.unlink(missing_ok=True)
-    prepared = []
-    for i, case in enumerate(CASES):
-        if case.id not in selected:
-            continue
-        folder = base / "cases" / f"{i:04d}"
-        folder.mkdir(parents=True)
-        error = ""
-        try:
-            if case.make is not None:
-                case.make(folder, shared)
-        except Exception as e:  # reported by the case's own test
-            error = f"{type(e).__name__}: {e}"
-        prepared.append((i, case, folder, digest_tree(folder), error))
-    builtins_before = digest_tree(make_corpus.BUILTIN_DIR)
-    outside_before = digest_tree(shared.outside)
-
-    def one(item) -> Outcome:
-        i, case, folder, before, error = item
-        if error:
-            return Outcome(case, folder, None, before, error)
-        run = run_command(list(case.argv), cwd=folder, stdout_path=case.stdout,
-                          log=base / "logs" / f"{i:04d}")  # fmt: skip
-        return Outcome(case, folder, run, before)
-
-    with ThreadPoolExecutor(2) as pool:
-        results = {o.case.id: o for o in pool.map(one, prepared)}
-    with open(base / "summary.tsv", "w", encoding="utf-8") as f:  # to look at afterwards
-        for o in results.values():
-            if o.run is not None:
-                f.write(f"{o.case.id}\t{o.run.returncode}\t{o.run.seconds:.2f}\t"
-                        f"{o.run.maxrss >> 20}\n")  # fmt: skip
-    results["__builtins__"] = (builtins_before, digest_tree(make_corpus.BUILTIN_DIR))  # type: ignore[assignment]
-    results["__outside__"] = (outside_before, digest_tree(shared.outside))  # type: ignore[assignment]
-    results["__victims__"] = [str(v) for v in victims if v.exists()]  # type: ignore[assignment]
-    yield results
-    for _i, _case, folder, *_ in prepared:  # chmod 000 files and fifos: leave a removable tree
+def corpus(tmp_path_factory):
+    """The corpus in this process: each case runs when its test does, so pytest-xdist
+    spreads the commands over its workers (one at a time in each)."""
+    made = Corpus(tmp_path_factory.mktemp("hostile"))
+    yield made
+    for folder in made.folders:  # chmod 000 files and fifos: leave a removable tree
         for path in folder.rglob("*"):
             try:
                 if not path.is_symlink():
@@ -294,11 +310,14 @@ def describe(outcome: Outcome) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_input(case, outcomes):
-    outcome = outcomes[case.id]
+def test_hostile_input(case, corpus):
+    outcome = corpus.run(case)
     assert not outcome.error, f"the case's inputs could not be made: {outcome.error}"
     run = outcome.run
     info = describe(outcome)
+    # nothing changed outside the case folders (or a case running beside it in another
+    # pytest-xdist worker did it)
+    assert not outcome.changed_outside, "; ".join(outcome.changed_outside) + info
     assert not run.timed_out and run.seconds <= TIME_LIMIT, f"over {TIME_LIMIT} s" + info
     assert run.maxrss <= MEMORY_LIMIT, f"peak RSS {run.maxrss / 2**20:.0f} MiB" + info
     assert b"Traceback" not in run.stdout + run.stderr, "a traceback" + info
@@ -341,12 +360,11 @@ def test_hostile_input(case, outcomes):
         case.check(outcome.folder, run)
 
 
-def test_nothing_outside_the_case_folders_changed(outcomes):
-    before, after = outcomes["__builtins__"]
-    assert before == after, "the built-in scenarios' folder changed"
-    before, after = outcomes["__outside__"]
-    assert before == after, "the folder outside the cases changed"
-    assert outcomes["__victims__"] == [], "a VICTIM path was created"
+def test_nothing_outside_the_case_folders_changed(corpus):
+    """Checked after every case's command too (test_hostile_input); here for the cases
+    this process ran with the same corpus before this test (all of them, in one
+    process)."""
+    assert corpus.changed_outside() == [] and corpus.changes == []
 
 
 def test_the_corpus_is_large_and_varied():
