@@ -8,52 +8,16 @@ ever being whole in memory.
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 import click
 
 from .cli_common import refuse_target, say, shown, to_stdout
-from .files import WriteRefused, check_target, reason
+from .files import WriteRefused, reason, write_streamed
 from .i18n import _
 from .scenario import Scenario
-
-
-def write_streamed(
-    path: Path, fill: Callable[[BinaryIO], None], *, inputs: Iterable[Path] = ()
-) -> Path:
-    """files.write_atomic for data too big to hold: `fill` writes into a temporary file
-    in `path`'s folder (open for reading and writing, seekable), which is synced and moved
-    over `path` with os.replace. Raises WriteRefused (files.check_target) or OSError; on
-    any failure (a full disk, Ctrl-C) the old file is untouched and no temporary file is
-    left. Returns `path`."""
-    check_target(path, inputs=inputs)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w+b") as f:
-            fill(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-    return path
 
 
 def npz_target(name: str, inputs: list[Path]) -> Path:

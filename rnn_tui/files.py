@@ -16,7 +16,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .i18n import _
 from .text import visible
@@ -133,9 +133,20 @@ def write_atomic(path: Path, data: bytes | str, *, inputs: Iterable[Path] = ()) 
     """Write `data` (str as UTF-8) to `path` through a temporary file in the same folder
     and `os.replace`. Raises WriteRefused (see check_target) or OSError (the old file,
     if any, is untouched and no temporary file is left). Returns `path`."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    return write_streamed(path, lambda f: f.write(payload), inputs=inputs)
+
+
+def write_streamed(
+    path: Path, fill: Callable[[BinaryIO], Any], *, inputs: Iterable[Path] = ()
+) -> Path:
+    """write_atomic for data too big to hold: `fill` writes into a temporary file
+    in `path`'s folder (open for reading and writing, seekable), which is synced and moved
+    over `path` with os.replace. Raises WriteRefused (files.check_target) or OSError; on
+    any failure (a full disk, Ctrl-C) the old file is untouched and no temporary file is
+    left. Returns `path`."""
     path = Path(path)
     check_target(path, inputs=inputs)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
@@ -144,8 +155,8 @@ def write_atomic(path: Path, data: bytes | str, *, inputs: Iterable[Path] = ()) 
         mode = 0o666 & ~umask
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
+        with os.fdopen(fd, "w+b") as f:
+            fill(f)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(temporary, mode)
@@ -156,17 +167,6 @@ def write_atomic(path: Path, data: bytes | str, *, inputs: Iterable[Path] = ()) 
         except OSError:
             pass
         raise
-    return path
-
-
-def new_path(folder: Path, stem: str, suffix: str) -> Path:
-    """folder/stem+suffix, or stem-2, stem-3, ... : a name nothing has yet (not even a
-    broken link), for a file that must never replace another."""
-    path = folder / f"{stem}{suffix}"
-    number = 1
-    while os.path.lexists(path):
-        number += 1
-        path = folder / f"{stem}-{number}{suffix}"
     return path
 
 

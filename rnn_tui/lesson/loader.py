@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..files import Unreadable, open_regular
 from ..i18n import LANGUAGES, _
 from ..scenario import Scenario, ScenarioError, builtin_names, load_scenario
-from ..scenario.builder import MAX_PROBLEMS
-from ..scenario.loader import _LONG_DOTTED_KEY, MAX_NESTING, _too_deep
+from ..scenario.builder import MAX_PROBLEMS, value_problem
+from ..scenario.loader import fs_name, parse_toml, read_file_text
 from ..scenario.model import Problem
 from ..scenario.schema import Key
 from ..scenario.values import did_you_mean, quoted
@@ -83,7 +81,7 @@ def builtin_lesson_names() -> list[str]:
 
 
 def _is_path(source: str) -> bool:
-    return source.endswith(".toml") or "/" in source or os.path.lexists(_fs(source))
+    return source.endswith(".toml") or "/" in source or os.path.lexists(fs_name(source))
 
 
 def resolve_lesson(source: str | Path) -> Path:
@@ -136,40 +134,10 @@ def is_lesson_source(source: str | Path) -> bool:
     return is_lesson_text(text)
 
 
-def _fs(name: str) -> str:
-    """A name for os functions; one with a NUL byte (which no file has) matches none."""
-    return name if "\0" not in name else ""
-
-
 def _read_text(path: Path) -> str:
     """The file's text: a regular file, at most MAX_LESSON_BYTES, UTF-8."""
-    label = str(path)
-
-    def fail(message: str) -> LessonError:
-        return LessonError([Problem(label, "", message)])
-
-    if not os.path.lexists(_fs(label)):
-        raise fail(_("file not found"))
-    try:
-        with open_regular(path) as f:
-            size = os.fstat(f.fileno()).st_size
-            data = f.read(MAX_LESSON_BYTES + 1) if size <= MAX_LESSON_BYTES else b""
-    except Unreadable as e:
-        raise fail(visible(str(e))) from None
-    except OSError as e:
-        raise fail(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
-    if size > MAX_LESSON_BYTES or len(data) > MAX_LESSON_BYTES:
-        raise fail(
-            _("file is {size:,} bytes; lessons are limited to {limit:,}").format(
-                size=max(size, len(data)), limit=MAX_LESSON_BYTES
-            )
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise fail(
-            _("not UTF-8 text (byte {offset:,} cannot be decoded)").format(offset=e.start)
-        ) from None
+    too_big = _("file is {size:,} bytes; lessons are limited to {limit:,}")
+    return read_file_text(path, MAX_LESSON_BYTES, too_big, LessonError)
 
 
 def load_lesson(source: str | Path, *, check_scenarios: bool = True) -> Lesson:
@@ -200,44 +168,11 @@ def parse_lesson(
     """TOML text -> Lesson. `path` names the file in messages and anchors the scenario
     files it names; `builtin` asks for every text in both languages."""
     label = str(path) if path is not None else (name or "<lesson>")
-    data = _parse_toml(text, label)
+    data = parse_toml(text, label, LessonError)
     lesson_name = visible(name or (path.stem if path is not None else "lesson"))
     return _LessonBuilder(label, path, data, builtin=builtin).build(
         lesson_name, check_scenarios=check_scenarios
     )
-
-
-def _parse_toml(text: str, label: str) -> dict:
-    """TOML text -> its table, with the scenario loader's guards (a dotted key of too many
-    parts, too deep a nesting) and its messages."""
-
-    def fail(message: str, where: str = "") -> LessonError:
-        return LessonError([Problem(label, where, message)])
-
-    source = text.removeprefix("\ufeff")
-    long_key = _LONG_DOTTED_KEY.search(source)
-    if long_key is not None:  # tomllib takes time and memory quadratic in a key's parts
-        line = source.count("\n", 0, long_key.start()) + 1
-        raise fail(
-            _("line {line}: a dotted key of more than {limit} parts").format(
-                line=line, limit=MAX_NESTING
-            )
-        )
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as e:
-        detail = str(e).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-        raise fail(_("not valid TOML: {detail}").format(detail=detail)) from None
-    except RecursionError:
-        raise fail(
-            _("not valid TOML: nested more than {limit} levels deep").format(limit=MAX_NESTING)
-        ) from None
-    except ValueError as e:  # an integer of more than 4,300 digits
-        raise fail(_("not valid TOML: {detail}").format(detail=str(e).split(";")[0])) from None
-    deep = _too_deep(data, MAX_NESTING)
-    if deep is not None:
-        raise fail(_("nested more than {limit} levels deep").format(limit=MAX_NESTING), deep)
-    return data
 
 
 # ---------------------------------------------------------------- validation
@@ -279,42 +214,12 @@ class _LessonBuilder:
                 self.problem(path, _("unknown key") + did_you_mean(str(key), list(allowed)))
 
     def _typed(self, where: str, spec: Key, value: Any) -> bool:
-        if not lesson_kind_matches(spec.kind, value):
-            self.problem(
-                where,
-                _("expected {kind}, found {found}").format(
-                    kind=_(LESSON_KIND_NAMES[spec.kind]), found=quoted(value)
-                ),
-            )
-            return False
-        if spec.choices and value not in spec.choices:
-            options = ", ".join(f'"{c}"' for c in spec.choices)
-            hint = did_you_mean(value, list(spec.choices)) if isinstance(value, str) else ""
-            self.problem(
-                where,
-                _("expected one of {options}, found {found}").format(
-                    options=options, found=quoted(value)
-                )
-                + hint,
-            )
-            return False
-        if spec.minimum is not None and value < spec.minimum:
-            self.problem(
-                where,
-                _("expected an integer >= {minimum}, found {found}").format(
-                    minimum=spec.minimum, found=quoted(value)
-                ),
-            )
-            return False
-        if spec.maximum is not None and value > spec.maximum:
-            self.problem(
-                where,
-                _("expected an integer <= {maximum}, found {found}").format(
-                    maximum=spec.maximum, found=quoted(value)
-                ),
-            )
-            return False
-        return True
+        kind = _(LESSON_KIND_NAMES[spec.kind])
+        ok = lesson_kind_matches(spec.kind, value)
+        message = value_problem(spec, value, kind_ok=ok, kind=kind, hint=True)
+        if message is not None:
+            self.problem(where, message)
+        return message is None
 
     def _missing(self, where: str, spec: Key) -> None:
         self.problem(

@@ -32,6 +32,34 @@ MAX_MODEL_BYTES = 128 * 2**20  # the parameters, as float64: far beyond a model 
 
 
 # ---------------------------------------------------------------- validation
+def value_problem(
+    spec: Key, value: Any, *, kind_ok: bool, kind: str, hint: bool = False
+) -> str | None:
+    """What is wrong with `value` for `spec` (a scenario's key, or a lesson's), or None:
+    not of its `kind` (`kind_ok` False; `kind` its name, translated), not one of its
+    choices (with a did-you-mean when `hint`), below its minimum or above its maximum."""
+    if not kind_ok:
+        return _("expected {kind}, found {found}").format(kind=kind, found=quoted(value))
+    if spec.choices and value not in spec.choices:
+        options = ", ".join(f'"{c}"' for c in spec.choices)
+        guess = did_you_mean(value, list(spec.choices)) if hint and isinstance(value, str) else ""
+        return (
+            _("expected one of {options}, found {found}").format(
+                options=options, found=quoted(value)
+            )
+            + guess
+        )
+    if spec.minimum is not None and value < spec.minimum:
+        return _("expected an integer >= {minimum}, found {found}").format(
+            minimum=spec.minimum, found=quoted(value)
+        )
+    if spec.maximum is not None and value > spec.maximum:
+        return _("expected an integer <= {maximum}, found {found}").format(
+            maximum=spec.maximum, found=quoted(value)
+        )
+    return None
+
+
 class _Builder:
     """Validates the TOML data in stages, gathering problems, then builds the Scenario."""
 
@@ -114,40 +142,11 @@ class _Builder:
         return values
 
     def _typed(self, where: str, spec: Key, value: Any) -> bool:
-        if not kind_matches(spec.kind, value):
-            self.problem(
-                where,
-                _("expected {kind}, found {found}").format(
-                    kind=_(KIND_NAMES[spec.kind]), found=quoted(value)
-                ),
-            )
-            return False
-        if spec.choices and value not in spec.choices:
-            options = ", ".join(f'"{c}"' for c in spec.choices)
-            self.problem(
-                where,
-                _("expected one of {options}, found {found}").format(
-                    options=options, found=quoted(value)
-                ),
-            )
-            return False
-        if spec.minimum is not None and value < spec.minimum:
-            self.problem(
-                where,
-                _("expected an integer >= {minimum}, found {found}").format(
-                    minimum=spec.minimum, found=quoted(value)
-                ),
-            )
-            return False
-        if spec.maximum is not None and value > spec.maximum:
-            self.problem(
-                where,
-                _("expected an integer <= {maximum}, found {found}").format(
-                    maximum=spec.maximum, found=quoted(value)
-                ),
-            )
-            return False
-        return True
+        kind = _(KIND_NAMES[spec.kind])
+        message = value_problem(spec, value, kind_ok=kind_matches(spec.kind, value), kind=kind)
+        if message is not None:
+            self.problem(where, message)
+        return message is None
 
     # -- text from the file: escaped once, here
     def escape_texts(self, v: dict) -> None:

@@ -53,7 +53,7 @@ def resolve(source: str | Path | None) -> Path:
     if source is None:
         source = BUILTIN_DEFAULT
     path = Path(source)
-    if path.suffix == ".toml" or os.path.lexists(_fs(path)) or "/" in str(source):
+    if path.suffix == ".toml" or os.path.lexists(fs_name(path)) or "/" in str(source):
         return path
     builtin = BUILTIN_DIR / f"{source}.toml"
     if builtin.exists():
@@ -73,39 +73,44 @@ def resolve(source: str | Path | None) -> Path:
 def load_scenario(source: str | Path | None = None) -> Scenario:
     """Load a scenario file or a built-in by name; raise ScenarioError on any problem."""
     path = resolve(source)
+    too_big = _("file is {size:,} bytes; scenarios are limited to {limit:,}")
+    return parse_scenario(read_file_text(path, MAX_TOML_BYTES, too_big), path=path)
+
+
+def read_file_text(
+    path: Path, limit: int, too_big: str, error: type[ScenarioError] = ScenarioError
+) -> str:
+    """The text of the file at `path` (a scenario's or a lesson's): a regular file of at
+    most `limit` bytes, UTF-8; else `error` with one problem naming the file (`too_big`:
+    the message of a file too large, with {size} and {limit})."""
     label = str(path)
 
     def fail(message: str) -> ScenarioError:
-        return ScenarioError([Problem(label, "", message)])
+        return error([Problem(label, "", message)])
 
-    if not os.path.lexists(_fs(path)):
+    if not os.path.lexists(fs_name(path)):
         raise fail(_("file not found"))
     try:
         # Only a regular file: a fifo or /dev/urandom (or a link to one) would block or
         # never end; a directory or a device is named for what it is.
         with open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
-            data = f.read(MAX_TOML_BYTES + 1) if size <= MAX_TOML_BYTES else b""
+            data = f.read(limit + 1) if size <= limit else b""
     except Unreadable as e:
         raise fail(visible(str(e))) from None
     except OSError as e:
         raise fail(_("cannot be read: {reason}").format(reason=e.strerror or e)) from None
-    if size > MAX_TOML_BYTES or len(data) > MAX_TOML_BYTES:
-        raise fail(
-            _("file is {size:,} bytes; scenarios are limited to {limit:,}").format(
-                size=max(size, len(data)), limit=MAX_TOML_BYTES
-            )
-        )
+    if size > limit or len(data) > limit:
+        raise fail(too_big.format(size=max(size, len(data)), limit=limit))
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise fail(
             _("not UTF-8 text (byte {offset:,} cannot be decoded)").format(offset=e.start)
         ) from None
-    return parse_scenario(text, path=path)
 
 
-def _fs(path: Path) -> str:
+def fs_name(path: str | Path) -> str:
     """A path for os functions; a name with a NUL byte (which no file has) becomes one
     that does not exist, instead of a ValueError."""
     name = str(path)
@@ -115,9 +120,19 @@ def _fs(path: Path) -> str:
 def parse_scenario(text: str, *, path: Path | None = None, name: str | None = None) -> Scenario:
     """TOML text -> Scenario. `path` names the file in messages and anchors relative files."""
     label = str(path) if path is not None else (name or "<scenario>")
+    data = parse_toml(text, label)
+    scenario = _Builder(label, path, data).build()
+    scenario.text = text
+    scenario.name = visible(name or (path.stem if path is not None else "scenario"))
+    return scenario
 
-    def fail(message: str) -> ScenarioError:
-        return ScenarioError([Problem(label, "", message)])
+
+def parse_toml(text: str, label: str, error: type[ScenarioError] = ScenarioError) -> dict:
+    """TOML text -> its table, guarded (a dotted key of too many parts, too deep a
+    nesting, numbers Python refuses): else `error` with one problem naming `label`."""
+
+    def fail(message: str, where: str = "") -> ScenarioError:
+        return error([Problem(label, where, message)])
 
     source = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write
     long_key = _LONG_DOTTED_KEY.search(source)
@@ -141,19 +156,8 @@ def parse_scenario(text: str, *, path: Path | None = None, name: str | None = No
         raise fail(_("not valid TOML: {detail}").format(detail=str(e).split(";")[0])) from None
     deep = _too_deep(data, MAX_NESTING)
     if deep is not None:
-        raise ScenarioError(
-            [
-                Problem(
-                    label,
-                    deep,
-                    _("nested more than {limit} levels deep").format(limit=MAX_NESTING),
-                )
-            ]
-        )
-    scenario = _Builder(label, path, data).build()
-    scenario.text = text
-    scenario.name = visible(name or (path.stem if path is not None else "scenario"))
-    return scenario
+        raise fail(_("nested more than {limit} levels deep").format(limit=MAX_NESTING), deep)
+    return data
 
 
 _KEY_PART = r"""(?:[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')"""

@@ -386,13 +386,25 @@ DOC_END = "<!-- end generated -->"
 
 def write_generated_files(root: Path) -> list[Path]:
     """Rewrite scenario.schema.json and the key table of docs/scenarios.md under root."""
-    schema_file = root / "scenario.schema.json"
-    write_atomic(schema_file, json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
-    doc = root / "docs" / "scenarios.md"
+    return write_generated(
+        root / "scenario.schema.json",
+        json_schema(),
+        root / "docs" / "scenarios.md",
+        DOC_START,
+        markdown_table(),
+    )
+
+
+def write_generated(
+    schema_file: Path, schema: dict, doc: Path, doc_start: str, table: str
+) -> list[Path]:
+    """Write `schema` into `schema_file` (JSON) and `table` into `doc` between its
+    `doc_start` and DOC_END markers (for the scenarios' files and the lessons')."""
+    write_atomic(schema_file, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
     text = doc.read_text(encoding="utf-8")
-    head, rest = text.split(DOC_START, 1)
+    head, rest = text.split(doc_start, 1)
     _, tail = rest.split(DOC_END, 1)
-    write_atomic(doc, f"{head}{DOC_START}\n{markdown_table()}{DOC_END}{tail}")
+    write_atomic(doc, f"{head}{doc_start}\n{table}{DOC_END}{tail}")
     return [schema_file, doc]
 
 
