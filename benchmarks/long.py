@@ -2,7 +2,10 @@
 input 16, float32), rnn-tui's compact trace against torch's forward, each in a fresh
 process so that peak RSS is its own.
 
-    python benchmarks/long.py [--steps 100000] [--repeats 3] [--no-torch]
+    python benchmarks/long.py [--steps 100000] [--repeats 3] [--no-torch] [--no-app]
+
+Then runs long_app.py (unless --no-app): the app on such a scenario, its first frame,
+keys while the trace is computed, the time until it is whole and the peak RSS.
 
 Prints wall time (median of the repeats, after one warm-up on 1,000 steps) and the
 process's peak RSS (ru_maxrss, which includes the interpreter and the libraries), and
@@ -89,6 +92,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--no-app", action="store_true", help="without the app's table")
+    parser.add_argument("--app-runs", type=int, default=3, help="runs of the app (long_app.py)")
     args = parser.parse_args()
     fill = {"steps": args.steps, "repeats": args.repeats, "root": str(ROOT)}
     ours = run(RNN_TUI.format(**fill))
@@ -108,6 +113,11 @@ def main() -> None:
         print(f"{'ratio':10} {ours['seconds'] / theirs['seconds']:9.2f} "
               f"{ours['peak_mib'] / theirs['peak_mib']:13.2f}")  # fmt: skip
     print("one keypress's gates and c at t (ms):", ", ".join(map(str, ours["key_ms"])))
+    if not args.no_app:  # the app on the scenario: first frame, keys, whole trace, RSS
+        print()
+        app = [sys.executable, str(Path(__file__).with_name("long_app.py"))]
+        app += ["--steps", str(args.steps), "--runs", str(args.app_runs)]
+        subprocess.run(app, check=True)
 
 
 if __name__ == "__main__":

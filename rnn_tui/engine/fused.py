@@ -33,12 +33,17 @@ from .trace import BLOCK, DirectionTrace
 
 if TYPE_CHECKING:
     from .network import Network
+    from .progressive import LayerWatch
 
 CHUNK = 256  # steps whose input projections are computed together inside the loop
 
 
 def run_layer(
-    net: Network, x: np.ndarray, layer: int, compact: bool = False
+    net: Network,
+    x: np.ndarray,
+    layer: int,
+    compact: bool = False,
+    watch: LayerWatch | None = None,
 ) -> tuple[DirectionTrace, DirectionTrace | None, np.ndarray | None]:
     """One layer of `net`, both directions in one loop.
     x: (T, [B,] in) -> (forward, backward or None) DirectionTraces, plus the layer's
@@ -46,7 +51,9 @@ def run_layer(
     else None: the caller merges the directions' h.
 
     `compact` (batch 1 only) keeps just the states, written straight into the layer's
-    output, plus LSTM cell-state checkpoints; see compact.py."""
+    output, plus LSTM cell-state checkpoints; see compact.py. `watch` (compact only)
+    is handed the layer's traces before the loop fills them, then told after every
+    CHUNK steps how many are done, so another thread can read them (progressive.py)."""
     dirs, H, cell = net.directions, net.hidden_size, net.cell
     D, T, batch = len(dirs), x.shape[0], x.shape[1:-1]
     G = net.spec.blocks * H
@@ -103,6 +110,21 @@ def run_layer(
         n_blocks = -(-T // BLOCK)
         checkpoints = np.zeros((D, n_blocks, H), net.dtype) if cell == "lstm" else None
         hs = gs = cs = None
+        # the traces read the buffers the loop fills: made now, so a watcher has them
+        traces = [
+            compact_direction(
+                cell,
+                net.spec.gate_names,
+                x,
+                held[d],
+                net.weights(layer, dirs[d]),
+                backward=d == 1,
+                checkpoints=None if checkpoints is None else checkpoints[d],
+            )
+            for d in range(D)
+        ]
+        if watch is not None:
+            watch.begun(traces[0], traces[1] if D == 2 else None)
     else:
         hs = np.empty((T, D, rows, H), dtype=net.dtype)
         gs = np.empty((T, D, rows, G), dtype=net.dtype) if cell != "rnn" else None
@@ -176,19 +198,9 @@ def run_layer(
                 back = T - 1 - step  # the backward direction's t
                 if D == 2 and back % BLOCK == 0 and back > 0:
                     checkpoints[1, back // BLOCK - 1] = c[1, 0]
+        if watch is not None:
+            watch.advanced(stop)  # steps [0, stop) forward and [T - stop, T) backward are in
     if compact:
-        traces = [
-            compact_direction(
-                cell,
-                net.spec.gate_names,
-                x,
-                held[d],
-                net.weights(layer, dirs[d]),
-                backward=d == 1,
-                checkpoints=None if checkpoints is None else checkpoints[d],
-            )
-            for d in range(D)
-        ]
         if D == 2 and net.merge == "concat":
             return traces[0], traces[1], merged  # the directions' h are views of it
         return traces[0], traces[1] if D == 2 else None, None

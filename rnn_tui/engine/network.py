@@ -12,12 +12,16 @@ setting, and tests/parity compares both with PyTorch.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import fused
 from .cells import ACTIVATIONS, CELLS, NONLINEARITIES, CellSpec, gru_step, lstm_step, rnn_step
 from .trace import DirectionTrace, LayerTrace, Trace
+
+if TYPE_CHECKING:
+    from .progressive import TraceRun
 
 MERGES = ("concat", "sum", "mean", "mul")
 READOUTS = ("every", "last")
@@ -309,10 +313,16 @@ class Network:
         return DirectionTrace(h=h_all, c=c_all, gates=gates)
 
     def _run(
-        self, inputs: np.ndarray, fast: bool, batched: bool = False, compact: bool = False
+        self,
+        inputs: np.ndarray,
+        fast: bool,
+        batched: bool = False,
+        compact: bool = False,
+        watch: TraceRun | None = None,
     ) -> Trace:
         """Every layer over inputs (T, [B,] in), then the readout: each layer with
-        fused.run_layer when `fast`, else with the reference `_run_direction`."""
+        fused.run_layer when `fast`, else with the reference `_run_direction`. `watch`
+        (fast and compact) follows each layer as it is computed (progressive.py)."""
         # Huge weights may overflow to inf (and inf - inf to NaN): that is a result to show,
         # not a warning to print over the screen.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -322,7 +332,8 @@ class Network:
             for k in range(self.num_layers):
                 out = None
                 if fast:
-                    fwd, bwd, out = fused.run_layer(self, layer_in, k, compact)
+                    seen = None if watch is None else watch.layer(k, layer_in)
+                    fwd, bwd, out = fused.run_layer(self, layer_in, k, compact, seen)
                 else:
                     fwd = self._run_direction(layer_in, k, "forward")
                     bwd = (
@@ -356,17 +367,27 @@ class Network:
         per_layer = len(self.directions) * per_direction + self.merged_size
         return steps * self.num_layers * per_layer * self.dtype.itemsize
 
-    def trace(self, inputs: np.ndarray, *, compact: bool | None = None) -> Trace:
+    def trace(
+        self,
+        inputs: np.ndarray,
+        *,
+        compact: bool | None = None,
+        watch: TraceRun | None = None,
+    ) -> Trace:
         """The fast run (fused.py). inputs: (T, input_size) -> Trace with every state.
         The input projections are matrix products over many steps; only the recurrent
         part is looped over time, both directions at once.
 
         compact: keep only the states (plus LSTM checkpoints) and compute gates, cell
         states and projections on demand (compact.py); None chooses it when the full
-        trace would pass COMPACT_ABOVE bytes."""
+        trace would pass COMPACT_ABOVE bytes. watch: follows the layers as they are
+        computed, so another thread can show the steps done (progressive.py; compact
+        traces only)."""
         if compact is None:
             compact = self.full_trace_bytes(np.shape(inputs)[0]) > COMPACT_ABOVE
-        return self._run(inputs, fast=True, compact=compact)
+        if watch is not None and not compact:
+            raise ValueError("only a compact trace can be watched while it is computed")
+        return self._run(inputs, fast=True, compact=compact, watch=watch)
 
     def trace_batch(self, inputs: np.ndarray) -> Trace:
         """The fast run over B sequences of equal length at once.

@@ -86,7 +86,7 @@ def diagram_content(stage: Stage, view: View) -> DiagramContent:
         # both chains of a two-way network, whichever is read: the output reads them merged
         direction="both" if stage.bidirectional else view.direction,
         bidirectional=stage.bidirectional,
-        readout=net.readout if trace.outputs is not None else None,
+        readout=net.readout if net.output_size else None,
         cell=net.cell,
         layers=stage.num_layers,
         title=title,

@@ -78,18 +78,28 @@ class View:
         return self.t == self.last(steps).t
 
     def clamped(self, trace: Trace) -> View:
-        """The view with t, layer, direction and unit made valid for `trace`: within
-        1..T, 1..layers and 1..H; an unknown direction, or any but forward on a one-way
-        network, becomes forward."""
+        """The view made valid for `trace` (see clamped_to)."""
         bottom = trace.layers[0]
+        return self.clamped_to(
+            trace.steps,
+            len(trace.layers),
+            bottom.backward is not None,
+            bottom.forward.h.shape[-1],
+        )
+
+    def clamped_to(self, steps: int, layers: int, bidirectional: bool, hidden: int) -> View:
+        """The view with t, layer, direction and unit made valid for a network of
+        `layers` layers of `hidden` units over `steps` steps: within 1..T, 1..layers and
+        1..H; an unknown direction, or any but forward on a one-way network, becomes
+        forward."""
         direction = self.direction if self.direction in DIRECTIONS else "forward"
-        if bottom.backward is None:
+        if not bidirectional:
             direction = "forward"
         return View(
-            t=min(max(self.t, 1), trace.steps),
-            layer=min(max(self.layer, 1), len(trace.layers)),
+            t=min(max(self.t, 1), steps),
+            layer=min(max(self.layer, 1), layers),
             direction=direction,
-            unit=min(max(self.unit, 1), bottom.forward.h.shape[-1]),
+            unit=min(max(self.unit, 1), hidden),
         )
 
     # ------------------------------------------------------------------ recording

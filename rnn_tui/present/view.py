@@ -23,6 +23,7 @@ from rich.text import Text
 from ..engine import Network, Trace, softmax
 from ..engine.compact import finite_abs_max
 from ..engine.memory import step_outputs
+from ..engine.progressive import TraceRun, is_slow
 from ..i18n import N_, _, current_language
 from ..render.bars import ProbabilityBars
 from ..render.figure import Figure
@@ -314,16 +315,141 @@ def _symmetric(*arrays: Any) -> ColorScale:
 class Stage:
     """A scenario's trace plus fixed colour scales; `panels(view)` -> {panel id: content}."""
 
-    def __init__(self, scenario: Any, trace: Trace | None = None) -> None:
+    def __init__(
+        self, scenario: Any, trace: Trace | None = None, *, background: bool = False
+    ) -> None:
+        """The stage of `scenario` with its `trace` (computed here when not given).
+        background: when the trace would take long (progressive.is_slow), do not compute
+        it here: `run` is a TraceRun the front end runs in a worker thread (`compute`),
+        and meanwhile the panels show what is computed and say what is not (`partial`);
+        once it has finished, the front end makes a Stage of the finished trace."""
         self.scenario = scenario
         self.network: Network = scenario.network
+        steps = int(np.shape(scenario.inputs)[0])
+        self.run: TraceRun | None = None
+        """The trace being computed, while this stage is partial; else None."""
+        if trace is None and background and is_slow(self.network, steps):
+            self.run = TraceRun(self.network, steps)
+            inputs = np.asarray(scenario.inputs, dtype=self.network.dtype)
+            tokens = list(scenario.tokens) if scenario.tokens is not None else None
+            trace = Trace(inputs=inputs, layers=[], tokens=tokens, compact=True)
         self.trace: Trace = trace if trace is not None else scenario.trace()
-        self.steps = self.trace.steps
-        self.num_layers = len(self.trace.layers)
-        self.bidirectional = self.trace.layers[0].backward is not None
-        self.scales = self._scales()
+        self.steps = steps
+        self.num_layers = self.network.num_layers
+        self.bidirectional = self.network.bidirectional
+        self.scales = self._scales() if self.run is None else self._scales_so_far()
         self._recent: OrderedDict[tuple, PanelContent | None] = OrderedDict()
         """The panels made lately (see `panels`), the oldest first."""
+
+    # ------------------------------------------------------------------ a partial trace
+    @property
+    def partial(self) -> bool:
+        """Is the trace still being computed (see `run`)?"""
+        return self.run is not None
+
+    def compute(self) -> Trace | None:
+        """Compute a partial stage's trace (in a worker thread): the finished Trace, or
+        None when the run was stopped."""
+        assert self.run is not None
+        return self.run.run(lambda watch: self.scenario.trace(watch=watch))
+
+    def progress_text(self) -> str:
+        """ "computing the trace: 37 %" while partial, else ""."""
+        if self.run is None:
+            return ""
+        return _("computing the trace: {percent} %").format(percent=int(100 * self.run.fraction))
+
+    def progress_detail(self) -> str:
+        """Which steps of which layer a partial stage can show, as a sentence; "" once
+        whole. The loop runs both directions at once; each layer needs the whole one
+        below it, and the output the top one."""
+        run = self.run
+        if run is None or not run.layers:
+            return ""
+        k = len(run.layers) - 1
+        done, T = run.done[k], self.steps
+        if done == 0:
+            return _("layer {k} of {layers}: starting").format(k=k + 1, layers=self.num_layers)
+        if self.bidirectional:
+            return _(
+                "layer {k} of {layers}: forward t ≤ {forward:,}, backward t ≥ {backward:,}"
+            ).format(k=k + 1, layers=self.num_layers, forward=done, backward=T - done + 1)
+        return _("layer {k} of {layers}: t ≤ {forward:,}").format(
+            k=k + 1, layers=self.num_layers, forward=done
+        )
+
+    def waiting_pane(self) -> PanelContent:
+        """What a view other than the step panels shows while the stage is partial."""
+        return PanelContent(
+            title=_("This view needs the whole trace"),
+            notes=(self.progress_text(), self.progress_detail()),
+            muted=True,
+        )
+
+    def _layer(self, k: int) -> Any:
+        """Layer k (0-based): a LayerTrace, or while partial a LayerSoFar (input, forward,
+        backward; no merged output until the stage is whole)."""
+        if self.run is None:
+            return self.trace.layers[k]
+        return self.run.layers[k]
+
+    def ready(self, view: View, panel: str) -> bool:
+        """Can `panel` be made for `view` from what is computed? Always, once whole."""
+        run = self.run
+        if run is None:
+            return True
+        k, t = view.layer - 1, view.t - 1
+        if panel == "input":
+            return k == 0 or len(run.layers) > k
+        if panel in ("state-forward", "state-backward"):
+            return run.state_ready(k, panel.partition("-")[2], t)
+        if panel == "gates":
+            return run.gates_ready(k, view.reading, t)
+        return False  # the merged state and the output need whole layers: the end
+
+    def _waiting(self, view: View, panel: str) -> PanelContent:
+        """A panel not computed yet: what it will show, and how far the trace is."""
+        titles = {
+            "output": "o  " + _("output"),
+            "state-forward": f"{state_symbol(view.t, 'forward' if self.bidirectional else None)}  "
+            + _("hidden state"),
+            "state-backward": f"{state_symbol(view.t, 'backward')}  " + _("hidden state"),
+            "state-merged": f"s{sub(view.t)}  " + _("merged"),
+            "gates": _("gates at t = {t}").format(t=view.t),
+            "input": _("input to layer {k}").format(k=view.layer),
+        }
+        return PanelContent(
+            title=titles[panel],
+            notes=(
+                _("not computed yet ({progress}); shown when it is").format(
+                    progress=self.progress_text()
+                ),
+            ),
+            muted=True,
+        )
+
+    def _scales_so_far(self) -> dict[str, ColorScale]:
+        """A partial stage's colour scales: the inputs' and the bounded states' are the
+        whole trace's; the rest are fixed when the trace is whole (see `_provisional`)."""
+        net = self.network
+        bounds = _bounded(net.nonlinearity, net.cell)
+        scales = {"input0": _symmetric(self.trace.inputs)}
+        for k in range(self.num_layers):
+            if bounds == (-1.0, 1.0):
+                scales[f"state{k}"] = ColorScale(-1.0, 1.0)
+                if k > 0 and net.merge != "sum":  # the merged states below, as in _scales
+                    scales[f"input{k}"] = scales[f"state{k}"]
+            elif bounds == (0.0, 1.0):
+                scales[f"state{k}"] = ColorScale.unit()
+        return scales
+
+    def _provisional(self, name: str, rows: Callable[[], list[Any]]) -> ColorScale:
+        """A partial stage's scale `name`, made once from the computed `rows()` (a few
+        (n, width) arrays): the colours hold while the trace is computed, and the whole
+        trace's scale replaces it at the end."""
+        if name not in self.scales:
+            self.scales[name] = _symmetric(*rows())
+        return self.scales[name]
 
     # ------------------------------------------------------------------ scales
     def _scales(self) -> dict[str, ColorScale]:
@@ -360,7 +486,7 @@ class Stage:
     # ------------------------------------------------------------------ stepping
     def clamp(self, view: View) -> View:
         """The view with t, layer, direction and unit made valid for this network."""
-        return view.clamped(self.trace)
+        return view.clamped_to(self.steps, self.num_layers, self.bidirectional, self.hidden)
 
     @property
     def hidden(self) -> int:
@@ -419,6 +545,8 @@ class Stage:
     ) -> PanelContent | None:
         """Panel `name` for `view`, made by `make` and marked untrained where it is, or
         the one made lately for the same `part` of a view (what the panel depends on)."""
+        if not self.ready(view, name):
+            return self._waiting(view, name)  # not kept: made again until it is ready
         key = (name, part, current_language())
         if key in self._recent:
             self._recent.move_to_end(key)
@@ -469,7 +597,8 @@ class Stage:
     def input_panel(self, view: View) -> PanelContent:
         """x_t at layer 1; above it, the merged state of the layer below at t."""
         t, k = view.t, view.layer - 1
-        layer = self.trace.layers[k]
+        # layer 1 reads x, there from the start; above, the layer's input once it has begun
+        inputs = self.trace.inputs if k == 0 else self._layer(k).input
         if k == 0:
             tokens = self.trace.tokens
             encoding = getattr(self.scenario, "encoding", None)
@@ -487,14 +616,13 @@ class Stage:
             detail = _("the output of layer {k} at t = {t}").format(k=view.layer - 1, t=t)
             if self.bidirectional:
                 detail += _(", both directions merged ({merge})").format(merge=self.network.merge)
-        return PanelContent(
-            title=title, data=layer.input[t - 1], scale=self.scales[f"input{k}"], detail=detail
-        )
+        scale = self.scales.get(f"input{k}") or self._provisional(f"input{k}", lambda: [inputs])
+        return PanelContent(title=title, data=inputs[t - 1], scale=scale, detail=detail)
 
     def state_panel(self, view: View, direction: str) -> PanelContent:
         """s_t of the selected layer in one direction."""
         t, k = view.t, view.layer - 1
-        layer = self.trace.layers[k]
+        layer = self._layer(k)
         run = layer.forward if direction == "forward" else layer.backward
         assert run is not None
         arrow = direction if self.bidirectional else None
@@ -514,10 +642,13 @@ class Stage:
         start = initial_state_note(t, self.steps, direction)
         if start:
             detail += f",  {start}"
+        scale = self.scales.get(f"state{k}") or self._provisional(
+            f"state{k}", lambda: [run.h[t - 1 : t]]
+        )
         return PanelContent(
             title=title,
             data=run.h[t - 1],
-            scale=self.scales[f"state{k}"],
+            scale=scale,
             detail=detail,
             highlight=(view.unit - 1,),
             units=self.hidden,
@@ -548,7 +679,7 @@ class Stage:
     def gates_panel(self, view: View) -> PanelContent | None:
         """LSTM / GRU gate activations (and c_t) at t, one row per gate; None for an RNN."""
         k = view.layer - 1
-        layer = self.trace.layers[k]
+        layer = self._layer(k)
         direction = view.reading
         run = layer.backward if direction == "backward" else layer.forward
         if run is None or not run.gates:
@@ -564,13 +695,17 @@ class Stage:
         if self.num_layers > 1:
             words.append(_("layer {k}").format(k=view.layer))
         data = np.stack(rows)
+        scale = self.scales.get(f"gates{k}{direction[0]}") or self._provisional(
+            f"gates{k}{direction[0]}",
+            lambda: [data, np.ones(1)],  # σ and tanh reach ±1
+        )
         labelled = data.shape[1] <= SMALL  # big layers: a dense picture, rows named in the title
         if not labelled:
             words.append(_("rows {names}").format(names=" ".join(names)))
         return PanelContent(
             title=_(", ").join(words),
             data=data,
-            scale=self.scales[f"gates{k}{direction[0]}"],
+            scale=scale,
             detail=gates_equation(
                 self.network.cell,
                 view.t,

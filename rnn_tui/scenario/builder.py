@@ -14,7 +14,14 @@ import numpy as np
 from ..engine import CELLS, Network, init_state_dict, parameter_shapes
 from ..i18n import _, current_language
 from ..text import visible
-from .model import DEFAULT_SEQUENCE, MAX_SEQUENCE_BYTES, Problem, Scenario, ScenarioError
+from .model import (
+    DEFAULT_SEQUENCE,
+    MAX_SEQUENCE_BYTES,
+    MAX_STATES_BYTES,
+    Problem,
+    Scenario,
+    ScenarioError,
+)
 from .schema import KIND_NAMES, SCHEMA, SECTIONS, Key, kind_matches
 from .values import (
     add_keep_gate_bias,
@@ -609,9 +616,10 @@ class _Builder:
             return ""
         return did_you_mean(name, options)
 
-    def within_budget(self, shapes: dict, arch: dict, sequences: dict) -> bool:
+    def within_budget(self, shapes: dict, arch: dict, sequences: dict, itemsize: int) -> bool:
         """Whether the parameters (as float64) and the longest sequence's input vectors and
-        states fit their byte budgets; a problem naming the bytes when not."""
+        states (`itemsize` bytes a number: the model's dtype) fit their byte budgets; a
+        problem naming the bytes when not."""
         count = sum(math.prod(shape) for shape in shapes.values())
         if count * 8 > MAX_MODEL_BYTES:
             self.problem(
@@ -625,15 +633,17 @@ class _Builder:
         longest = max((len(seq) for seq in sequences.values() if seq is not None), default=0)
         directions = 2 if arch["bidirectional"] else 1
         states = arch["num_layers"] * directions * arch["hidden_size"]
-        size = longest * max(arch["input_size"], states) * 8
-        if size > MAX_SEQUENCE_BYTES:
-            self.problem(
-                "input",
-                _(
-                    "{steps:,} steps of this width need {size:,} bytes; the limit is {limit:,}"
-                ).format(steps=longest, size=size, limit=MAX_SEQUENCE_BYTES),
-            )
-            return False
+        # the inputs, and the states a (compact) trace keeps: each within its budget
+        for width, limit in ((arch["input_size"], MAX_SEQUENCE_BYTES), (states, MAX_STATES_BYTES)):
+            size = longest * width * itemsize
+            if size > limit:
+                self.problem(
+                    "input",
+                    _(
+                        "{steps:,} steps of this width need {size:,} bytes; the limit is {limit:,}"
+                    ).format(steps=longest, size=size, limit=limit),
+                )
+                return False
         return True
 
     # -- everything
@@ -686,7 +696,8 @@ class _Builder:
             shapes = parameter_shapes(**arch)
             if inputs["encoding"] == "embedding":
                 shapes["embedding.weight"] = (len(inputs["vocab"]), inputs["input_size"])
-            if not self.within_budget(shapes, arch, inputs["sequences"]):
+            itemsize = np.dtype(model["dtype"]).itemsize
+            if not self.within_budget(shapes, arch, inputs["sequences"], itemsize):
                 shapes = None
         # Problems of the weights source are reported together with those above; the
         # shapes are checked only once the input width they depend on is known to be right.

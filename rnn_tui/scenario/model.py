@@ -14,9 +14,14 @@ from ..i18n import _
 from ..text import visible
 
 if TYPE_CHECKING:
+    from ..engine.progressive import TraceRun
     from .switch import Switch
 
-MAX_SEQUENCE_BYTES = 128 * 2**20  # a sequence's input vectors, or its states in one trace
+MAX_SEQUENCE_BYTES = 128 * 2**20  # a sequence's input vectors
+MAX_STATES_BYTES = 512 * 2**20
+"""A sequence's states in one trace: what a compact trace keeps (every layer's and
+direction's h), so that the app stays within 1 GiB at 100,000 steps of a 2-layer
+bidirectional float32 LSTM with H = 256 (400 MB of states)."""
 DEFAULT_SEQUENCE = "default"
 
 
@@ -115,9 +120,12 @@ class Scenario:
                 return str(example.get("label"))
         return None
 
-    def trace(self) -> Trace:
-        """Run the network over the inputs; tokens, labels and probabilities filled in."""
-        trace = self.network.trace(self.inputs)
+    def trace(self, watch: TraceRun | None = None) -> Trace:
+        """Run the network over the inputs; tokens, labels and probabilities filled in.
+        watch: a TraceRun following the layers as they are computed (the trace is then
+        compact; see engine/progressive.py)."""
+        compact = True if watch is not None else None
+        trace = self.network.trace(self.inputs, compact=compact, watch=watch)
         trace.tokens = list(self.tokens) if self.tokens is not None else None
         if self.labels and trace.outputs is not None:
             trace.labels = list(self.labels)

@@ -25,7 +25,7 @@ from ..present.position import View
 from ..present.view import Stage
 from ..render.notation import sub
 from ..settings import Settings
-from .bars import KeyFooter, StatusLine, ViewBar
+from .bars import KeyFooter, StatusLine, TraceProgress, ViewBar
 from .body import WIDE, Body
 from .changes import ModelChanges
 from .commands import RnnCommands, command_palette, system_commands
@@ -62,6 +62,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     COMMANDS = App.COMMANDS | {RnnCommands, RecordCommands, NumbersCommands}
     FOOTER_OPTIONAL: tuple[str, ...] = OPTIONAL_KEYS
     """The keys the footer may leave out, most essential first (keys.OPTIONAL_KEYS)."""
+    TRACE_IN_BACKGROUND = True
+    """Compute a long trace in a thread and show its steps as they come (Stage's
+    `background`); a replay, which must show every frame whole, computes it first."""
+    PROGRESS_SECONDS = 0.25
+    """How often the progress of a trace computed in the background is shown."""
 
     # repaint=False: the widgets that draw these refresh themselves (a repaint of the app
     # redrew the whole screen on every key)
@@ -117,8 +122,12 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """The input the memory measures follow (1-based), chosen with k or a click on
         a word; None: the scenario's own (its [memory] step, else x₁)."""
         self.scenario = scenario
-        self.set_reactive(RnnTuiApp.stage, Stage(scenario))
+        self.set_reactive(RnnTuiApp.stage, self.make_stage(scenario))
         self.sub_title = scenario.title
+        self._progress_timer: Any = None
+        self._record_when_whole = False
+        """--record on a scenario whose trace is computed in the background: recording
+        starts once it is whole (a session line holds the hash of the states shown)."""
 
     @property
     def trace(self) -> Any:
@@ -131,6 +140,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             yield Description(id="description")
             yield TokenStripView(self.trace.tokens, self.stage.steps, id="tokens")
             yield StatusLine(self.stage.steps, self.stage.num_layers, "", id="status")
+            yield TraceProgress(id="trace-progress")
             yield ViewBar(id="view-bar")
         bound = (
             RnnTuiApp.stage,
@@ -155,7 +165,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.begin()
         self._on_resized()
         if self.record_path is not None:
-            self.recording.start(self.record_path)
+            if self.stage.partial:
+                self._record_when_whole = True
+                self.say(_("Recording starts when the trace is complete."), timeout=4)
+            else:
+                self.recording.start(self.record_path)
 
     def begin(self) -> None:
         """The first state, once mounted (a lesson sets its first step here)."""
@@ -200,6 +214,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.query_one(TokenStripView).set_sequence(self.trace.tokens, stage.steps)
         self.query_one(StatusLine).describe(scenario, stage)
         self.show_activity()
+        self._start_trace()
         self._start_influence()
         self._start_memory()
         if message:
@@ -220,10 +235,81 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """Show `scenario` (the same one with another input or network, or a new one):
         new trace, scales, influence; the view kept where it still fits."""
         self.scenario = scenario
-        self.stage = Stage(scenario)
+        self._stop_trace()
+        self.stage = self.make_stage(scenario)
         self.sub_title = scenario.title
         self._scenario_changed(message)
         self.view = self.stage.clamp(self.view)
+
+    # ------------------------------------------------------------------ a long trace
+    def make_stage(self, scenario: Any) -> Stage:
+        """The stage of `scenario`: a long trace is computed in the background
+        (TRACE_IN_BACKGROUND; started by _start_trace), else here."""
+        return Stage(scenario, background=self.TRACE_IN_BACKGROUND)
+
+    def _start_trace(self) -> None:
+        """A partial stage: its trace in a thread, its progress on screen until whole."""
+        stage = self.stage
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
+        if not stage.partial:
+            self.query_one(TraceProgress).show(1.0, "", "")
+            return
+        # after the frame in hand: the first frame does not share the CPU with the trace
+        self.call_after_refresh(self._trace_in_background, stage)
+        self._progress_timer = self.set_interval(self.PROGRESS_SECONDS, self._show_progress)
+        self._show_progress()
+
+    def _trace_in_background(self, stage: Stage) -> None:
+        if stage is self.stage:  # else another was shown meanwhile
+            self.background.start_trace(stage)
+
+    def _stop_trace(self) -> None:
+        """Stop computing the shown stage's trace (another is shown, or the app ends)."""
+        run = self.stage.run
+        if run is not None:
+            run.stop()
+
+    def _show_progress(self) -> None:
+        """The bar, and the panels that were waiting and may be computed now."""
+        stage = self.stage
+        run = stage.run
+        if run is None:
+            return
+        self.query_one(TraceProgress).show(
+            run.fraction, stage.progress_text(), stage.progress_detail()
+        )
+        self.query_one(Body).refresh_waiting(self.view)
+
+    def on_model_workers_trace_ready(self, message: ModelWorkers.TraceReady) -> None:
+        if message.stage is not self.stage:
+            return  # computed for a scenario no longer shown
+        if message.trace is None:
+            if self._progress_timer is not None:
+                self._progress_timer.stop()
+            self.say(message.problem, severity="error", timeout=10)
+            return
+        self.stage = Stage(self.scenario, message.trace)
+        self._start_trace()  # whole: the bar goes
+        self._start_influence()
+        self._start_memory()
+        self.view = self.stage.clamp(self.view)
+        if self._record_when_whole and self.record_path is not None:
+            self._record_when_whole = False
+            self.recording.start(self.record_path)
+
+    def whole_trace_needed(self) -> bool:
+        """Say so and return True when what was asked needs the whole trace and the
+        stage is still partial (the key does nothing else)."""
+        stage = self.stage
+        if not stage.partial:
+            return False
+        self.say(
+            _("This needs the whole trace ({progress}).").format(progress=stage.progress_text()),
+            timeout=3,
+        )
+        return True
 
     # ------------------------------------------------------------------ influence
     def _start_influence(self) -> None:
@@ -315,6 +401,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         it: back to the scenario's own)."""
         from ..present.memory import default_k
 
+        if self.whole_trace_needed():
+            return
         t = self.view.t
         self.probe(default_k(self.scenario) if self.probed == t else t)
 
@@ -418,6 +506,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     def action_show_pane(self, pane: str) -> None:
         """Show one view (when they do not all fit), or scroll to it (when they do)."""
+        if pane != "step" and self.whole_trace_needed():
+            return
         self.pane = pane
         if self.wide:
             self.query_one(Body).scroll_to_pane(pane)
@@ -533,11 +623,15 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             return await super().run_action(action, *args, **kwargs)
 
     def action_record(self) -> None:
-        """Start or stop recording this walk into a session file."""
+        """Start or stop recording this walk into a session file (a line holds the hash
+        of the states shown: a recording starts once the trace is whole)."""
+        if self.recording.recorder is None and self.whole_trace_needed():
+            return
         if self.allowed("record"):
             self.recording.toggle()
 
     def on_unmount(self) -> None:
+        self._stop_trace()
         self.recording.leave()
 
     # ------------------------------------------------------------------ the rest

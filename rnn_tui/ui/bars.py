@@ -321,3 +321,45 @@ class KeyFooter(Widget):
         key = event.style.meta.get("key")
         if key:
             self.app.simulate_key(key)
+
+
+class TraceProgress(Widget):
+    """A bar and a sentence while the trace is computed in the background (a partial
+    Stage): how much is done and which steps can be shown. Hidden otherwise."""
+
+    DEFAULT_CSS = """
+    TraceProgress {
+        height: 1;
+        padding: 0 1;
+        display: none;
+        & > .trace-progress--text { color: $text-muted; }
+        & > .trace-progress--bar { color: $accent; }
+    }
+    """
+    COMPONENT_CLASSES = {"trace-progress--text", "trace-progress--bar"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fraction = 0.0
+        self.text = ""
+        self.detail = ""
+
+    def show(self, fraction: float, text: str, detail: str) -> None:
+        """fraction done (0..1), "computing the trace: 37 %" and which steps are shown;
+        hidden when `text` is empty."""
+        self.display = bool(text)
+        self.fraction, self.text, self.detail = fraction, text, detail
+        self.refresh()
+
+    def render(self) -> Text:
+        width = max(10, min(30, self.size.width // 4))
+        filled = round(self.fraction * width)
+        bar_style = self.get_component_rich_style("trace-progress--bar", partial=True)
+        text_style = self.get_component_rich_style("trace-progress--text", partial=True)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("━" * filled, style=bar_style)
+        line.append("╺" + "━" * (width - filled - 1) if filled < width else "", style=text_style)
+        line.append(f"  {self.text}", style=Style(bold=True))
+        if self.detail:
+            line.append(f"  ({self.detail})", style=text_style)
+        return line

@@ -294,6 +294,10 @@ class Body(Horizontal):
         out: list[tuple[str, Any]] = []
 
         def content(panel_id: str, part: Hashable, make: Callable[[], Any]) -> None:
+            if stage.partial:  # these views read the whole trace: they say so until then
+                waiting = None if panel_id == "projection" else stage.waiting_pane()
+                out.append((panel_id, waiting))
+                return
             out.append((panel_id, self.recent[panel_id].get((stage, part), make)))
 
         if self._shown("numbers"):
@@ -327,6 +331,13 @@ class Body(Horizontal):
             measure = self.memory
             content("memory", view.t, lambda: memory_content(stage, view, measure))
         return out
+
+    def refresh_waiting(self, view: View) -> None:
+        """While the trace is computed (a partial stage): the panels again, those that
+        were waiting made now if they can be (the others are the same objects: not
+        redrawn), and the progress in the views that wait for the whole trace."""
+        self.query_one(StepPane).watch_view(view)
+        self.fill(view)
 
     # ------------------------------------------------------------------ drawing ahead
     def _prefetch_for(self, view: View) -> None:

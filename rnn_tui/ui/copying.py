@@ -62,6 +62,8 @@ def copy_numbers(app: RnnTuiApp) -> None:
     """Put the numbers of the step shown on the clipboard as text (numbers_text) and say
     so. Textual sends them to the terminal (OSC 52), which must allow it; the app keeps
     them too (`app.clipboard`)."""
+    if app.whole_trace_needed():
+        return
     numbers, header = shown_numbers(app)
     app.copy_to_clipboard(numbers_text(numbers, header))
     app.say(
@@ -80,6 +82,8 @@ def save_numbers(app: RnnTuiApp, kind: str) -> Path | None:
     written. kind: "npz" or "csv"."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if app.whole_trace_needed():
+        return None
     numbers, header = shown_numbers(app)
     data: bytes | str
     if kind == "npz":

@@ -246,7 +246,9 @@ class Recording:
         A scroll (a page, a view brought to the top) lands after a refresh or two: the
         line is written once the screen has settled (Recorder.settle), or when the next
         one is taken."""
-        if self.recorder is None:
+        if self.recorder is None or self.app.stage.partial:
+            # a line holds the hash of the states shown: the walk is recorded again once
+            # the trace is whole (the app then records the view it is on)
             return
         key, action = self.key, self.action or action or "change"
         take = self.recorder.take

@@ -94,6 +94,8 @@ class ReplayApp(RnnTuiApp):
     """The app showing a session line by line: space pauses and resumes, → and ← step
     through the recorded lines, home and end go to the first and the last."""
 
+    TRACE_IN_BACKGROUND = False  # every frame of a replay shows its states whole
+
     BINDINGS = [
         Binding("space", "toggle_replay", N_("pause / play"), key_display="space", priority=True),
         Binding("right", "replay_step(1)", N_("next line"), key_display="→", priority=True),

@@ -51,9 +51,17 @@ def memory_of(stage: Stage, k: int | None) -> MemoryMeasure:
 
 
 class ModelWorkers(Widget):
-    """Starts and stops the influence and the training workers; posts what they find."""
+    """Starts and stops the trace, influence and training workers; posts what they find."""
 
     DEFAULT_CSS = "ModelWorkers { display: none; }"
+
+    class TraceReady(Message):
+        """The trace of a partial `stage` (Stage.run), computed in the background;
+        `problem` says why there is none (the run failed), else ""."""
+
+        def __init__(self, stage: Stage, trace: Any, problem: str = "") -> None:
+            self.stage, self.trace, self.problem = stage, trace, problem
+            super().__init__()
 
     class InfluenceReady(Message):
         """‖∂s_t/∂x_k‖ (T, T) of `stage`, computed in the background."""
@@ -112,14 +120,39 @@ class ModelWorkers(Widget):
         """Training runs started: the number of the last one, which its messages carry."""
 
     # ------------------------------------------------------------------ influence
+    def start_trace(self, stage: Stage) -> None:
+        """Compute a partial stage's trace in a thread (Stage.compute); TraceReady when
+        it is whole. A run stopped (TraceRun.stop: another scenario, or quitting) posts
+        nothing."""
+        self._trace(stage)
+
+    @work(thread=True, group="trace")
+    def _trace(self, stage: Stage) -> None:
+        from threadpoolctl import threadpool_limits
+
+        try:
+            # one BLAS thread: the products are small, and a second thread spinning for
+            # work takes the core the UI needs (measured: the trace twice as slow, keys
+            # up to 150 ms, on 2 cores; benchmarks/long_app.py)
+            with threadpool_limits(limits=1, user_api="blas"):
+                trace = stage.compute()
+        except (MemoryError, ValueError, FloatingPointError) as error:
+            problem = _("The trace could not be computed: {error}").format(error=error)
+            self.post_message(self.TraceReady(stage, None, problem))
+            return
+        if trace is not None:
+            self.post_message(self.TraceReady(stage, trace))
+
     def start_influence(self, stage: Stage) -> tuple[np.ndarray | None, str]:
         """The influence for `stage` and a note: (values, "") at once when cheap; else
         (None, why) when skipped, or (None, "computing…") and an InfluenceReady later."""
         plan = influence_plan(stage.network, stage.steps)
-        if plan.how == "inline":
-            return influence_of(stage), ""
         if plan.how == "skip":
             return None, plan.reason
+        if stage.partial:  # the trace has the CPU first; the app asks again once whole
+            return None, _("influence ‖∂s_t/∂x_k‖: computed when the trace is complete")
+        if plan.how == "inline":
+            return influence_of(stage), ""
         self._influence(stage)
         return None, _("influence ‖∂s_t/∂x_k‖: computing in the background…")
 
@@ -135,10 +168,12 @@ class ModelWorkers(Widget):
         ((probe, replaced), "") at once when cheap; else (None, why) when skipped, or
         (None, "computing…") and a ReplacedReady later (limits.replacement_plan)."""
         plan = replacement_plan(stage.network, stage.steps)
-        if plan.how == "inline":
-            return replaced_of(stage), ""
         if plan.how == "skip":
             return None, plan.reason
+        if stage.partial:
+            return None, _("memory ‖s_t − s_t(x_k replaced)‖: measured when the trace is complete")
+        if plan.how == "inline":
+            return replaced_of(stage), ""
         self._replaced(stage)
         return None, _("memory ‖s_t − s_t(x_k replaced)‖: computing in the background…")
 
@@ -155,10 +190,12 @@ class ModelWorkers(Widget):
         memory strip's."""
         plan = replacement_plan(stage.network, stage.steps)
         k = default_k(stage.scenario) if k is None else k
-        if plan.how == "inline":
-            return memory_of(stage, k)
         if plan.how == "skip":
             return MemoryMeasure(stage, k, (), (plan.reason,))
+        if stage.partial:
+            return MemoryMeasure(stage, k, (), (_("measured when the trace is complete"),))
+        if plan.how == "inline":
+            return memory_of(stage, k)
         self._memory(stage, k)
         return MemoryMeasure(stage, k, (), (_("computing in the background…"),))
 

@@ -4,10 +4,13 @@ pytest-xdist too."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rich.cells import cell_len
 
@@ -129,3 +132,43 @@ def zh():
         yield
     finally:
         set_language("en")
+
+
+async def wait_until(condition, seconds: float = 60.0) -> None:
+    """Wait until condition() holds, failing after `seconds`: without Pilot's pause,
+    which waits for an idle CPU that a trace computed in a thread does not give."""
+    start = time.perf_counter()
+    while not condition():
+        assert time.perf_counter() - start < seconds, "waited too long"
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture(name="until")
+def until_fixture():
+    """until(condition, seconds=60): see wait_until."""
+    return wait_until
+
+
+LONG_WORDS = "a b c d e f g h i j k l m n o p".split()
+
+
+def write_long_scenario(path: Path, steps: int, hidden: int = 32) -> Path:
+    """A two-layer bidirectional float32 LSTM with `hidden` units reading `steps` random
+    words of 16 (one-hot), an output of size 3: issue 16's long scenario at 100,000
+    steps and H = 256."""
+    rng = np.random.default_rng(1)
+    words = ", ".join(f'"{w}"' for w in rng.choice(LONG_WORDS, steps))
+    vocab = ", ".join(f'"{w}"' for w in LONG_WORDS)
+    model = f'cell = "lstm"\nhidden_size = {hidden}\nnum_layers = 2\nbidirectional = true'
+    path.write_text(
+        f'title = "A long sequence"\n[model]\n{model}\ndtype = "float32"\n'
+        f"[weights]\nseed = 4\n[input]\nvocab = [{vocab}]\ntokens = [{words}]\n"
+        "[output]\nsize = 3\n"
+    )
+    return path
+
+
+@pytest.fixture(name="long_toml", scope="session")
+def long_toml_fixture():
+    """long_toml(path, steps, hidden=32): see write_long_scenario."""
+    return write_long_scenario

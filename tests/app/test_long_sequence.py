@@ -16,32 +16,16 @@ from rnn_tui.ui import make_app
 
 STEPS = 100_000
 SHORT = 1_000  # 15 whole blocks of 64 steps recomputed together, and a part of one
-WORDS = "a b c d e f g h i j k l m n o p".split()
-
-
-def write_scenario(path: Path, steps: int) -> Path:
-    """A two-layer bidirectional float32 LSTM (H = 32) reading `steps` random words."""
-    rng = np.random.default_rng(1)
-    words = " ".join(f'"{w}"' for w in rng.choice(WORDS, steps))
-    path.write_text(
-        'title = "A long sequence"\n'
-        '[model]\ncell = "lstm"\nhidden_size = 32\nnum_layers = 2\nbidirectional = true\n'
-        'dtype = "float32"\n'
-        "[weights]\nseed = 4\n"
-        f'[input]\nvocab = {WORDS!r}\ntokens = [{", ".join(words.split())}]\n'.replace("'", '"')
-        + "[output]\nsize = 3\n"
-    )  # fmt: skip
-    return path
 
 
 @pytest.fixture(scope="module")
-def long_scenario(tmp_path_factory) -> Path:
-    return write_scenario(tmp_path_factory.mktemp("long") / "long.toml", STEPS)
+def long_scenario(tmp_path_factory, long_toml) -> Path:
+    return long_toml(tmp_path_factory.mktemp("long") / "long.toml", STEPS)
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory):
-    return load_scenario(write_scenario(tmp_path_factory.mktemp("short") / "short.toml", SHORT))
+def scenario(tmp_path_factory, long_toml):
+    return load_scenario(long_toml(tmp_path_factory.mktemp("short") / "short.toml", SHORT))
 
 
 def test_a_compact_trace_holds_the_numbers_of_a_full_one(scenario):
@@ -65,9 +49,10 @@ def test_a_compact_trace_holds_the_numbers_of_a_full_one(scenario):
                                            err_msg=f"{where} {name}")  # fmt: skip
 
 
-async def test_the_app_opens_steps_and_jumps_a_100000_step_scenario(long_scenario):
+async def test_the_app_opens_steps_and_jumps_a_100000_step_scenario(long_scenario, until):
     app = make_app(long_scenario)
     async with app.run_test(size=(120, 40)) as pilot:
+        await until(lambda: not app.stage.partial)  # computed in a thread: the whole trace
         await pilot.pause()
         assert app.trace.compact and app.trace.steps == STEPS
         assert app.scenario.influence() is None  # O(T²): not computed at this length

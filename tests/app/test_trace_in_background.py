@@ -1,0 +1,100 @@
+"""A long trace is computed in a thread while the app is already on screen: a
+100,000-step scenario (the one of issue 16: a 2-layer bidirectional float32 LSTM with
+H = 256) shows its first frame, steps, and shows the forward states computed so far
+before the trace has finished; what is not computed yet says so; once whole, the app
+shows the whole trace."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import numpy as np
+from textual import events
+
+from rnn_tui.engine.progressive import is_slow
+from rnn_tui.scenario import load_scenario
+from rnn_tui.ui import make_app
+from rnn_tui.ui.bars import TraceProgress
+
+
+def press(app, key: str) -> None:
+    """A key as the terminal driver posts it."""
+    app.post_message(events.Key(key, None))
+
+
+async def test_a_100000_step_scenario_steps_before_its_trace_has_finished(
+    tmp_path, until, long_toml
+):
+    path = long_toml(tmp_path / "long.toml", 100_000, 256)
+    app = make_app(path)
+    assert app.stage.partial and is_slow(app.scenario.network, 100_000)
+    async with app.run_test(size=(120, 40)):
+        run = app.stage.run
+        await until(lambda: run.done[0] > 0)  # the first chunk: forward t ≤ 256 is in
+        press(app, "right")
+        press(app, "right")
+        press(app, "right")
+        await until(lambda: app.view.t == 4)
+        await asyncio.sleep(0.1)  # the frame
+        assert app.stage.partial and not run.finished, "the trace should still be running"
+        # the forward state at t = 4 reads x₁…x₄ only: the reference step by step agrees
+        reference = app.scenario.network.trace_stepwise(app.scenario.inputs[:4])
+        shown = app.panel("state-forward").content
+        np.testing.assert_allclose(shown.data, reference.layers[0].forward.h[3], atol=1e-5)
+        assert shown.title.startswith("→s₄")
+        gates = app.panel("gates").content  # block 1 (t ≤ 64) is whole: its gates show
+        np.testing.assert_allclose(
+            gates.data[0], reference.layers[0].forward.gates["i"][3], atol=1e-5
+        )
+        # what needs the backward pass or the layer above says so, with the progress
+        output = app.panel("output").content
+        assert output.data is None and output.muted
+        assert "not computed yet" in output.notes[0] and "%" in output.notes[0]
+        bar = app.query_one(TraceProgress)
+        await until(lambda: bar.detail)  # shown every PROGRESS_SECONDS
+        assert bar.display and re.fullmatch(r"computing the trace: \d+ %", bar.text)
+        found = re.fullmatch(
+            r"layer 1 of 2: forward t ≤ ([\d,]+), backward t ≥ ([\d,]+)", bar.detail
+        )
+        assert found, bar.detail
+        forward, backward = (int(n.replace(",", "")) for n in found.groups())
+        assert forward % 256 == 0 and forward + backward == 100_001  # the loop's chunks
+        press(app, "2")  # the numbers view needs the whole trace
+        await until(lambda: app.notices)
+        assert app.pane == "step"
+        assert app.notices[-1].message.startswith("This needs the whole trace (")
+        press(app, "d")  # backward at t = 4: only once the backward pass reaches it
+        await until(lambda: app.view.direction == "backward")
+        await asyncio.sleep(0.1)
+        waiting = app.panel("state-backward").content
+        assert waiting.data is None and "not computed yet" in waiting.notes[0]
+        assert app.stage.partial
+    assert run.stopped  # leaving the app stopped the trace
+
+
+async def test_the_app_shows_the_whole_trace_once_it_is_computed(tmp_path, until, long_toml):
+    path = long_toml(tmp_path / "medium.toml", 20_000, 64)
+    scenario = load_scenario(path)
+    assert is_slow(scenario.network, 20_000)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)):
+        await until(lambda: not app.stage.partial)
+        await asyncio.sleep(0.1)
+        assert not app.query_one(TraceProgress).display
+        whole = scenario.network.trace(scenario.inputs, compact=False)
+        press(app, "end")
+        await until(lambda: app.view.t == 20_000)
+        await asyncio.sleep(0.1)
+        np.testing.assert_allclose(app.panel("output").content.data, whole.outputs[-1], atol=1e-5)
+        press(app, "2")  # the other views are there now
+        await until(lambda: app.pane == "numbers")
+        assert not app.notices
+
+
+def test_the_built_in_scenarios_are_traced_at_once():
+    from rnn_tui.scenario import builtin_names
+
+    for name in builtin_names():
+        scenario = load_scenario(name)
+        assert not is_slow(scenario.network, scenario.inputs.shape[0]), name
