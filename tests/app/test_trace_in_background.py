@@ -77,11 +77,16 @@ async def test_the_app_shows_the_whole_trace_once_it_is_computed(tmp_path, until
     path = long_toml(tmp_path / "medium.toml", 20_000, 64)
     scenario = load_scenario(path)
     assert is_slow(scenario.network, 20_000)
-    app = make_app(path)
+    session = tmp_path / "walk.jsonl"
+    app = make_app(path, record=session)  # --record: from when the trace is whole
     async with app.run_test(size=(120, 40)):
+        assert app.recording.recorder is None
+        assert [n.message for n in app.notices] == ["Recording starts when the trace is complete."]
         await until(lambda: not app.stage.partial)
         await asyncio.sleep(0.1)
+        assert app.recording.recorder is not None
         assert not app.query_one(TraceProgress).display
+        app.clear_notifications()
         whole = scenario.network.trace(scenario.inputs, compact=False)
         press(app, "end")
         await until(lambda: app.view.t == 20_000)
@@ -90,6 +95,8 @@ async def test_the_app_shows_the_whole_trace_once_it_is_computed(tmp_path, until
         press(app, "2")  # the other views are there now
         await until(lambda: app.pane == "numbers")
         assert not app.notices
+    lines = session.read_text().splitlines()
+    assert len(lines) >= 3 and '"t": 20000' in lines[-1]  # header, start, end, numbers
 
 
 def test_the_built_in_scenarios_are_traced_at_once():
