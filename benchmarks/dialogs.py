@@ -30,6 +30,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import rnn_tui.ui  # noqa: E402, F401  (before textual: its frame rate, as rnn-tui runs)
+
+# isort: split
 from textual import events  # noqa: E402
 from ui import RenderingDriver  # noqa: E402
 

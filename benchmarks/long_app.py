@@ -40,9 +40,9 @@ import time
 started = time.perf_counter()
 import asyncio, json, resource, sys
 sys.path[:0] = [{root!r}, {bench!r}]
+from rnn_tui.ui import make_app  # before textual: its frame rate, as rnn-tui runs
 from textual import events
 from ui import RenderingDriver
-from rnn_tui.ui import make_app
 
 KEYS, GAP = {keys}, 0.05
 

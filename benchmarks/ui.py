@@ -42,6 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import rnn_tui.ui  # noqa: E402, F401  (before textual: its frame rate, as rnn-tui runs)
+
+# isort: split
 from textual import events  # noqa: E402
 from textual.drivers.headless_driver import HeadlessDriver  # noqa: E402
 

@@ -28,6 +28,7 @@ from ..settings import Settings
 from .bars import KeyFooter, StatusLine, TraceProgress, ViewBar
 from .body import WIDE, Body
 from .changes import ModelChanges
+from .collector import IdleCollector
 from .commands import RnnCommands, command_palette, system_commands
 from .copying import NumbersCommands
 from .keys import BINDINGS, OPTIONAL_KEYS, SPEEDS
@@ -49,6 +50,10 @@ MODIFIER_KEYS = frozenset(
 )
 """Keys that are modifiers alone (the kitty keyboard protocol reports them): pressed,
 they never call for the "Press ? for keys." hint."""
+
+
+QUIET_CHECK_SECONDS = 0.25
+"""How often the app looks for a moment to run a full garbage collection (collector.py)."""
 
 
 class RnnTuiApp(App[None], inherit_bindings=False):
@@ -125,6 +130,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.set_reactive(RnnTuiApp.stage, self.make_stage(scenario))
         self.sub_title = scenario.title
         self._progress_timer: Any = None
+        self.collector = IdleCollector()
+        """Full garbage collections while no key is pressed (collector.py)."""
         self._record_when_whole = False
         """--record on a scenario whose trace is computed in the background: recording
         starts once it is whole (a session line holds the hash of the states shown)."""
@@ -155,6 +162,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         yield self.background
 
     def on_mount(self) -> None:
+        self.collector.start()
+        self.set_interval(QUIET_CHECK_SECONDS, self.collector.check)
         settings = self.settings
         if settings.theme is not None and settings.theme in self.available_themes:
             self.theme = settings.theme
@@ -593,6 +602,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         """As App's; a key is kept while its bindings run, for the recording."""
         if not isinstance(event, events.Key):
             return await super().on_event(event)
+        self.collector.key()
         outer, self.recording.key = self.recording.key, event.key
         try:
             await super().on_event(event)
@@ -631,6 +641,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self.recording.toggle()
 
     def on_unmount(self) -> None:
+        self.collector.stop()
         self._stop_trace()
         self.recording.leave()
 
