@@ -13,8 +13,8 @@ do not inflate). Then escape closes it, timed the same way. Each dialog is opene
 the max, more often than not).
 
 The dialogs: ? help, g go to step, D description, ctrl+p command palette, o open a
-scenario file. Prints p50, p90 and max in ms per dialog and size; the help's target
-is a p90 under 100 ms (wall time).
+scenario file, e edit the input sentence. Prints p50, p90 and max in ms per dialog and
+size; the target (issue 16) is that each opens within 100 ms (wall time).
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ DIALOGS = {  # name: (key, its character, the screen's class name)
     "description": ("D", "D", "DescriptionScreen"),
     "palette": ("ctrl+p", None, "CommandPalette"),
     "open": ("o", "o", "OpenScreen"),
+    "edit": ("e", "e", "EditScreen"),
 }
 
 
@@ -139,14 +140,14 @@ def main() -> None:
             for kind in kinds:
                 row += " | {:>15.1f} {:>6.1f} {:>6.1f}".format(*quantiles(measured[kind]))
             print(row)
-            if name == "help":
-                verdicts.append((spec, quantiles(measured["open"])[1]))
-    if verdicts:
-        met = all(p90 < TARGET_MS for _spec, p90 in verdicts)
-        said = ", ".join(f"{spec}: p90 {p90:.1f} ms" for spec, p90 in verdicts)
-        print(
-            f"help opens in {said}: {'meets' if met else 'misses'} the target of < {TARGET_MS:g} ms"
-        )
+            verdicts.append((spec, name, quantiles(measured["open"])[1]))
+    missed = [
+        f"{name} at {spec} (p90 {p90:.1f} ms)" for spec, name, p90 in verdicts if p90 > TARGET_MS
+    ]
+    if missed:
+        print(f"over the target of {TARGET_MS:g} ms: " + ", ".join(missed))
+    else:
+        print(f"every dialog opens within {TARGET_MS:g} ms (p90)")
 
 
 if __name__ == "__main__":
