@@ -443,6 +443,13 @@ class Stage:
                 scales[f"state{k}"] = ColorScale.unit()
         return scales
 
+    def _computed(self, k: int, direction: str, most: int = 2048) -> slice:
+        """Up to `most` rows of layer k's `direction` that a partial stage has computed:
+        the first ones forward, the last ones backward."""
+        assert self.run is not None
+        done = min(self.run.done[k], most)
+        return slice(self.steps - done, None) if direction == "backward" else slice(0, done)
+
     def _provisional(self, name: str, rows: Callable[[], list[Any]]) -> ColorScale:
         """A partial stage's scale `name`, made once from the computed `rows()` (a few
         (n, width) arrays): the colours hold while the trace is computed, and the whole
@@ -643,7 +650,7 @@ class Stage:
         if start:
             detail += f",  {start}"
         scale = self.scales.get(f"state{k}") or self._provisional(
-            f"state{k}", lambda: [run.h[t - 1 : t]]
+            f"state{k}", lambda: [run.h[self._computed(k, direction)]]
         )
         return PanelContent(
             title=title,

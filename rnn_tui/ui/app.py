@@ -294,12 +294,12 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def on_model_workers_trace_ready(self, message: ModelWorkers.TraceReady) -> None:
         if message.stage is not self.stage:
             return  # computed for a scenario no longer shown
-        if message.trace is None:
+        if message.whole is None:
             if self._progress_timer is not None:
                 self._progress_timer.stop()
             self.say(message.problem, severity="error", timeout=10)
             return
-        self.stage = Stage(self.scenario, message.trace)
+        self.stage = message.whole
         self._start_trace()  # whole: the bar goes
         self._start_influence()
         self._start_memory()

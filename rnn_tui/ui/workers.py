@@ -56,11 +56,12 @@ class ModelWorkers(Widget):
     DEFAULT_CSS = "ModelWorkers { display: none; }"
 
     class TraceReady(Message):
-        """The trace of a partial `stage` (Stage.run), computed in the background;
-        `problem` says why there is none (the run failed), else ""."""
+        """The trace of a partial `stage` (Stage.run), computed in the background, and
+        `whole`, the Stage of the finished trace (its colour scales read too); None with
+        `problem` saying why (the run failed)."""
 
-        def __init__(self, stage: Stage, trace: Any, problem: str = "") -> None:
-            self.stage, self.trace, self.problem = stage, trace, problem
+        def __init__(self, stage: Stage, whole: Stage | None, problem: str = "") -> None:
+            self.stage, self.whole, self.problem = stage, whole, problem
             super().__init__()
 
     class InfluenceReady(Message):
@@ -136,12 +137,15 @@ class ModelWorkers(Widget):
             # up to 150 ms, on 2 cores; benchmarks/long_app.py)
             with threadpool_limits(limits=1, user_api="blas"):
                 trace = stage.compute()
+                # the whole stage here too: its colour scales read every layer (~0.1 s
+                # at 100,000 steps) off the UI's thread
+                whole = None if trace is None else Stage(stage.scenario, trace)
         except (MemoryError, ValueError, FloatingPointError) as error:
             problem = _("The trace could not be computed: {error}").format(error=error)
             self.post_message(self.TraceReady(stage, None, problem))
             return
-        if trace is not None:
-            self.post_message(self.TraceReady(stage, trace))
+        if whole is not None:
+            self.post_message(self.TraceReady(stage, whole))
 
     def start_influence(self, stage: Stage) -> tuple[np.ndarray | None, str]:
         """The influence for `stage` and a note: (values, "") at once when cheap; else
