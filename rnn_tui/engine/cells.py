@@ -1,9 +1,10 @@
 """The three recurrent cells, one timestep at a time, in PyTorch's conventions.
 
 These are the reference equations: `Network.step` runs them one timestep at a time,
-and compact.py over a block of steps at once (fused.py computes the same recurrence
-in its own fused form). The input projection ``W_ih x_t + b_ih`` is computed outside
-and passed in as ``xp``; the cell adds the recurrent part.
+and compact.py a GRU's over blocks of steps at once (fused.py, and compact.py for an
+LSTM, compute the same recurrence in a fused form: one tanh for the four gates). The
+input projection ``W_ih x_t + b_ih`` is computed outside and passed in as ``xp``; the
+cell adds the recurrent part.
 Vectors may carry leading batch axes: (B, H) works wherever (H,) does.
 Gate rows are stacked as PyTorch stacks them: LSTM i, f, g, o; GRU r, z, n.
 """

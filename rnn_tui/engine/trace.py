@@ -10,21 +10,25 @@ from dataclasses import dataclass, field
 import numpy as np
 
 BLOCK = 64  # time steps a compact trace recomputes together (compact.py)
+BATCH_BLOCKS = 8  # blocks it computes in one go when a read spans several
 
 
 class TimeRows:
     """A read-only (T, width) array whose rows are computed on demand.
 
-    `block_rows(j)` returns rows [j·BLOCK, min(T, (j+1)·BLOCK)) of the full array
-    (width_all columns); `columns` selects this array's part of them (gates share one
-    computation). Supports what the app and the JSON export use: `shape`, `dtype`,
-    `len`, `x[t]`, `x[a:b]`, `x[t, j]`, `x[a:b, c:d]`, `np.asarray(x)` and `tolist()`.
+    `block_rows(first, stop)` returns the rows of blocks [first, stop) of the full array
+    (width_all columns), one (≤ BLOCK, width_all) array a block, stop - first at most
+    BATCH_BLOCKS; `columns` selects this array's part of them (gates share one
+    computation). A read within one block asks for that block alone (a trace still being
+    computed may not have the next). Supports what the app and the JSON export use:
+    `shape`, `dtype`, `len`, `x[t]`, `x[a:b]`, `x[t, j]`, `x[a:b, c:d]`, `np.asarray(x)`
+    and `tolist()`.
     """
 
     def __init__(
         self,
         steps: int,
-        block_rows: Callable[[int], np.ndarray],
+        block_rows: Callable[[int, int], list[np.ndarray]],
         width: int,
         dtype: np.dtype,
         columns: slice = slice(None),
@@ -44,10 +48,18 @@ class TimeRows:
         if stop <= start:
             return np.empty((0, self.shape[1]), dtype=self.dtype)
         first, last = start // BLOCK, (stop - 1) // BLOCK
-        parts = [self._block_rows(j)[:, self._columns] for j in range(first, last + 1)]
-        joined = parts[0] if len(parts) == 1 else np.concatenate(parts)
         offset = first * BLOCK
-        return joined[start - offset : stop - offset]
+        if first == last:  # one block: a view of it, nothing else computed
+            (rows,) = self._block_rows(first, first + 1)
+            return rows[start - offset : stop - offset, self._columns]
+        # several: batches of blocks copied into place one after another, so only this
+        # array's columns outlive each batch
+        out = np.empty((min(self.steps, (last + 1) * BLOCK) - offset, self.shape[1]), self.dtype)
+        for batch in range(first, last + 1, BATCH_BLOCKS):
+            for j, rows in enumerate(self._block_rows(batch, min(batch + BATCH_BLOCKS, last + 1))):
+                at = (batch + j) * BLOCK - offset
+                out[at : at + len(rows)] = rows[:, self._columns]
+        return out[start - offset : stop - offset]
 
     def __getitem__(self, index):
         rest: tuple = ()
@@ -274,8 +286,9 @@ LARGE_JSON_NUMBERS = 20_000_000
 """Past this many numbers (about 400 MB of text and 15 s), `trace --json` still writes
 them, in the same bounded memory, but says on standard error that `--npz` is the smaller
 and faster way."""
-JSON_ROWS = 256
-"""Rows of an array converted and written at a time by write_trace_json."""
+JSON_ROWS = BATCH_BLOCKS * BLOCK
+"""Rows of an array converted and written at a time by write_trace_json: the blocks a
+compact trace computes in one product."""
 
 
 def write_trace_json(layout: dict, write: Callable[[str], object]) -> None:

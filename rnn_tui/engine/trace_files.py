@@ -5,8 +5,10 @@ once: a compact trace (compact.py) computes c and the gates of a direction block
 block when they are read. Reading a direction's arrays one after another would compute
 each block once per array (c and four LSTM gates: five times), so this module lays the
 zip file out first (each member's size follows from its shape) and fills the members
-of one direction together, NPZ_ROWS rows at a time, each block computed once. Memory
-stays the trace's own plus a few blocks, whatever the length.
+of one direction together, NPZ_ROWS rows at a time, each block computed once (several
+in one product). Memory stays the trace's own plus a few blocks, whatever the length;
+the file's size is reserved before anything is computed, and what is written goes to
+the disk while the rest is computed (_ToDisk).
 
 The file is a plain .npz (np.load reads it, and any zip tool): one stored, uncompressed
 .npy member per array of the JSON layout, named by its path ("inputs",
@@ -19,21 +21,27 @@ the same bytes.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import struct
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import numpy as np
 from numpy.lib import format as npy
 
-from .trace import BLOCK, LayoutArray, layout_arrays, layout_skeleton
+from .trace import BATCH_BLOCKS, BLOCK, LayoutArray, layout_arrays, layout_skeleton
 
-NPZ_ROWS = 4 * BLOCK
-"""Rows of each array read and written at a time: whole blocks, and few enough that a
-direction's blocks stay in compact.py's cache while its c and every gate are read."""
+NPZ_ROWS = BATCH_BLOCKS * BLOCK
+"""Rows of each array read and written at a time: the blocks a compact trace computes in
+one go, aligned to them, and few enough that they stay in compact.py's cache while a
+direction's c and every gate are read."""
+FLUSH_BYTES = 128 * 2**20
+"""Bytes written between two hand-overs to the disk (see _ToDisk)."""
 LAYOUT_KEY = "layout"
 """The member holding the JSON layout with each array replaced by its key."""
 
@@ -130,24 +138,26 @@ def write_trace_npz(layout: dict, file: BinaryIO) -> None:
         members[array.where] = member
         offset = member.end
     found: set[str] = set()
-    for group in groups:
-        rows = group[0].shape[0] if group[0].shape else 0
-        chunks = range(0, rows, NPZ_ROWS) if len(group[0].shape) >= 2 and rows else [None]
-        for start in chunks:
-            for array in group:
-                member = members[array.where]
-                if start is None:
-                    values = np.ascontiguousarray(np.asarray(array.array), dtype=array.dtype)
-                    at = member.data_offset
-                else:
-                    part = array.array[start : start + NPZ_ROWS]  # type: ignore[index]
-                    values = np.ascontiguousarray(part, dtype=array.dtype)
-                    at = member.data_offset + start * (member.size // rows)
-                if array.dtype.kind in "fc" and not np.isfinite(values).all():
-                    found.add(array.where)
-                member.crc = zlib.crc32(values.data, member.crc)
-                file.seek(at)
-                file.write(values.data)
+    with _ToDisk(file, offset) as disk:
+        for group in groups:
+            rows = group[0].shape[0] if group[0].shape else 0
+            chunks = range(0, rows, NPZ_ROWS) if len(group[0].shape) >= 2 and rows else [None]
+            for start in chunks:
+                for array in group:
+                    member = members[array.where]
+                    if start is None:
+                        values = np.ascontiguousarray(np.asarray(array.array), dtype=array.dtype)
+                        at = member.data_offset
+                    else:
+                        part = array.array[start : start + NPZ_ROWS]  # type: ignore[index]
+                        values = np.ascontiguousarray(part, dtype=array.dtype)
+                        at = member.data_offset + start * (member.size // rows)
+                    if array.dtype.kind in "fc" and not np.isfinite(values).all():
+                        found.add(array.where)
+                    member.crc = zlib.crc32(values.data, member.crc)
+                    file.seek(at)
+                    file.write(values.data)
+                    disk.wrote(values.nbytes)
     nonfinite[:] = sorted(found, key=order.__getitem__)
     text = json.dumps(layout_skeleton(layout), ensure_ascii=False, allow_nan=False)
     described = np.array(text)  # a 0-d unicode array: np.load reads it without pickle
@@ -157,6 +167,52 @@ def write_trace_npz(layout: dict, file: BinaryIO) -> None:
     file.seek(last.data_offset)
     file.write(described.data)
     _write_directory(file, list(members.values()))
+
+
+class _ToDisk:
+    """The disk's side of writing a large file: its whole size is reserved first (the
+    filesystem allocates it in one go, and a full disk fails before any computing), and
+    what is written is handed to the disk in a thread every FLUSH_BYTES while the rest is
+    computed, so the final fsync (files.write_streamed) has little left to wait for. A
+    file without a descriptor (io.BytesIO) is left alone. The last hand-over's errors
+    are raised on leaving."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self._file = file
+        try:
+            self._fd: int | None = file.fileno()
+        except (OSError, io.UnsupportedOperation):
+            self._fd = None
+        if self._fd is not None and hasattr(os, "posix_fallocate"):
+            try:
+                os.posix_fallocate(self._fd, 0, size)
+            except OSError as e:  # a full disk is an error; a filesystem that cannot is not
+                if e.errno not in (errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                    raise
+        self._unsynced = 0
+        self._thread = ThreadPoolExecutor(max_workers=1)
+        self._syncing: Future | None = None
+
+    def wrote(self, count: int) -> None:
+        """`count` more bytes were written."""
+        self._unsynced += count
+        if self._fd is None or self._unsynced < FLUSH_BYTES:
+            return
+        if self._syncing is not None:
+            if not self._syncing.done():
+                return  # the disk is behind: try again after the next write
+            self._syncing.result()
+        self._file.flush()
+        self._syncing = self._thread.submit(getattr(os, "fdatasync", os.fsync), self._fd)
+        self._unsynced = 0
+
+    def __enter__(self) -> _ToDisk:
+        return self
+
+    def __exit__(self, error: type[BaseException] | None, *_: object) -> None:
+        self._thread.shutdown(wait=True)
+        if self._syncing is not None and error is None:
+            self._syncing.result()
 
 
 def _write_directory(file: BinaryIO, members: list[_Member]) -> None:

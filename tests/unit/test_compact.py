@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import rnn_tui.engine.compact as compact
 from rnn_tui.engine import Network
-from rnn_tui.engine.compact import finite_abs_max
-from rnn_tui.engine.trace import BLOCK, TimeRows
+from rnn_tui.engine.compact import compact_direction, finite_abs_max
+from rnn_tui.engine.trace import BATCH_BLOCKS, BLOCK, TimeRows
 
 CASES = [
     # cell, nonlinearity, layers, bidirectional, merge, readout
@@ -27,7 +28,7 @@ def tolerance(dtype) -> float:
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("steps", [1, BLOCK - 1, BLOCK, 3 * BLOCK + 5])
+@pytest.mark.parametrize("steps", [1, BLOCK - 1, BLOCK, 3 * BLOCK + 5, BATCH_BLOCKS * BLOCK + 5])
 @pytest.mark.parametrize("cell,nonlinearity,layers,bidirectional,merge,readout", CASES)
 def test_compact_trace_equals_full_trace(
     cell, nonlinearity, layers, bidirectional, merge, readout, steps, dtype
@@ -65,9 +66,68 @@ def test_compact_trace_equals_full_trace(
                     assert fb.c[t, 1] == pytest.approx(float(fa.c[t, 1]), abs=tol)
 
 
+def counted(monkeypatch) -> list[int]:
+    """The rows of each LSTM gate computation from now on (compact._lstm_activations)."""
+    rows: list[int] = []
+    original = compact._lstm_activations
+    monkeypatch.setattr(
+        compact, "_lstm_activations", lambda z, *a: rows.append(len(z)) or original(z, *a)
+    )
+    return rows
+
+
+def test_reads_compute_the_blocks_they_span_and_share_them(monkeypatch):
+    net = Network("lstm", input_size=3, hidden_size=5, bidirectional=True, seed=3)
+    x = np.random.default_rng(1).standard_normal((20 * BLOCK + 7, 3))
+    full, trace = net.trace(x, compact=False), net.trace(x, compact=True)
+    rows = counted(monkeypatch)
+    for side in ("forward", "backward"):
+        a, b = getattr(full.layers[0], side), getattr(trace.layers[0], side)
+        rows.clear()
+        t = 5 * BLOCK + 3  # in block 5: its c, gates and projection from one computation
+        np.testing.assert_allclose(b.c[t], a.c[t], atol=1e-12, rtol=0)
+        np.testing.assert_allclose(b.gates["f"][t, 2], a.gates["f"][t, 2], atol=1e-12, rtol=0)
+        np.testing.assert_allclose(b.gates["o"][t : t + 9], a.gates["o"][t : t + 9], atol=1e-12)
+        np.testing.assert_allclose(b.projection[t - 3], a.projection[t - 3], atol=1e-12, rtol=0)
+        assert rows == [BLOCK]
+        span = slice(2 * BLOCK + 1, 10 * BLOCK - 1)  # blocks 2-9: 5 is kept, 2-4 and 6-9 not
+        np.testing.assert_allclose(b.c[span], a.c[span], atol=1e-12, rtol=0)
+        assert rows == [BLOCK, 3 * BLOCK, 4 * BLOCK]
+        for name in "ifgo":  # the gates of the same rows are kept: nothing recomputed
+            np.testing.assert_allclose(b.gates[name][span], a.gates[name][span], atol=1e-12)
+        np.testing.assert_allclose(b.projection[span], a.projection[span], atol=1e-12)
+        assert len(rows) == 3
+        rows.clear()
+        tail = slice(10 * BLOCK, None)  # blocks 10-20, the last one short: BATCH_BLOCKS at once
+        np.testing.assert_allclose(b.c[tail], a.c[tail], atol=1e-12, rtol=0)
+        assert BATCH_BLOCKS == 8 and rows == [8 * BLOCK, 2 * BLOCK + 7]
+
+
+def test_a_block_is_read_while_later_blocks_are_not_computed(monkeypatch):
+    """The app reads a trace while it is computed: a block needs its own checkpoint and the
+    states up to its edge, and a read within it must not touch later blocks."""
+    net = Network("lstm", input_size=3, hidden_size=5, seed=4, dtype=np.float32)
+    x = np.random.default_rng(2).standard_normal((6 * BLOCK, 3)).astype(np.float32)
+    full = net.trace(x, compact=False).layers[0].forward
+    ready = 2 * BLOCK + 10  # steps computed so far
+    h = np.full_like(full.h, np.nan)
+    h[:ready] = full.h[:ready]
+    checkpoints = np.full((6, 5), np.nan, np.float32)
+    checkpoints[0] = 0
+    checkpoints[1:3] = full.c[BLOCK - 1 : 2 * BLOCK : BLOCK]
+    d = compact_direction("lstm", ("i", "f", "g", "o"), x, h, net.weights(0, "forward"),
+                          backward=False, checkpoints=checkpoints)  # fmt: skip
+    rows = counted(monkeypatch)
+    for t in (0, BLOCK + 5, 2 * BLOCK + 9):  # blocks 0, 1 and the ready part of 2
+        np.testing.assert_allclose(d.c[t], full.c[t], atol=2e-6, rtol=0)
+        np.testing.assert_allclose(d.gates["g"][t], full.gates["g"][t], atol=2e-6, rtol=0)
+    assert rows == [BLOCK, BLOCK, BLOCK]
+
+
 def test_time_rows_indexing_matches_numpy():
     full = np.arange(200 * 3, dtype=float).reshape(200, 3)
-    rows = TimeRows(200, lambda j: full[j * BLOCK : (j + 1) * BLOCK], 3, full.dtype)
+    rows = TimeRows(200, lambda a, b: [full[j * BLOCK : (j + 1) * BLOCK] for j in range(a, b)], 3,
+                    full.dtype)  # fmt: skip
     assert rows.shape == (200, 3) and len(rows) == 200
     for index in (0, 63, 64, 199, -1, slice(10, 150), slice(60, 70), slice(None, None, 7),
                   slice(150, 10, -3), (5, 2), (slice(62, 66), slice(1, 3)), (-2, slice(None))):  # fmt: skip

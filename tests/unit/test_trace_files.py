@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -20,6 +21,7 @@ import numpy as np
 import pytest
 
 import rnn_tui.engine.compact as compact
+import rnn_tui.engine.trace_files as trace_files
 from rnn_tui.cli_trace import run_trace
 from rnn_tui.engine import Network
 from rnn_tui.engine.trace import LayoutArray, trace_layout, write_trace_json
@@ -195,24 +197,31 @@ def test_the_json_is_byte_for_byte_the_writer_before_streaming(name):
     assert now.getvalue() == before.getvalue() + "\n"
 
 
-@pytest.mark.parametrize(("cell", "step"), [("lstm", "lstm_step"), ("gru", "gru_step")])
+@pytest.mark.parametrize(("cell", "step"), [("lstm", "_lstm_activations"), ("gru", "gru_step")])
 def test_a_compact_trace_is_computed_once_per_block_for_all_of_its_arrays(cell, step, monkeypatch):
-    calls = []
+    rows = []  # how many rows each computation of gates covered
     original = getattr(compact, step)
-    monkeypatch.setattr(compact, step, lambda *a: calls.append(1) or original(*a))
+    monkeypatch.setattr(
+        compact, step, lambda first, *a: rows.append(len(first)) or original(first, *a)
+    )
     net = Network(cell, 3, 5, 2, True, output_size=2, seed=2, dtype=np.float32)
-    inputs = np.random.default_rng(0).standard_normal((300, 3)).astype(np.float32)
+    steps = 300 + 8 * 64  # 13 blocks: more than one writer's slice, the last one short
+    inputs = np.random.default_rng(0).standard_normal((steps, 3)).astype(np.float32)
     trace = net.trace(inputs, compact=True)
     assert trace.compact
     buffer = io.BytesIO()
     write_trace_npz(trace_layout(trace, scenario="s", model={}), buffer)
-    blocks = -(-300 // 64)
-    assert len(calls) == blocks * 2 * 2  # each block of each direction and layer once
+    # each row of each direction and layer once, a slice of 8 blocks in one product
+    assert rows == [8 * 64, steps - 8 * 64] * 2 * 2
     npz = np.load(io.BytesIO(buffer.getvalue()), allow_pickle=False)
     full = net.trace(inputs, compact=False)  # the compact rows agree with a full trace
     for k in range(2):
         for direction in ("forward", "backward"):
             d = getattr(trace.layers[k], direction)
+            assert d.projection is not None
+            np.testing.assert_allclose(
+                np.asarray(d.projection), getattr(full.layers[k], direction).projection, atol=1e-5
+            )
             where = f"layers[{k}].{direction}"
             for name, gate in d.gates.items():
                 assert np.array_equal(npz[f"{where}.gates.{name}"], np.asarray(gate))
@@ -300,3 +309,36 @@ def test_the_command_line_writes_the_npz_and_the_json_when_asked(tmp_path):
     assert json.loads(both.stdout)["scenario"] == "intent"
     assert (tmp_path / "x.npz").read_bytes() == (tmp_path / "y.npz").read_bytes()
     assert run("intent").stdout == both.stdout  # the JSON alone, as before
+
+
+def test_the_npz_file_is_reserved_first_and_synced_while_it_is_written(tmp_path, monkeypatch):
+    net = Network("lstm", 3, 5, 1, True, seed=2, dtype=np.float32)
+    inputs = np.random.default_rng(0).standard_normal((200, 3)).astype(np.float32)
+    layout = trace_layout(net.trace(inputs, compact=True), scenario="s", model={})
+    synced, reserved = [], []
+    monkeypatch.setattr(trace_files, "FLUSH_BYTES", 1000)
+    monkeypatch.setattr(os, "fdatasync", lambda fd: synced.append(fd), raising=False)
+
+    def fallocate(fd: int, offset: int, size: int) -> None:
+        reserved.append(size)
+        raise OSError(errno.EOPNOTSUPP, "not on this filesystem")  # then written as usual
+
+    monkeypatch.setattr(os, "posix_fallocate", fallocate, raising=False)
+    with open(tmp_path / "t.npz", "w+b") as f:
+        write_trace_npz(layout, f)
+        assert synced and set(synced) == {f.fileno()}
+    with zipfile.ZipFile(tmp_path / "t.npz") as archive:
+        assert archive.testzip() is None
+        first, last = archive.infolist()[0], archive.infolist()[-1]
+        assert (first.filename, last.filename) == ("inputs.npy", "layout.npy")
+        assert reserved == [last.header_offset]  # every array's member, before the layout
+
+    def full_disk(fd: int, offset: int, size: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", full_disk)
+    read = []
+    monkeypatch.setattr(compact, "_lstm_activations", lambda *a: read.append(1))
+    with open(tmp_path / "u.npz", "w+b") as f, pytest.raises(OSError, match="No space"):
+        write_trace_npz(layout, f)  # refused before anything is computed or written
+    assert read == [] and (tmp_path / "u.npz").stat().st_size == 0
