@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
-from textual.containers import VerticalGroup
 from textual.notifications import Notification
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -26,7 +25,7 @@ from ..present.view import Stage
 from ..render.notation import sub
 from ..settings import Settings
 from .bars import KeyFooter, StatusLine, TraceProgress, ViewBar
-from .body import WIDE, Body
+from .body import WIDE, Body, TopGroup
 from .changes import ModelChanges
 from .collector import IdleCollector
 from .commands import RnnCommands, command_palette, system_commands
@@ -142,7 +141,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        with VerticalGroup(id="top"):
+        with TopGroup(id="top"):
             yield TitleBar(id="title-bar")
             yield Description(id="description")
             yield TokenStripView(self.trace.tokens, self.stage.steps, id="tokens")

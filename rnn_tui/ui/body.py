@@ -19,7 +19,7 @@ from ..present.memory import MemoryMeasure
 from ..present.position import View
 from ..present.view import PANELS, Stage
 from .bars import PANES
-from .widgets import FigureView
+from .widgets import FigureView, OneLayout
 
 LEFT_PANES = ("step", "layers", "history")
 """The views in the left column when every view is on screen (the others on the right)."""
@@ -60,13 +60,22 @@ class Recent:
         self._made.clear()
 
 
-class PaneColumn(VerticalScroll, inherit_bindings=False):
+class PaneColumn(OneLayout, VerticalScroll, inherit_bindings=False):
     """A column of views: scrolled by the wheel, and by PageUp/PageDown when in focus
     (tab, shift+tab, a click). It has no keys of its own (a VerticalScroll's would take
     ← → ↑ ↓ home end from the app): those stay the step, the layer and the ends."""
 
 
-class StepPane(VerticalGroup):
+class TopGroup(OneLayout, VerticalGroup):
+    """The title, the description, the words, the status and the view bar above the
+    views."""
+
+
+class WeightsGroup(OneLayout, VerticalGroup):
+    """The weights view: the matrices and the projection, one above the other."""
+
+
+class StepPane(OneLayout, VerticalGroup):
     """The unrolled step: o above s (forward, backward, merged) above the gates and x,
     and under them the tutorial's picture of the loop, folded and unrolled."""
 
@@ -117,7 +126,7 @@ class StepPane(VerticalGroup):
         return out
 
 
-class Body(Horizontal):
+class Body(OneLayout, Horizontal):
     """Every view in two columns when `wide`; else the `pane` chosen, by itself. Only
     the views on screen are filled (the others when shown), so a key costs what shows.
     The columns scroll a page at a time and take the focus in turn (page, focus_pane)."""
@@ -168,7 +177,7 @@ class Body(Horizontal):
             yield FigureView(id="history", classes="pane")
         with PaneColumn(id="right", classes="column"):
             yield FigureView(id="numbers", classes="pane")
-            with VerticalGroup(id="weights", classes="pane"):
+            with WeightsGroup(id="weights", classes="pane"):
                 yield FigureView(id="projection")
                 yield FigureView(id="weights-matrices")
             yield FigureView(id="memory", classes="pane")

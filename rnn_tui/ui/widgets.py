@@ -107,7 +107,24 @@ def _clickable(line: list) -> list:
     return out
 
 
-class FigureView(Widget):
+class OneLayout:
+    """A widget whose new size asks for no second layout of the screen.
+
+    After a layout, Textual sets each resized widget's virtual size as a reactive that
+    asks for another layout, and so a step that changes a panel's height (t = 1, the end
+    of a many-to-one reading) was laid out and drawn twice, a frame apart (15-20 ms at
+    160x48). A widget that draws its own lines (FigureView), and a column whose
+    scrollbars follow its virtual size anyway, lay out nothing more from it: the size
+    is kept without that request. (Widget._size_updated is Textual's; its `layout`
+    argument is the switch it offers for this.)"""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)  # type: ignore[misc]
+
+
+class FigureView(OneLayout, Widget):
     """One panel: any content with a `renderable(look)` method (a titled heatmap, an
     equation, the layers, the history, the weights), drawn through Rich.
 
@@ -314,7 +331,7 @@ class FigureView(Widget):
         return Strip.blank(width, self.rich_style)
 
 
-class TokenStripView(Widget):
+class TokenStripView(OneLayout, Widget):
     """The input sequence in reading order with the current step highlighted and the
     probed input pinned beside the window; under it two measures of each input at the
     current step: the influence ‖∂s_t/∂x_k‖ (a local slope, not memory) and the memory
