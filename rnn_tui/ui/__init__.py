@@ -11,11 +11,14 @@ import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-FRAMES_PER_SECOND = "120"
+FRAMES_PER_SECOND = "240"
 """Textual draws a frame on a clock (60 a second by default): a key's frame waits for
-the next tick, 8 ms on average, up to 17. At 120 a key is on screen sooner
-(benchmarks/ui.py at 160x48: p50 48 -> 29 ms on a loaded 2-core machine) and nothing
-draws more often than something changes. TEXTUAL_FPS, when set, is the user's."""
+its next tick or two. At 240 a key is on screen sooner and nothing draws more often
+than something changes: benchmarks/ui.py at 160x48 on intent and lstm-gates, wall p50 /
+p90: 28.5 / 39.6 ms at 120, 22.4 / 30.2 at 240, 17.7 / 28.0 at 1000, the CPU time the
+same (17.7-18.4 ms); 60 -> 120 was 48 -> 29 ms on a loaded machine. (1000 would take
+the wait away entirely; 240 keeps a frame's worth of changes together.) TEXTUAL_FPS,
+when set, is the user's."""
 if "textual.constants" not in sys.modules:  # read once, when textual is first imported
     os.environ.setdefault("TEXTUAL_FPS", FRAMES_PER_SECOND)
 
