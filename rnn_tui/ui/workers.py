@@ -24,6 +24,7 @@ from ..i18n import _
 from ..present.memory import MemoryMeasure, compared, default_k, measure_memory
 from ..present.view import Stage
 from ..scenario.limits import influence_plan, replacement_plan
+from ..text import visible
 
 PROGRESS_PER_SECOND = 10
 """How often at most the training worker reports its epochs (each report redraws)."""
@@ -140,8 +141,9 @@ class ModelWorkers(Widget):
                 # the whole stage here too: its colour scales read every layer (~0.1 s
                 # at 100,000 steps) off the UI's thread
                 whole = None if trace is None else Stage(stage.scenario, trace)
-        except (MemoryError, ValueError, FloatingPointError) as error:
-            problem = _("The trace could not be computed: {error}").format(error=error)
+        except Exception as error:  # said on screen, the app kept (a thread's error would end it)
+            reason = visible(str(error)) or type(error).__name__
+            problem = _("The trace could not be computed: {error}").format(error=reason)
             self.post_message(self.TraceReady(stage, None, problem))
             return
         if whole is not None:

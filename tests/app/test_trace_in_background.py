@@ -105,3 +105,23 @@ def test_the_built_in_scenarios_are_traced_at_once():
     for name in builtin_names():
         scenario = load_scenario(name)
         assert not is_slow(scenario.network, scenario.inputs.shape[0]), name
+
+
+async def test_a_trace_that_fails_in_its_thread_is_said_and_the_app_stays(
+    tmp_path, until, long_toml, monkeypatch
+):
+    from rnn_tui.present.view import Stage
+
+    def fail(stage):
+        raise RuntimeError("no [b]memory[/b]\x1b[31m left")
+
+    monkeypatch.setattr(Stage, "compute", fail)
+    app = make_app(long_toml(tmp_path / "medium.toml", 20_000, 64))
+    async with app.run_test(size=(120, 40)):
+        await until(lambda: app.notices)
+        assert app.notices[-1].message == (
+            "The trace could not be computed: no [b]memory[/b]␛[31m left"  # data, not markup
+        )
+        assert app.stage.partial and app.is_running  # what is computed stays on screen
+        press(app, "right")
+        await until(lambda: app.view.t == 2)
