@@ -469,23 +469,7 @@ def test_trace_applies_the_apps_influence_limit_and_says_so(tmp_path):
     assert np.array(json.loads(short.stdout)["influence"]).shape == (5, 5)
 
 
-OVERFLOW = """title = "overflow"
-[model]
-cell = "rnn"
-input_size = 1
-hidden_size = 1
-[weights.values]
-weight_ih_l0 = [[100.0]]
-weight_hh_l0 = [[0.0]]
-bias_ih_l0 = [0.0]
-bias_hh_l0 = [0.0]
-"readout.weight" = [[1e308], [-1e308]]
-"readout.bias" = [1e308, 0.0]
-[input]
-vectors = [[1.0], [-1.0], [0.0]]
-[output]
-labels = ["a", "b"]
-"""
+OVERFLOW = (Path(__file__).parent / "data" / "readout-overflow.toml").read_text()
 
 
 def test_trace_json_has_no_nan_or_infinity_but_null_and_a_list_of_where(tmp_path):

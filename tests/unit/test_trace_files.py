@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -24,75 +23,46 @@ import rnn_tui.engine.compact as compact
 import rnn_tui.engine.trace_files as trace_files
 from rnn_tui.cli_trace import run_trace
 from rnn_tui.engine import Network
-from rnn_tui.engine.trace import LayoutArray, trace_layout, write_trace_json
+from rnn_tui.engine.trace import JSON_ROWS, LayoutArray, trace_layout, write_trace_json
 from rnn_tui.engine.trace_files import LAYOUT_KEY, write_trace_npz
 from rnn_tui.scenario import BUILTIN_DIR, builtin_names, load_scenario
 
-OVERFLOW = """title = "overflow"
-[model]
-cell = "rnn"
-input_size = 1
-hidden_size = 1
-[weights.values]
-weight_ih_l0 = [[100.0]]
-weight_hh_l0 = [[0.0]]
-bias_ih_l0 = [0.0]
-bias_hh_l0 = [0.0]
-"readout.weight" = [[1e308], [-1e308]]
-"readout.bias" = [1e308, 0.0]
-[input]
-vectors = [[1.0], [-1.0], [0.0]]
-[output]
-labels = ["a", "b"]
-"""
+OVERFLOW = (Path(__file__).parent / "data" / "readout-overflow.toml").read_text()
+"""A readout of ±1e308: its outputs overflow to inf and -1e308 (test_hostile_cli too)."""
 
 
-def old_numbers(array: object, where: str, nonfinite: list[str]) -> list:
-    values = np.asarray(array)
-    if values.dtype.kind in "fc":
-        bad = ~np.isfinite(values)
-        if bad.any():
-            if where not in nonfinite:
-                nonfinite.append(where)
-            values = values.astype(object)
-            values[bad] = None
-    return values.tolist()
+def plain(layout: object, nonfinite: list[str]) -> object:
+    """A trace_layout as plain data, every array converted whole with tolist() (a
+    non-finite number as None, its path added to `nonfinite` once, in layout order)."""
+    if isinstance(layout, LayoutArray):
+        values = np.asarray(layout.array)
+        if values.dtype.kind in "fc" and not np.isfinite(values).all():
+            if layout.where not in nonfinite:
+                nonfinite.append(layout.where)
+            values = np.where(np.isfinite(values), values, None)
+        return values.tolist()
+    if isinstance(layout, dict):
+        return {key: plain(value, nonfinite) for key, value in layout.items()}
+    if isinstance(layout, list) and layout is not nonfinite:
+        return [plain(value, nonfinite) for value in layout]
+    return layout
 
 
-def old_write_trace_json(layout: dict, write: Callable[[str], object]) -> None:
-    """write_trace_json as it was before --npz (commit bfa5819), kept as the golden: the
-    JSON must not change by a byte."""
-    nonfinite: list[str] = layout["nonfinite"]
+def first_difference(a: str, b: str) -> str:
+    """Where two long texts part (pytest's own diff of them is quadratic), "" if equal."""
+    if a == b:
+        return ""
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return f"at {at}: {a[at - 20 : at + 20]!r} != {b[at - 20 : at + 20]!r}"
 
-    def emit(value: object) -> None:
-        if isinstance(value, LayoutArray):
-            array = value.array
-            shape = array.shape  # type: ignore[attr-defined]
-            if len(shape) < 2 or shape[0] == 0:
-                write(json.dumps(old_numbers(array, value.where, nonfinite), allow_nan=False))
-                return
-            write("[")
-            for start in range(0, shape[0], 256):
-                rows = old_numbers(array[start : start + 256], value.where, nonfinite)  # type: ignore[index]
-                text = json.dumps(rows, allow_nan=False)[1:-1]
-                write(text if start == 0 else ", " + text)
-            write("]")
-        elif isinstance(value, dict):
-            write("{")
-            for i, (key, item) in enumerate(value.items()):
-                write(("" if i == 0 else ", ") + json.dumps(key, ensure_ascii=False) + ": ")
-                emit(item)
-            write("}")
-        elif isinstance(value, list) and value is not nonfinite:
-            write("[")
-            for i, item in enumerate(value):
-                write("" if i == 0 else ", ")
-                emit(item)
-            write("]")
-        else:
-            write(json.dumps(value, ensure_ascii=False, allow_nan=False))
 
-    emit(layout)
+def whole_json(layout: dict) -> str:
+    """What write_trace_json promises to stream: json.dumps of the whole layout as plain
+    data (ensure_ascii=False, allow_nan=False), made here without streaming."""
+    data = plain(layout, layout["nonfinite"])
+    return json.dumps(data, ensure_ascii=False, allow_nan=False)
 
 
 def traced(source: str, tmp_path: Path, capsys) -> tuple[dict, dict[str, np.ndarray]]:
@@ -176,6 +146,8 @@ def test_non_finite_numbers_are_kept_in_the_npz_where_the_json_writes_null(tmp_p
     data = json.loads(text.getvalue())
     where = ["layers[0].forward.h", "layers[0].backward.gates.f", "influence"]
     assert data["nonfinite"] == json.loads(str(npz[LAYOUT_KEY]))["nonfinite"] == where
+    whole = whole_json(trace_layout(trace, scenario="s", model={}, influence=influence))
+    assert not first_difference(text.getvalue(), whole)  # in rows, nulls and all: the same
     assert np.isnan(npz["layers[0].forward.h"][0, 0])
     assert np.signbit(npz["layers[0].forward.h"][1, 1]) and "-0.0" in text.getvalue()
     assert npz["layers[0].backward.gates.f"][2, 1] == np.inf
@@ -184,17 +156,27 @@ def test_non_finite_numbers_are_kept_in_the_npz_where_the_json_writes_null(tmp_p
 
 
 @pytest.mark.parametrize("name", builtin_names())
-def test_the_json_is_byte_for_byte_the_writer_before_streaming(name):
+def test_the_streamed_json_is_byte_for_byte_the_whole_layout_dumped_at_once(name):
     s = load_scenario(name)
     trace, influence = s.trace(), s.influence()
-    before = io.StringIO()
-    old_write_trace_json(
-        trace_layout(trace, scenario=s.name, model=s.model_config(), influence=influence),
-        before.write,
-    )
+    layout = trace_layout(trace, scenario=s.name, model=s.model_config(), influence=influence)
     now = io.StringIO()
     run_trace(s, write=now.write)
-    assert now.getvalue() == before.getvalue() + "\n"
+    assert not first_difference(now.getvalue(), whole_json(layout) + "\n")
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_a_json_of_many_rows_is_the_whole_layout_dumped_at_once(compact):
+    """More rows than one write (JSON_ROWS), from a full and from a compact trace."""
+    steps = 2 * JSON_ROWS + 5
+    net = Network("lstm", 2, 3, 1, True, output_size=2, seed=1)
+    x = np.random.default_rng(0).standard_normal((steps, 2))
+    trace = net.trace(x, compact=compact)
+    text = io.StringIO()
+    write_trace_json(trace_layout(trace, scenario="s", model={}), text.write)
+    whole = whole_json(trace_layout(trace, scenario="s", model={}))
+    assert not first_difference(text.getvalue(), whole), first_difference(text.getvalue(), whole)
+    assert len(json.loads(text.getvalue())["layers"][0]["backward"]["c"]) == steps
 
 
 @pytest.mark.parametrize(("cell", "step"), [("lstm", "_lstm_activations"), ("gru", "gru_step")])
