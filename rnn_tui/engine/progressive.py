@@ -85,7 +85,7 @@ class TraceRun:
 
     network: the Network; steps: T. layers: the layers begun so far (LayerSoFar);
     done[k]: loop steps finished in layer k (T once it is whole); trace: the Trace once
-    the run has finished (else None); error: what stopped it, if it failed."""
+    the run has finished (else None)."""
 
     def __init__(self, network: Network, steps: int) -> None:
         self.network = network
@@ -94,7 +94,6 @@ class TraceRun:
         self.layers: list[LayerSoFar] = []
         self.done = [0] * self.num_layers
         self.trace: Trace | None = None
-        self.error: BaseException | None = None
         self.stopped = False
 
     # ------------------------------------------------------------------ running
@@ -105,15 +104,11 @@ class TraceRun:
 
     def run(self, compute: Callable[[TraceRun], Trace]) -> Trace | None:
         """Compute the trace with `compute(self)` (which passes this run as the watch of
-        Network.trace); the Trace, or None when stopped. An error is kept in `error`
-        and raised."""
+        Network.trace); the Trace, or None when stopped. Other errors are the caller's."""
         try:
             trace = compute(self)
         except Stopped:
             return None
-        except BaseException as error:
-            self.error = error
-            raise
         self.done = [self.steps] * self.num_layers
         self.trace = trace
         return trace
@@ -131,10 +126,6 @@ class TraceRun:
     def fraction(self) -> float:
         """How much of the work is done, 0..1 (every layer costs the same)."""
         return sum(self.done) / (self.steps * self.num_layers)
-
-    def layer_whole(self, k: int) -> bool:
-        """Is layer k (0-based) computed at every step?"""
-        return self.done[k] >= self.steps and len(self.layers) > k
 
     def state_ready(self, k: int, direction: str, t: int) -> bool:
         """Is the state of layer k (0-based) in `direction` at t (0-based) computed?"""

@@ -403,9 +403,11 @@ class Stage:
             return k == 0 or len(run.layers) > k
         if panel in ("state-forward", "state-backward"):
             return run.state_ready(k, panel.partition("-")[2], t)
-        if panel == "gates":
-            return run.gates_ready(k, view.reading, t)
-        return False  # the merged state and the output need whole layers: the end
+        if panel == "gates":  # (an RNN has none: nothing to wait for)
+            return not self.network.spec.gate_names or run.gates_ready(k, view.reading, t)
+        if panel == "output":  # (without a readout: nothing to wait for)
+            return not self.network.output_size
+        return False  # the merged state needs the whole layer
 
     def _waiting(self, view: View, panel: str) -> PanelContent:
         """A panel not computed yet: what it will show, and how far the trace is."""
@@ -685,6 +687,8 @@ class Stage:
 
     def gates_panel(self, view: View) -> PanelContent | None:
         """LSTM / GRU gate activations (and c_t) at t, one row per gate; None for an RNN."""
+        if not self.network.spec.gate_names:
+            return None
         k = view.layer - 1
         layer = self._layer(k)
         direction = view.reading

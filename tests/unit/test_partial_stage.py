@@ -18,17 +18,17 @@ from rnn_tui.scenario import load_scenario
 STEPS = 1000
 
 
-@pytest.fixture(scope="module")
-def partial(tmp_path_factory):
+def stopped_early(folder, output: str = "[output]\nsize = 2\n"):
     """(the stage stopped after 256 steps, the whole trace) of a 2-layer bidirectional
-    ReLU RNN (unbounded states: their colour scale is provisional) over STEPS words."""
+    ReLU RNN (unbounded states: their colour scale is provisional) over STEPS words,
+    with `output` as its [output] table ("" for none)."""
     rng = np.random.default_rng(3)
     words = ", ".join(f'"{w}"' for w in rng.choice(list("abcd"), STEPS))
-    path = tmp_path_factory.mktemp("partial") / "relu.toml"
+    path = folder / "relu.toml"
     path.write_text(
         'title = "relu"\n[model]\ncell = "rnn"\nnonlinearity = "relu"\nhidden_size = 6\n'
         "num_layers = 2\nbidirectional = true\n[weights]\nseed = 2\n"
-        f'[input]\nvocab = ["a", "b", "c", "d"]\ntokens = [{words}]\n[output]\nsize = 2\n'
+        f'[input]\nvocab = ["a", "b", "c", "d"]\ntokens = [{words}]\n{output}'
     )
     scenario = load_scenario(path)
     with pytest.MonkeyPatch.context() as patch:
@@ -39,6 +39,11 @@ def partial(tmp_path_factory):
     assert stage.compute() is None  # stopped at the end of its first chunk
     whole = scenario.network.trace(scenario.inputs, compact=False)
     return stage, whole
+
+
+@pytest.fixture(scope="module")
+def partial(tmp_path_factory):
+    return stopped_early(tmp_path_factory.mktemp("partial"))
 
 
 def test_the_forward_states_computed_are_the_whole_traces(partial):
@@ -84,3 +89,11 @@ def test_the_progress_names_the_steps_that_are_in(partial):
     assert stage.progress_detail() == "layer 1 of 2: forward t ≤ 256, backward t ≥ 745"
     clamped = stage.clamp(View(t=5000, layer=9, direction="both", unit=99))
     assert clamped == View(t=STEPS, layer=2, direction="both", unit=6)
+
+
+def test_what_has_nothing_to_compute_does_not_say_it_waits(partial, tmp_path):
+    stage, _whole = partial
+    assert stage.panels(View(t=900, layer=2))["gates"] is None  # an RNN has no gates
+    unread, _ = stopped_early(tmp_path, output="")
+    output = unread.panels(View(t=900))["output"]
+    assert output.notes == ("this scenario has no readout",) and output.data is None
