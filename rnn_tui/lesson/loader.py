@@ -19,7 +19,7 @@ from typing import Any
 
 from ..i18n import LANGUAGES, _
 from ..scenario import Scenario, ScenarioError, builtin_names, load_scenario
-from ..scenario.builder import MAX_PROBLEMS, value_problem
+from ..scenario.builder import Problems, value_problem
 from ..scenario.loader import fs_name, parse_toml, read_file_text
 from ..scenario.model import Problem
 from ..scenario.schema import Key
@@ -176,34 +176,16 @@ def parse_lesson(
 
 
 # ---------------------------------------------------------------- validation
-class _LessonBuilder:
+class _LessonBuilder(Problems):
     """Checks the TOML data key by key, gathering problems, then builds the Lesson."""
 
+    error = LessonError
+
     def __init__(self, label: str, path: Path | None, data: dict, *, builtin: bool) -> None:
-        self.label = label
+        super().__init__(label)
         self.path = path
         self.data = data
         self.builtin = builtin
-        self.problems: list[Problem] = []
-        self.more = 0
-
-    # -- problems
-    def problem(self, where: str, message: str) -> None:
-        if len(self.problems) >= MAX_PROBLEMS:
-            self.more += 1
-            return
-        self.problems.append(Problem(self.label, where, message))
-
-    def stop_if_any(self) -> None:
-        if self.problems:
-            problems = list(self.problems)
-            if self.more:
-                problems.append(
-                    Problem(
-                        self.label, "", _("and {count:,} more problems").format(count=self.more)
-                    )
-                )
-            raise LessonError(problems)
 
     # -- keys and kinds
     def _keys(self, where: str, table: dict, allowed: tuple[str, ...]) -> None:

@@ -67,18 +67,16 @@ def value_problem(
     return None
 
 
-class _Builder:
-    """Validates the TOML data in stages, gathering problems, then builds the Scenario."""
+class Problems:
+    """The problems found in one file (`label`), gathered to be reported together: the
+    first MAX_PROBLEMS kept, the rest counted; stop_if_any raises `error` with them."""
 
-    def __init__(self, label: str, path: Path | None, data: dict) -> None:
+    error: type[Exception] = ScenarioError
+
+    def __init__(self, label: str) -> None:
         self.label = label
-        self.path = path
-        self.data = data
         self.problems: list[Problem] = []
         self.more = 0  # problems past MAX_PROBLEMS, counted, not kept
-        self.weights_file: Path | None = None  # set by load_arrays when it reads one
-        self.file_keys: dict[str, str] = {}  # name after map_names -> key in the file
-        self.file_prefix = ""  # the [weights] prefix map_names stripped
 
     def problem(self, where: str, message: str) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
@@ -94,14 +92,21 @@ class _Builder:
         if self.problems:
             problems = list(self.problems)
             if self.more:
-                problems.append(
-                    Problem(
-                        self.label,
-                        "",
-                        _("and {count:,} more problems").format(count=self.more),
-                    )
-                )
-            raise ScenarioError(problems)
+                more = _("and {count:,} more problems").format(count=self.more)
+                problems.append(Problem(self.label, "", more))
+            raise self.error(problems)
+
+
+class _Builder(Problems):
+    """Validates the TOML data in stages, gathering problems, then builds the Scenario."""
+
+    def __init__(self, label: str, path: Path | None, data: dict) -> None:
+        super().__init__(label)
+        self.path = path
+        self.data = data
+        self.weights_file: Path | None = None  # set by load_arrays when it reads one
+        self.file_keys: dict[str, str] = {}  # name after map_names -> key in the file
+        self.file_prefix = ""  # the [weights] prefix map_names stripped
 
     # -- keys and kinds
     def check_schema(self) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -357,17 +358,27 @@ def json_schema() -> dict:
     }
 
 
-def markdown_table() -> str:
-    """The key reference of docs/scenarios.md."""
+def key_tables(
+    schema: dict[str, dict[str, Key]],
+    heading: Callable[[str], str],
+    kind_names: dict[str, str],
+    *,
+    minimums: bool = False,
+) -> str:
+    """A schema's keys as Markdown tables, one per section (`heading(name)` above it):
+    key, type (`kind_names`, the choices, or with `minimums` "an integer ≥ N"), default
+    and meaning. The key reference of docs/scenarios.md and docs/lessons.md."""
     lines = []
-    for name, keys in SCHEMA.items():
-        lines.append(f"### {'[' + name + ']' if name else 'top level'}\n")
+    for name, keys in schema.items():
+        lines.append(f"### {heading(name)}\n")
         lines.append("| key | type | default | meaning |")
         lines.append("|---|---|---|---|")
         for key_name, key in keys.items():
-            kind = KIND_NAMES[key.kind]
+            kind = kind_names[key.kind]
             if key.choices:
                 kind = " \\| ".join(f"`{c}`" for c in key.choices)
+            elif minimums and key.kind == "int" and key.minimum is not None:
+                kind = f"an integer ≥ {key.minimum}"
             default = (
                 "required"
                 if key.required
@@ -376,6 +387,11 @@ def markdown_table() -> str:
             lines.append(f"| `{key_name}` | {kind} | {default} | {key.help} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def markdown_table() -> str:
+    """The key reference of docs/scenarios.md."""
+    return key_tables(SCHEMA, lambda name: f"[{name}]" if name else "top level", KIND_NAMES)
 
 
 DOC_START = (
