@@ -625,7 +625,10 @@ class Stage:
             detail = _("the output of layer {k} at t = {t}").format(k=view.layer - 1, t=t)
             if self.bidirectional:
                 detail += _(", both directions merged ({merge})").format(merge=self.network.merge)
-        scale = self.scales.get(f"input{k}") or self._provisional(f"input{k}", lambda: [inputs])
+        # (partial: like the states', from up to 2,048 rows, not all T read on a keypress)
+        scale = self.scales.get(f"input{k}") or self._provisional(
+            f"input{k}", lambda: [inputs[:2048]]
+        )
         return PanelContent(title=title, data=inputs[t - 1], scale=scale, detail=detail)
 
     def state_panel(self, view: View, direction: str) -> PanelContent:
