@@ -514,6 +514,23 @@ class Stage:
         """The last step in reading order: t = T, or t = 1 going backward."""
         return view.last(self.steps)
 
+    def nearby(self, view: View, *, back: bool = False) -> list[View]:
+        """The views a key away from `view`, likeliest first: the steps either side (→
+        then ←; ← first when `back`, the last move), the next direction (d) of a
+        two-way network, the layers above and below (↑ ↓), the last step and the first
+        (end, home). Each once, and not `view` itself."""
+        view = self.clamp(view)
+        out = [self.step(view, delta) for delta in ((-1, 1) if back else (1, -1))]
+        if self.bidirectional:
+            out.append(self.clamp(view.turned()))
+        out += [
+            replace(view, layer=view.layer + delta)
+            for delta in (1, -1)
+            if 1 <= view.layer + delta <= self.num_layers
+        ]
+        out += [self.last(view), self.first(view)]
+        return [near for i, near in enumerate(out) if near != view and near not in out[:i]]
+
     def is_last(self, view: View) -> bool:
         """Has the reading reached its end (where a many-to-one output appears)?"""
         return view.is_last(self.steps)

@@ -19,7 +19,7 @@ from ..present.memory import MemoryMeasure
 from ..present.position import View
 from ..present.view import PANELS, Stage
 from .bars import PANES
-from .widgets import FigureView, OneLayout
+from .widgets import FigureView, OneLayout, held_for
 
 LEFT_PANES = ("step", "layers", "history")
 """The views in the left column when every view is on screen (the others on the right)."""
@@ -86,6 +86,7 @@ class StepPane(OneLayout, VerticalGroup):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.recent = Recent()
+        self._holding: tuple[int, str] | None = None  # the (layer, direction) held for
 
     def compose(self) -> ComposeResult:
         yield FigureView(id="output")
@@ -99,8 +100,10 @@ class StepPane(OneLayout, VerticalGroup):
 
     def watch_stage(self) -> None:
         self.recent.clear()
+        self._holding = None
 
     def watch_view(self, view: View) -> None:
+        self._holding = held_for(view, self._holding, self.query(FigureView))
         for widget, content in self.contents(view):
             if widget.id != "diagram":
                 widget.display = content is not None
@@ -156,6 +159,7 @@ class Body(OneLayout, Horizontal):
         self.recent = {pane_id: Recent() for pane_id in VIEW_PANELS}
         """The contents made lately, by panel (see Recent)."""
         self._shown_view: View | None = None
+        self._holding: tuple[int, str] | None = None  # the (layer, direction) held for
         self._prefetch_views: deque[View] = deque()
         self._prefetch_jobs: deque[tuple[FigureView, Any]] = deque()
         self._prefetch_round = 0
@@ -185,6 +189,7 @@ class Body(OneLayout, Horizontal):
     def watch_stage(self) -> None:
         for recent in self.recent.values():
             recent.clear()
+        self._holding = None
 
     def watch_view(self, view: View) -> None:
         self.fill(view)
@@ -285,6 +290,8 @@ class Body(OneLayout, Horizontal):
         steps either side ahead, while no key is pressed (prefetch)."""
         if self.stage is None or not self.is_mounted:
             return
+        panels = [self._figure(panel_id) for panel_id in VIEW_PANELS]
+        self._holding = held_for(view, self._holding, panels)
         for panel_id, content in self.contents(view):
             widget = self._figure(panel_id)
             if panel_id == "projection":
@@ -350,10 +357,11 @@ class Body(OneLayout, Horizontal):
 
     # ------------------------------------------------------------------ drawing ahead
     def _prefetch_for(self, view: View) -> None:
-        """After the frame of `view`, draw the views a step either side into the
-        panels' kept drawings, one panel at a time while the app is idle (a key stops
-        it): a step onto them then costs the frame alone. The step in the direction
-        of the last move first."""
+        """After the frame of `view`, draw the views a key away into the panels' kept
+        drawings, one panel at a time while the app is idle (a key stops it): a key
+        onto them then costs the frame alone. The steps either side first (the one in
+        the direction of the last move before the other), then the next direction, the
+        layers above and below, the last step and the first (see Stage.nearby)."""
         stage = self.stage
         assert stage is not None
         before, self._shown_view = self._shown_view, view
@@ -363,11 +371,13 @@ class Body(OneLayout, Horizontal):
         if not self.draws_ahead:
             return
         back = before is not None and before.t != view.t and stage.step(view, -1) == before
-        for delta in (-1, 1) if back else (1, -1):
-            near = stage.step(view, delta)
-            if near != view:
-                self._prefetch_views.append(near)
+        self._prefetch_views.extend(stage.nearby(view, back=back))
         self.call_after_refresh(self._prefetch, self._prefetch_round)
+
+    @property
+    def drawing_ahead(self) -> bool:
+        """Are views a key away still being drawn ahead (see _prefetch_for)?"""
+        return bool(self._prefetch_jobs or self._prefetch_views)
 
     def _prefetch(self, round_: int) -> None:
         """One job ahead: the contents of a view (kept, see Recent), or one panel's
@@ -386,4 +396,6 @@ class Body(OneLayout, Horizontal):
                 self._prefetch_jobs.append((self._figure(panel_id), content))
         else:
             return
-        self.call_later(self._prefetch, round_)
+        # the next job once the screen is painted: one after another on this widget's
+        # queue would hold the event loop (a frame left to paint, a key) until the last
+        self.call_after_refresh(self._prefetch, round_)

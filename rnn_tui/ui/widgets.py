@@ -34,9 +34,10 @@ def few_colours(app: Any) -> bool:
 
 TALL_SCREEN = 34
 """From this many rows on, small vectors are drawn two lines tall."""
-DRAWINGS_KEPT = 6
+DRAWINGS_KEPT = 12
 """Drawings a panel keeps (by content, width and styles): stepping back and forth, or
-into a view and out, draws each step once."""
+into a view and out, draws each step once; the views a key away are drawn ahead into
+them (Body's prefetch: up to 7 besides the one shown)."""
 
 
 class FigureStyles(Widget):
@@ -124,7 +125,60 @@ class OneLayout:
         return super()._size_updated(size, virtual_size, container_size, layout=False)  # type: ignore[misc]
 
 
-class FigureView(OneLayout, Widget):
+class HeldHeight:
+    """A panel that keeps its lines when its content needs fewer, on a screen of
+    TALL_SCREEN rows or more, until release_height (blank at its bottom): stepping onto
+    a shorter content then repaints the panel without a layout of the whole screen and
+    the frame after it (10-20 ms at 160x48), and the panels under it stay put. On a
+    shorter screen every line counts: a panel takes the lines its content needs."""
+
+    _floor: tuple[tuple[int, int], int] | None = None
+    """(width, screen height) of the last layout and the lines it gave the panel."""
+
+    def _hold(self, width: int, lines: int) -> int:
+        """The lines to lay the panel out with at `width`: the content's `lines`, or
+        more when it holds them (call from get_content_height)."""
+        where = (width, self.app.size.height)  # type: ignore[attr-defined]
+        if self._floor is not None and self._floor[0] == where and self.holds:
+            lines = max(lines, self._floor[1])
+        self._floor = (where, lines)
+        return lines
+
+    @property
+    def holds(self) -> bool:
+        """Does the panel keep its lines for a shorter content (see the class)?"""
+        return self._floor is not None and self.app.size.height >= TALL_SCREEN  # type: ignore[attr-defined]
+
+    @property
+    def held_height(self) -> int:
+        """The lines of the last layout (0 before the first, or after a release)."""
+        return 0 if self._floor is None else self._floor[1]
+
+    def hold_height(self, lines: int) -> None:
+        """Lay the panel out with at least `lines` from now on (as if a content that
+        tall had been shown): an app that stepped here holds them."""
+        if self._floor is not None:
+            self._floor = (self._floor[0], lines)
+            self.refresh(layout=True)  # type: ignore[attr-defined]
+
+    def release_height(self) -> None:
+        """Let the next content lay the panel out at its own height, fewer lines too
+        (a new stage, layer or direction: the lines kept were for another)."""
+        self._floor = None
+
+
+def held_for(view: View, holding: tuple[int, str] | None, panels: Any) -> tuple[int, str]:
+    """The (layer, direction) of `view`, for which `panels` (HeldHeight) keep their
+    lines: along a reading, not into another layer or direction (whose contents differ),
+    so on a change they are released. `holding`: the pair they held for till now."""
+    now = (view.layer, view.direction)
+    if holding != now:
+        for panel in panels:
+            panel.release_height()
+    return now
+
+
+class FigureView(OneLayout, HeldHeight, Widget):
     """One panel: any content with a `renderable(look)` method (a titled heatmap, an
     equation, the layers, the history, the weights), drawn through Rich.
 
@@ -198,11 +252,16 @@ class FigureView(OneLayout, Widget):
         return getattr(self.content, "data", None)
 
     def watch_content(self, old: Any, new: Any) -> None:
-        """Draw the new content; ask for a new layout only when its height changed (a
-        layout of the whole screen costs more than drawing a panel). The same content
-        again (the view moved, this panel's part of it did not) is nothing to do."""
+        """Draw the new content; ask for a new layout only when it needs more lines than
+        the panel has, or fewer after release_height (a layout of the whole screen, and
+        the frame after it, cost more than drawing every panel): a step onto a shorter
+        content keeps the lines, blank at the bottom, so the panels under it stay put.
+        The same content again (the view moved, this panel's part of it did not) is
+        nothing to do."""
         if new is old and self._cache_key is not None and self._cache_key[0] == id(new):
             return
+        if new is None:
+            self.release_height()  # no blank lines kept for nothing
         # the lines on screen, when drawn with the styles of now (none after a restyle)
         shown = self._strips if self._cache_key is not None else None
         self._cache_key = None
@@ -213,9 +272,10 @@ class FigureView(OneLayout, Widget):
             return
         if self.is_attached and new is not None:
             strips = self.strips(width)
-            if len(strips) != self._laid_height:
+            laid = self._laid_height
+            if laid is None or len(strips) > laid or (len(strips) < laid and not self.holds):
                 self.refresh(layout=True)
-            elif shown is not None and len(shown) == len(strips):
+            elif shown is not None:
                 self._refresh_changed(shown, strips)
             else:
                 self.refresh()
@@ -227,9 +287,12 @@ class FigureView(OneLayout, Widget):
     def _refresh_changed(self, shown: list[Strip], strips: list[Strip]) -> None:
         """Repaint only the lines that differ from those on screen (a step changes the
         numbers, not the titles, the legends or the notes; the compositor's work goes
-        with the lines repainted)."""
+        with the lines repainted). A line one of them lacks is blank in it."""
         width = self.size.width
-        changed = [y for y, (a, b) in enumerate(zip(shown, strips, strict=True)) if a != b]
+        lines = max(len(shown), len(strips))
+        changed = [
+            y for y in range(lines) if y >= len(shown) or y >= len(strips) or shown[y] != strips[y]
+        ]
         runs: list[Region] = []
         for y in changed:
             if runs and runs[-1].bottom == y:
@@ -309,7 +372,7 @@ class FigureView(OneLayout, Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._layout_width = width
-        self._laid_height = len(self.strips(width))
+        self._laid_height = self._hold(width, len(self.strips(width)))
         return self._laid_height
 
     def _width(self) -> int:
@@ -331,7 +394,7 @@ class FigureView(OneLayout, Widget):
         return Strip.blank(width, self.rich_style)
 
 
-class TokenStripView(OneLayout, Widget):
+class TokenStripView(OneLayout, HeldHeight, Widget):
     """The input sequence in reading order with the current step highlighted and the
     probed input pinned beside the window; under it two measures of each input at the
     current step: the influence ‖∂s_t/∂x_k‖ (a local slope, not memory) and the memory
@@ -376,15 +439,18 @@ class TokenStripView(OneLayout, Widget):
         self._redraw()
 
     def _redraw(self) -> None:
-        """Draw again; lay the screen out again only when the strip's height changed (a
+        """Draw again; lay the screen out again only when the strip needs more lines (a
         step moves the highlight, not the lines: a layout of the whole screen per key
-        was most of a step's time)."""
+        was most of a step's time). Fewer keep theirs (HeldHeight) until set_sequence:
+        the colour mixing at the end of a reading does not move the panels under it at
+        every step off it and back."""
         width = self.content_size.width
         if self._laid_height is None or width <= 0 or not 1 <= self.view.t <= self.steps:
             # (a new sequence before the app's view is clamped to it: drawn once it is)
             self.refresh(layout=True)
             return
-        self.refresh(layout=self.fitted(width)[1] != self._laid_height)
+        lines, laid = self.fitted(width)[1], self._laid_height
+        self.refresh(layout=lines > laid or (lines < laid and not self.holds))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -438,6 +504,7 @@ class TokenStripView(OneLayout, Widget):
         self.memory, self.memory_note, self.mixing = None, "", None
         self.set_reactive(TokenStripView.pinned, None)
         self._version += 1
+        self.release_height()
         self.refresh(layout=True)
 
     def show_influence(self, values: np.ndarray, network: Any) -> None:
@@ -643,7 +710,7 @@ class TokenStripView(OneLayout, Widget):
         return self.fitted(self.content_size.width or self.size.width)[0]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        self._laid_height = self.fitted(width)[1]
+        self._laid_height = self._hold(width, self.fitted(width)[1])
         return self._laid_height
 
 

@@ -18,6 +18,7 @@ from rnn_tui.scenario import load_scenario
 from rnn_tui.ui import RnnTuiApp
 from rnn_tui.ui.commands import switch_language
 from rnn_tui.ui.replay import truecolor_terminal
+from rnn_tui.ui.widgets import HeldHeight
 
 SEQUENCE = re.compile(
     r"\x1b\[(\d+);(\d+)H"  # a cursor move
@@ -77,11 +78,18 @@ def terminal(app: Any) -> Terminal:
     return driver
 
 
+def held_heights(app: Any) -> dict[str, int]:
+    """The lines of each panel on screen that may keep them (HeldHeight), by id."""
+    panels = [widget for widget in app.query("*") if isinstance(widget, HeldHeight)]
+    return {panel.id: panel.region.height for panel in panels if panel.region}
+
+
 async def fresh_screen(
-    scenario: Any, size: tuple[int, int], view: View, pane: str, theme: str
+    scenario: Any, size: tuple[int, int], view: View, pane: str, theme: str, held: dict
 ) -> list[list[tuple[str, str]]]:
-    """The screen of a new app on `scenario`, shown at `view` and `pane` in `theme`:
-    drawn once, whole."""
+    """The screen of a new app on `scenario`, shown at `view` and `pane` in `theme`,
+    its panels holding the lines in `held` (as after the steps that led there): drawn
+    once, whole."""
     with truecolor_terminal():
         app = RnnTuiApp(scenario, driver_class=Terminal)
     async with app.run_test(size=size, headless=False) as pilot:
@@ -89,6 +97,10 @@ async def fresh_screen(
         app.action_show_pane(pane)
         app.view = view
         await settle(app, pilot)
+        for panel_id, lines in held.items():
+            app.query_one(f"#{panel_id}").hold_height(lines)
+        await settle(app, pilot)
+        assert held_heights(app) == held
         return [list(row) for row in terminal(app).cells]
 
 
@@ -102,10 +114,11 @@ async def settle(app: Any, pilot: Any) -> None:
 
 async def assert_as_fresh(app: Any, pilot: Any) -> None:
     """The terminal shows what a new app on the same scenario, view, pane, theme and
-    size shows."""
+    size shows, its panels holding the same lines."""
     await settle(app, pilot)
     shown = terminal(app)
-    fresh = await fresh_screen(app.scenario, app.size, app.view, app.pane, app.theme)
+    held = held_heights(app)
+    fresh = await fresh_screen(app.scenario, app.size, app.view, app.pane, app.theme, held)
     for y, (row, expected) in enumerate(zip(shown.cells, fresh, strict=True)):
         text, expected_text = "".join(c for c, _ in row), "".join(c for c, _ in expected)
         assert text == expected_text, f"line {y}:\n{text}\n{expected_text}"

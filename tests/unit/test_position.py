@@ -110,3 +110,36 @@ def test_a_malformed_view_names_its_field(data, message):
     with pytest.raises(ValueError) as caught:
         View.from_dict(data)
     assert str(caught.value) == message
+
+
+def test_the_views_a_key_away_likeliest_first(two_way):
+    """What the app draws ahead while idle (Body's prefetch): → ←, d, ↑ ↓, end, home,
+    each as its key would make it, none twice and not the view itself."""
+    stage = Stage(two_way)
+    view = View(t=3, layer=1, direction="forward", unit=2)
+    assert stage.nearby(view) == [
+        View(t=4, layer=1, direction="forward", unit=2),  # →
+        View(t=2, layer=1, direction="forward", unit=2),  # ←
+        View(t=3, layer=1, direction="backward", unit=2),  # d
+        View(t=3, layer=2, direction="forward", unit=2),  # ↑ (no layer 0 below)
+        View(t=6, layer=1, direction="forward", unit=2),  # end
+        View(t=1, layer=1, direction="forward", unit=2),  # home
+    ]
+    # the last move was back: ← first; at the top layer of "both", end is t = T and
+    # home t = 1, and a step back from t = 2 is home itself (listed once)
+    view = View(t=2, layer=2, direction="both")
+    assert stage.nearby(view, back=True) == [
+        View(t=1, layer=2, direction="both"),
+        View(t=3, layer=2, direction="both"),
+        View(t=2, layer=2, direction="forward"),
+        View(t=2, layer=1, direction="both"),
+        View(t=6, layer=2, direction="both"),
+    ]
+    # backward reads from t = T: → goes down, end is t = 1 and home t = T
+    view = View(t=6, direction="backward")
+    assert stage.nearby(view) == [
+        View(t=5, direction="backward"),
+        View(t=6, direction="both"),
+        View(t=6, layer=2, direction="backward"),
+        View(t=1, direction="backward"),
+    ]

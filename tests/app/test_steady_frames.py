@@ -1,0 +1,120 @@
+"""What keeps a key within a frame, as a user sees it. On a tall screen a panel keeps
+its lines when a step gives it a shorter content (widgets.HeldHeight): the panels under
+it stay put and the step needs no layout of the whole screen; not into another layer,
+direction or scenario, and not on a short screen, where every line counts. And while no
+key is pressed, the views a key away are drawn ahead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rnn_tui.scenario import load_scenario
+from rnn_tui.ui import RnnTuiApp
+from rnn_tui.ui.widgets import FigureView, TokenStripView
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def lines(panel: Any) -> int:
+    """The lines the panel's content needs now."""
+    if isinstance(panel, FigureView):
+        return len(panel.text.split("\n"))
+    return panel.fitted(panel.content_size.width)[1]
+
+
+async def test_stepping_off_the_end_keeps_the_lines_of_the_prediction():
+    app = RnnTuiApp(load_scenario("intent"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        output, strip = app.query_one("#output", FigureView), app.query_one(TokenStripView)
+        status = app.query_one("#status")
+        before = (lines(output), lines(strip), status.region.y)
+        await pilot.press("end")  # the many-to-one output and the colour mixing appear
+        await settle(app, pilot)
+        at_end = (output.region.height, strip.region.height, status.region.y)
+        assert at_end[0] == lines(output) > before[0]
+        assert at_end[1] == lines(strip) > before[1]
+        assert at_end[2] > before[2]  # the strip grew: the status line went down
+        await pilot.press("left")
+        await settle(app, pilot)
+        # shorter contents, the same lines: nothing under them moved
+        assert (lines(output), lines(strip)) == before[:2]
+        assert (output.region.height, strip.region.height, status.region.y) == at_end
+        kept = range(lines(output), output.size.height)
+        assert kept and not any(output.render_line(y).text.strip() for y in kept)  # blank
+        # a new scenario starts from its own heights
+        app.set_scenario(load_scenario("intent"))
+        await settle(app, pilot)
+        assert strip.region.height == lines(strip) == before[1]
+        assert output.region.height == lines(output) == before[0]
+
+
+async def test_a_short_screen_gives_each_panel_the_lines_it_needs():
+    app = RnnTuiApp(load_scenario("intent"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        output = app.query_one("#output", FigureView)
+        await pilot.press("end")
+        await settle(app, pilot)
+        tall = output.region.height
+        await pilot.press("left")
+        await settle(app, pilot)
+        assert output.region.height == lines(output) < tall
+
+
+async def test_another_direction_or_layer_lets_the_panels_go():
+    app = RnnTuiApp(load_scenario("bidirectional"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        panels = [app.query_one(f"#{name}", FigureView) for name in ("numbers", "output")]
+        natural = [lines(panel) for panel in panels]
+        await pilot.press("right")  # t = 2: the equation reads s_1, not the zero state
+        await settle(app, pilot)
+        grown = [panel.region.height for panel in panels]
+        assert grown == [lines(panel) for panel in panels] and grown[0] > natural[0]
+        await pilot.press("left")
+        await settle(app, pilot)
+        assert [panel.region.height for panel in panels] == grown  # held
+        await pilot.press("up", "down")  # another layer and back: released
+        await settle(app, pilot)
+        assert [panel.region.height for panel in panels] == natural
+
+
+async def test_the_views_a_key_away_are_drawn_ahead(until, monkeypatch):
+    """While no key is pressed the app draws the views a key away (Stage.nearby) into
+    the panels' kept drawings: → ← d ↑ ↓ end home then draw no panel anew that was on
+    screen before the key."""
+    from rnn_tui.ui.body import Body
+
+    drawn: list[str] = []
+    draw = FigureView._drawing
+
+    def drawing(panel: FigureView, key: tuple, content: Any, look: Any) -> Any:
+        if key not in panel._drawings:
+            drawn.append(str(panel.id))
+        return draw(panel, key, content, look)
+
+    monkeypatch.setattr(FigureView, "_drawing", drawing)
+    app = RnnTuiApp(load_scenario("bidirectional"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        body = app.query_one(Body)
+        for keys in (["right"], ["right", "up"], ["d", "d", "end"]):
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            for key in ("right", "left", "d", "up", "down", "end", "home"):
+                start = app.view
+                await until(lambda: not body.drawing_ahead)
+                on_screen = {str(panel.id) for panel in app.query(FigureView) if panel.region}
+                drawn.clear()
+                body.draws_ahead = False  # what is drawn now is the key's alone
+                await pilot.press(key)
+                await settle(app, pilot)
+                if app.view != start:  # (no layer below the first: the key did nothing)
+                    assert not set(drawn) & on_screen, (start, key, drawn)
+                body.draws_ahead = True
+                app.view = start
+                await settle(app, pilot)
