@@ -514,11 +514,15 @@ class Stage:
         """The last step in reading order: t = T, or t = 1 going backward."""
         return view.last(self.steps)
 
+    def unit_step(self, view: View, delta: int) -> View:
+        """The unit `delta` after the selected one, wrapping round (] and [)."""
+        return replace(view, unit=(view.unit - 1 + delta) % self.hidden + 1)
+
     def nearby(self, view: View, *, back: bool = False) -> list[View]:
         """The views a key away from `view`, likeliest first: the steps either side (→
         then ←; ← first when `back`, the last move), the next direction (d) of a
-        two-way network, the layers above and below (↑ ↓), the last step and the first
-        (end, home). Each once, and not `view` itself."""
+        two-way network, the layers above and below (↑ ↓), the units after and before
+        (] [), the last step and the first (end, home). Each once, and not `view`."""
         view = self.clamp(view)
         out = [self.step(view, delta) for delta in ((-1, 1) if back else (1, -1))]
         if self.bidirectional:
@@ -528,6 +532,7 @@ class Stage:
             for delta in (1, -1)
             if 1 <= view.layer + delta <= self.num_layers
         ]
+        out += [self.unit_step(view, 1), self.unit_step(view, -1)]
         out += [self.last(view), self.first(view)]
         return [near for i, near in enumerate(out) if near != view and near not in out[:i]]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,9 @@ they never call for the "Press ? for keys." hint."""
 
 QUIET_CHECK_SECONDS = 0.25
 """How often the app looks for a moment to run a full garbage collection (collector.py)."""
+MEMORY_AHEAD_SECONDS = 0.25
+"""Seconds after a new stage until the memory pane's curves are measured in a thread
+while the pane is not on screen: showing it then reads no sibling files on the key."""
 
 
 class RnnTuiApp(App[None], inherit_bindings=False):
@@ -356,6 +360,8 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         strip.pinned = default_k(self.scenario)
         self.memory = None
         self._want_memory()
+        # a moment after the first frame (not in the way of start-up and its own work)
+        self.set_timer(MEMORY_AHEAD_SECONDS, partial(self._want_memory, ahead=True))
 
     def on_model_workers_replaced_ready(self, message: ModelWorkers.ReplacedReady) -> None:
         if message.stage is self.stage:  # else computed for a scenario no longer shown
@@ -365,16 +371,22 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         labels = self.trace.labels
         self.query_one(TokenStripView).set_memory(found, replaced, self.stage.network, labels)
 
-    def _want_memory(self) -> None:
+    def _want_memory(self, *, ahead: bool = False) -> None:
         """The memory pane's curves for this stage and the probed input, when the pane is
-        on screen and they are not there yet (once per stage and input)."""
-        if not (self.wide or self.pane == "memory"):
+        on screen and they are not there yet (once per stage and input). `ahead`: when
+        it is not on screen, measured in a thread all the same (MemoryReady), so that
+        showing it (6) reads no sibling files on the key (~20 ms)."""
+        shown = self.wide or self.pane == "memory"
+        if not (shown or ahead):
             return
         measure = self.memory
         if measure is not None and measure.stage is self.stage:
             if self.probed is None or measure.k == self.probed:
                 return
-        self.memory = self.background.start_memory(self.stage, self.probed)
+        if shown:
+            self.memory = self.background.start_memory(self.stage, self.probed)
+        else:
+            self.background.measure_memory_ahead(self.stage, self.probed)
 
     def on_model_workers_memory_ready(self, message: ModelWorkers.MemoryReady) -> None:
         measure = message.measure
@@ -500,8 +512,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     def action_unit(self, delta: int) -> None:
         """The unit before or after the selected one (wrapping round)."""
-        hidden = self.stage.hidden
-        self.view = replace(self.view, unit=(self.view.unit - 1 + delta) % hidden + 1)
+        self.view = self.stage.unit_step(self.view, delta)
 
     def on_figure_view_picked(self, message: FigureView.Picked) -> None:
         """A click on a cell: its unit, and its step where the figure has one per column."""

@@ -226,8 +226,9 @@ class Body(OneLayout, Horizontal):
 
     def scroll_to_pane(self, pane: str) -> None:
         """Bring a view to the top of its column (when every view is on screen)."""
+        # now, not after the next frame: the view and the scroll in one frame
         self._column(self._column_of(pane)).scroll_to_widget(
-            self.query_one(f"#{pane}"), top=True, animate=False
+            self.query_one(f"#{pane}"), top=True, animate=False, immediate=True
         )
 
     # ------------------------------------------------------------------ scrolling, focus

@@ -37,7 +37,7 @@ TALL_SCREEN = 34
 DRAWINGS_KEPT = 12
 """Drawings a panel keeps (by content, width and styles): stepping back and forth, or
 into a view and out, draws each step once; the views a key away are drawn ahead into
-them (Body's prefetch: up to 7 besides the one shown)."""
+them (Body's prefetch: up to 9 besides the one shown)."""
 
 
 class FigureStyles(Widget):

@@ -205,6 +205,14 @@ class ModelWorkers(Widget):
         self._memory(stage, k)
         return MemoryMeasure(stage, k, (), (_("computing in the background…"),))
 
+    def measure_memory_ahead(self, stage: Stage, k: int | None) -> None:
+        """start_memory's curves in a thread however cheap (MemoryReady), for a pane not
+        on screen yet; nothing when they would not be measured (skipped, or a trace not
+        complete)."""
+        plan = replacement_plan(stage.network, stage.steps)
+        if plan.how != "skip" and not stage.partial:
+            self._memory(stage, default_k(stage.scenario) if k is None else k)
+
     @work(thread=True, exclusive=True, group="memory")
     def _memory(self, stage: Stage, k: int) -> None:
         measure = memory_of(stage, k)

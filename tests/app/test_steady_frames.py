@@ -86,8 +86,8 @@ async def test_another_direction_or_layer_lets_the_panels_go():
 
 async def test_the_views_a_key_away_are_drawn_ahead(until, monkeypatch):
     """While no key is pressed the app draws the views a key away (Stage.nearby) into
-    the panels' kept drawings: → ← d ↑ ↓ end home then draw no panel anew that was on
-    screen before the key."""
+    the panels' kept drawings: → ← d ↑ ↓ ] [ end home then draw no panel anew that was
+    on screen at the same width before the key."""
     from rnn_tui.ui.body import Body
 
     drawn: list[str] = []
@@ -100,21 +100,57 @@ async def test_the_views_a_key_away_are_drawn_ahead(until, monkeypatch):
 
     monkeypatch.setattr(FigureView, "_drawing", drawing)
     app = RnnTuiApp(load_scenario("bidirectional"))
+
+    def width(name: str | None) -> int:
+        return app.query_one(f"#{name}").size.width
+
     async with app.run_test(size=(160, 48)) as pilot:
         body = app.query_one(Body)
         for keys in (["right"], ["right", "up"], ["d", "d", "end"]):
             await pilot.press(*keys)
             await settle(app, pilot)
-            for key in ("right", "left", "d", "up", "down", "end", "home"):
+            keys = ("right", "left", "d", "up", "down", "right_square_bracket", "end", "home")
+            for key in keys + ("left_square_bracket",):
                 start = app.view
                 await until(lambda: not body.drawing_ahead)
-                on_screen = {str(panel.id) for panel in app.query(FigureView) if panel.region}
+                before = {panel.id: panel.size.width for panel in app.query(FigureView)}
                 drawn.clear()
                 body.draws_ahead = False  # what is drawn now is the key's alone
                 await pilot.press(key)
                 await settle(app, pilot)
+                # on screen before and after at the same width (d gives the forward
+                # states the whole width, where both directions share it)
+                kept = {panel.id for panel in app.query(FigureView) if panel.region}
+                kept = {name for name in kept if before[name] == width(name)}
                 if app.view != start:  # (no layer below the first: the key did nothing)
-                    assert not set(drawn) & on_screen, (start, key, drawn)
+                    assert kept and not set(drawn) & kept, (start, key, drawn)
                 body.draws_ahead = True
                 app.view = start
                 await settle(app, pilot)
+
+
+async def test_the_memory_pane_is_measured_before_it_is_shown(monkeypatch, until):
+    """One view at a time: the memory pane's curves (the scenario and its trained
+    siblings, read from their files) are measured in a thread a moment after the first
+    frame, so 6 draws them without reading a file on the key."""
+    import rnn_tui.ui.workers as workers
+
+    reads: list[str] = []
+    compared = workers.compared
+
+    def counted(scenario: Any) -> Any:
+        reads.append(scenario.name)
+        return compared(scenario)
+
+    monkeypatch.setattr(workers, "compared", counted)
+    app = RnnTuiApp(load_scenario("memory-fade"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(lambda: app.memory is not None)  # a moment after the first frame
+        await settle(app, pilot)
+        assert not app.wide and app.pane == "step"
+        assert reads == ["memory-fade"]
+        assert [model.name for model in app.memory.models] == ["RNN", "LSTM", "GRU"]
+        await pilot.press("6")
+        await settle(app, pilot)
+        assert app.pane == "memory" and reads == ["memory-fade"]
+        assert "GRU" in app.query_one("#memory", FigureView).text

@@ -113,8 +113,8 @@ def test_a_malformed_view_names_its_field(data, message):
 
 
 def test_the_views_a_key_away_likeliest_first(two_way):
-    """What the app draws ahead while idle (Body's prefetch): → ←, d, ↑ ↓, end, home,
-    each as its key would make it, none twice and not the view itself."""
+    """What the app draws ahead while idle (Body's prefetch): → ←, d, ↑ ↓, ] [, end,
+    home, each as its key would make it, none twice and not the view itself."""
     stage = Stage(two_way)
     view = View(t=3, layer=1, direction="forward", unit=2)
     assert stage.nearby(view) == [
@@ -122,6 +122,8 @@ def test_the_views_a_key_away_likeliest_first(two_way):
         View(t=2, layer=1, direction="forward", unit=2),  # ←
         View(t=3, layer=1, direction="backward", unit=2),  # d
         View(t=3, layer=2, direction="forward", unit=2),  # ↑ (no layer 0 below)
+        View(t=3, layer=1, direction="forward", unit=3),  # ]
+        View(t=3, layer=1, direction="forward", unit=1),  # [
         View(t=6, layer=1, direction="forward", unit=2),  # end
         View(t=1, layer=1, direction="forward", unit=2),  # home
     ]
@@ -133,6 +135,8 @@ def test_the_views_a_key_away_likeliest_first(two_way):
         View(t=3, layer=2, direction="both"),
         View(t=2, layer=2, direction="forward"),
         View(t=2, layer=1, direction="both"),
+        View(t=2, layer=2, direction="both", unit=2),
+        View(t=2, layer=2, direction="both", unit=4),  # round from the first of H = 4
         View(t=6, layer=2, direction="both"),
     ]
     # backward reads from t = T: → goes down, end is t = 1 and home t = T
@@ -141,5 +145,7 @@ def test_the_views_a_key_away_likeliest_first(two_way):
         View(t=5, direction="backward"),
         View(t=6, direction="both"),
         View(t=6, layer=2, direction="backward"),
+        View(t=6, direction="backward", unit=2),
+        View(t=6, direction="backward", unit=4),
         View(t=1, direction="backward"),
     ]
