@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +53,9 @@ they never call for the "Press ? for keys." hint."""
 
 QUIET_CHECK_SECONDS = 0.25
 """How often the app looks for a moment to run a full garbage collection (collector.py)."""
-MEMORY_AHEAD_SECONDS = 0.25
-"""Seconds after a new stage until the memory pane's curves are measured in a thread
-while the pane is not on screen: showing it then reads no sibling files on the key."""
+AHEAD_SECONDS = 0.25
+"""Seconds after a new stage until the app does ahead what the first show of a view
+would do on its key (RnnTuiApp._ahead)."""
 
 
 class RnnTuiApp(App[None], inherit_bindings=False):
@@ -361,7 +360,14 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.memory = None
         self._want_memory()
         # a moment after the first frame (not in the way of start-up and its own work)
-        self.set_timer(MEMORY_AHEAD_SECONDS, partial(self._want_memory, ahead=True))
+        self.set_timer(AHEAD_SECONDS, self._ahead)
+
+    def _ahead(self) -> None:
+        """What the first show of a view would do on its key, done now: the views'
+        modules imported (once; ~20 ms), and the memory curves measured in a thread."""
+        from ..present import panes  # noqa: F401
+
+        self._want_memory(ahead=True)
 
     def on_model_workers_replaced_ready(self, message: ModelWorkers.ReplacedReady) -> None:
         if message.stage is self.stage:  # else computed for a scenario no longer shown
