@@ -196,18 +196,13 @@ def _model_memory(name: str, scenario: Any, k: int, shown: bool) -> ModelMemory:
     )
 
 
-def default_k(scenario: Any) -> int:
-    """The input the memory curve follows unless another is chosen (the probe's)."""
-    return followed_step(scenario)
-
-
 def measure_memory(
     stage: Stage, models: Sequence[tuple[str, Any]], k: int | None = None, note: str = ""
 ) -> MemoryMeasure:
     """Re-run each model (name, scenario) as given and with x_k replaced (k: default
     the probe's of the stage's scenario): two runs a model. The stage's own scenario is
     the one shown."""
-    k = default_k(stage.scenario) if k is None else k
+    k = followed_step(stage.scenario) if k is None else k
     out = []
     notes = [note] if note else []
     for name, scenario in models:

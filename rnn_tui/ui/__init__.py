@@ -8,6 +8,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -58,13 +60,14 @@ def make_app(
     the lesson cannot be loaded, ValueError for a step it does not have."""
     from pathlib import Path
 
-    from ..scenario import BUILTIN_DEFAULT, load_scenario
-
     record_path = None if record is None else Path(record)
     if lesson is not None:
         return _lesson_app(lesson, step, size=size, record=record_path, settings=settings)
-    scenario = load_scenario(BUILTIN_DEFAULT if source is None else source)
-    app_class = __getattr__("RnnTuiApp")
+    with _collector_paused():  # numpy and the engine come with the scenario's loader
+        from ..scenario import BUILTIN_DEFAULT, load_scenario
+
+        scenario = load_scenario(BUILTIN_DEFAULT if source is None else source)
+        app_class = __getattr__("RnnTuiApp")
     return app_class(scenario, size=size, record=record_path, settings=settings)
 
 
@@ -125,15 +128,24 @@ def __getattr__(name: str) -> Any:
 
 def _load_app() -> None:
     """Import the app (textual, numpy, the engine, the widgets) with the cyclic garbage
-    collector paused, then freeze what it loaded. Those ~40,000 objects live as long as
-    the process; collecting them as they came, then once more in full before the first
-    frame, was ~40 ms of the start-up (issue 7) and found a few hundred garbage objects."""
-    if not gc.isenabled():  # the host paused it: leave its settings alone
+    collector paused, then freeze what it loaded (see _collector_paused)."""
+    with _collector_paused():
         import_module(f"{__name__}.app")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Run the block (imports) with the cyclic garbage collector paused, then freeze
+    what it loaded. Those ~40,000 objects live as long as the process; collecting them
+    as they came, then once more in full before the first frame, was ~40 ms of the
+    start-up (issue 7) and found a few hundred garbage objects. Within a paused block,
+    or where the host paused the collector, it leaves the settings alone."""
+    if not gc.isenabled():
+        yield
         return
     gc.disable()
     try:
-        import_module(f"{__name__}.app")
+        yield
     finally:
         gc.freeze()
         gc.enable()

@@ -347,7 +347,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         mixing (at once when cheap, else in a thread, or a note why not; never per
         keypress), the probed input back to the scenario's own, and the memory pane's
         curves when it is on screen."""
-        from ..present.memory import default_k
+        from ..scenario.memory import followed_step
 
         self.probed = None
         found, note = self.background.start_replaced(self.stage)
@@ -356,7 +356,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
             self._show_replaced(*found)
         else:
             strip.set_memory(None, None, note=note)
-        strip.pinned = default_k(self.scenario)
+        strip.pinned = followed_step(self.scenario)
         self.memory = None
         self._want_memory()
         # a moment after the first frame (not in the way of start-up and its own work)
@@ -402,7 +402,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def probe(self, k: int, *, say: bool = True) -> None:
         """Follow input k (1-based) in the memory pane, pinned in the token strip;
         say so unless `say` is False (a click: the pin shows it)."""
-        from ..present.memory import default_k
+        from ..scenario.memory import followed_step
 
         k = min(max(k, 1), self.stage.steps)
         self.probed = k
@@ -415,7 +415,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         word = f" “{words[k - 1]}”" if words else ""
         self.say(
             _("The memory pane follows x{k}{word}.").format(k=sub(k), word=word)
-            if k != default_k(self.scenario)
+            if k != followed_step(self.scenario)
             else _("The memory pane follows x{k}{word}, the scenario's own.").format(
                 k=sub(k), word=word
             ),
@@ -425,12 +425,12 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     def action_probe(self) -> None:
         """Follow the input at the current step in the memory pane (pressed again on
         it: back to the scenario's own)."""
-        from ..present.memory import default_k
+        from ..scenario.memory import followed_step
 
         if self.whole_trace_needed():
             return
         t = self.view.t
-        self.probe(default_k(self.scenario) if self.probed == t else t)
+        self.probe(followed_step(self.scenario) if self.probed == t else t)
 
     def on_token_strip_view_probed(self, message: TokenStripView.Probed) -> None:
         """A click on a word: follow that input (the pin in the strip says so)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,11 +15,13 @@ from textual.containers import Horizontal, HorizontalGroup, VerticalGroup, Verti
 from textual.reactive import reactive
 
 from ..i18n import current_language
-from ..present.memory import MemoryMeasure
 from ..present.position import View
 from ..present.view import PANELS, Stage
 from .bars import PANES
 from .widgets import FigureView, OneLayout, held_for
+
+if TYPE_CHECKING:
+    from ..present.memory import MemoryMeasure
 
 LEFT_PANES = ("step", "layers", "history")
 """The views in the left column when every view is on screen (the others on the right)."""

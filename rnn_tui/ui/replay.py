@@ -186,7 +186,7 @@ class ReplayApp(RnnTuiApp):
         """Show what else the recorded screen showed: the view shown, the ∂ numbers, the
         input followed, the theme (kept when this app has no such theme, said once),
         the columns' scroll. What a line does not say stays as it is."""
-        from ..present.memory import default_k
+        from ..scenario.memory import followed_step
 
         if screen.pane is not None and screen.pane != self.pane:
             self.action_show_pane(screen.pane)
@@ -194,7 +194,7 @@ class ReplayApp(RnnTuiApp):
         if screen.numbers is not None and strip.numbers != screen.numbers:
             strip.numbers = screen.numbers
         if screen.probe is not None:
-            own = default_k(self.scenario)
+            own = followed_step(self.scenario)
             if (screen.probe or own) != (self.probed or own):
                 self.probe(screen.probe or own, say=False)
         if screen.theme is not None and screen.theme != self.theme:

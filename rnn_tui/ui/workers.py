@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from textual import work
@@ -21,10 +21,13 @@ from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
 from ..i18n import _
-from ..present.memory import MemoryMeasure, compared, default_k, measure_memory
 from ..present.view import Stage
 from ..scenario.limits import influence_plan, replacement_plan
+from ..scenario.memory import followed_step
 from ..text import visible
+
+if TYPE_CHECKING:
+    from ..present.memory import MemoryMeasure
 
 PROGRESS_PER_SECOND = 10
 """How often at most the training worker reports its epochs (each report redraws)."""
@@ -47,6 +50,8 @@ def replaced_of(stage: Stage) -> tuple[Any, Any]:
 def memory_of(stage: Stage, k: int | None) -> MemoryMeasure:
     """The memory curves of input k (None: the probe's) for the stage's scenario and
     its trained siblings."""
+    from ..present.memory import compared, measure_memory  # not at start-up: when asked
+
     models, note = compared(stage.scenario)
     return measure_memory(stage, models, k, note)
 
@@ -194,8 +199,10 @@ class ModelWorkers(Widget):
         measure that says it is computing (or why not) and a MemoryReady later. Two
         runs a model, but the siblings' files are read too: by the same plan as the
         memory strip's."""
+        from ..present.memory import MemoryMeasure
+
         plan = replacement_plan(stage.network, stage.steps)
-        k = default_k(stage.scenario) if k is None else k
+        k = followed_step(stage.scenario) if k is None else k
         if plan.how == "skip":
             return MemoryMeasure(stage, k, (), (plan.reason,))
         if stage.partial:
@@ -211,7 +218,7 @@ class ModelWorkers(Widget):
         complete)."""
         plan = replacement_plan(stage.network, stage.steps)
         if plan.how != "skip" and not stage.partial:
-            self._memory(stage, default_k(stage.scenario) if k is None else k)
+            self._memory(stage, followed_step(stage.scenario) if k is None else k)
 
     @work(thread=True, exclusive=True, group="memory")
     def _memory(self, stage: Stage, k: int) -> None:

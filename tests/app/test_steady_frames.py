@@ -133,16 +133,16 @@ async def test_the_memory_pane_is_measured_before_it_is_shown(monkeypatch, until
     """One view at a time: the memory pane's curves (the scenario and its trained
     siblings, read from their files) are measured in a thread a moment after the first
     frame, so 6 draws them without reading a file on the key."""
-    import rnn_tui.ui.workers as workers
+    import rnn_tui.present.memory as memory
 
     reads: list[str] = []
-    compared = workers.compared
+    compared = memory.compared
 
     def counted(scenario: Any) -> Any:
         reads.append(scenario.name)
         return compared(scenario)
 
-    monkeypatch.setattr(workers, "compared", counted)
+    monkeypatch.setattr(memory, "compared", counted)
     app = RnnTuiApp(load_scenario("memory-fade"))
     async with app.run_test(size=(120, 40)) as pilot:
         await until(lambda: app.memory is not None)  # a moment after the first frame
