@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..i18n import _
 from ..present.position import View
-from ..scenario.switch import next_cell, next_merge
 from ..text import visible
 from .bars import KeyFooter
-from .training import TrainingView
 from .workers import ModelWorkers
 
 if TYPE_CHECKING:
     from .app import RnnTuiApp
+    from .training import TrainingView
 
 
 class ModelChanges:
@@ -36,10 +35,14 @@ class ModelChanges:
     def merge(self) -> None:
         """concat -> sum -> mean -> mul: how the two directions are combined (a
         one-way network has none: Scenario.switch says so)."""
+        from ..scenario.switch import next_merge  # (not at start-up: on the key)
+
         self.set_network(merge=next_merge(self.app.stage.network.merge))
 
     def cell(self) -> None:
         """rnn -> lstm -> gru on the same scenario (see Scenario.switch for the weights)."""
+        from ..scenario.switch import next_cell
+
         self.set_network(cell=next_cell(self.app.stage.network.cell))
 
     def set_network(self, *, cell: str | None = None, merge: str | None = None) -> None:
@@ -179,6 +182,8 @@ class ModelChanges:
         self.app.training_status = _("training on {count} examples…").format(count=count)
         self.app.show_activity()
         self.training_key = self.app.recording.key
+        from .training import TrainingView  # not at start-up: when training starts
+
         self.show_training(TrainingView(config.epochs, count, len(scenario.heldout)))
         self.training_run = self.app.background.start_training(scenario, config)
         self.training_stopped = False

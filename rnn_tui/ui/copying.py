@@ -14,18 +14,11 @@ import numpy as np
 
 from ..files import first_free, numbered_name, reason, safe_stem, save_new
 from ..i18n import _
-from ..present.step_numbers import (
-    StepHeader,
-    numbers_csv,
-    numbers_npz,
-    numbers_text,
-    step_header,
-    step_numbers,
-)
 from ..text import visible
 from .commands import CommandListProvider
 
 if TYPE_CHECKING:
+    from ..present.step_numbers import StepHeader
     from .app import RnnTuiApp
 
 KINDS = {"npz": ".npz", "csv": ".csv"}
@@ -36,6 +29,8 @@ def shown_numbers(app: RnnTuiApp) -> tuple[dict[str, np.ndarray], StepHeader]:
     """The numbers of the step on screen and their header (present.step_numbers)."""
     stage = app.stage
     view = stage.clamp(app.view)
+    from ..present.step_numbers import step_header, step_numbers  # when asked, not at start
+
     numbers = step_numbers(stage, view)
     return numbers, step_header(stage, view, numbers)
 
@@ -64,6 +59,8 @@ def copy_numbers(app: RnnTuiApp) -> None:
     them too (`app.clipboard`)."""
     if app.whole_trace_needed():
         return
+    from ..present.step_numbers import numbers_text
+
     numbers, header = shown_numbers(app)
     app.copy_to_clipboard(numbers_text(numbers, header))
     app.say(
@@ -84,6 +81,8 @@ def save_numbers(app: RnnTuiApp, kind: str) -> Path | None:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if app.whole_trace_needed():
         return None
+    from ..present.step_numbers import numbers_csv, numbers_npz
+
     numbers, header = shown_numbers(app)
     data: bytes | str
     if kind == "npz":
