@@ -24,23 +24,26 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cli_common import (
-    PipeClosed,
-    drop_stdout,
-    echo_problems,
-    need_terminal,
-    say,
-    shown,
-    to_stdout,
-)
-from .cli_lesson import learn, lesson_group
-from .cli_scenario import list_builtins, new, trace, train, validate
-from .cli_session import export, replay
-from .files import WriteRefused, reason
-from .i18n import LANGUAGES, N_, _, set_language, standard_gettext
-from .scenario import ScenarioError, builtin_names, load_scenario
-from .settings import InvalidSetting, Settings, check, config_path, describe, load_settings
-from .text import visible
+from .ui import collector_paused  # (no textual: the app is loaded when it starts)
+
+with collector_paused():  # numpy and the engine come with these: as the app's start-up
+    from .cli_common import (
+        PipeClosed,
+        drop_stdout,
+        echo_problems,
+        need_terminal,
+        say,
+        shown,
+        to_stdout,
+    )
+    from .cli_lesson import learn, lesson_group
+    from .cli_scenario import list_builtins, new, trace, train, validate
+    from .cli_session import export, replay
+    from .files import WriteRefused, reason
+    from .i18n import LANGUAGES, N_, _, set_language, standard_gettext
+    from .scenario import ScenarioError, builtin_names, load_scenario
+    from .settings import InvalidSetting, Settings, check, config_path, describe, load_settings
+    from .text import visible
 
 # click's own words, so that they are in the catalogue too (see i18n.standard_gettext)
 CLICK_MESSAGES = (

@@ -9,7 +9,7 @@ import gc
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..settings import Settings
     from .app import RnnTuiApp
 
-__all__ = ["RnnTuiApp", "make_app", "theme_names"]
+__all__ = ["RnnTuiApp", "collector_paused", "make_app", "theme_names"]
 
 
 def make_app(
@@ -63,7 +63,10 @@ def make_app(
     record_path = None if record is None else Path(record)
     if lesson is not None:
         return _lesson_app(lesson, step, size=size, record=record_path, settings=settings)
-    with _collector_paused():  # numpy and the engine come with the scenario's loader
+    # numpy and the engine come with the scenario's loader: on the first load, with the
+    # app's own modules (see collector_paused)
+    first = f"{__name__}.app" not in sys.modules
+    with collector_paused() if first else nullcontext():
         from ..scenario import BUILTIN_DEFAULT, load_scenario
 
         scenario = load_scenario(BUILTIN_DEFAULT if source is None else source)
@@ -128,24 +131,27 @@ def __getattr__(name: str) -> Any:
 
 def _load_app() -> None:
     """Import the app (textual, numpy, the engine, the widgets) with the cyclic garbage
-    collector paused, then freeze what it loaded (see _collector_paused)."""
-    with _collector_paused():
+    collector paused, then freeze what it loaded (see collector_paused)."""
+    with collector_paused():
         import_module(f"{__name__}.app")
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Run the block (imports) with the cyclic garbage collector paused, then freeze
-    what it loaded. Those ~40,000 objects live as long as the process; collecting them
-    as they came, then once more in full before the first frame, was ~40 ms of the
-    start-up (issue 7) and found a few hundred garbage objects. Within a paused block,
-    or where the host paused the collector, it leaves the settings alone."""
+def collector_paused() -> Iterator[None]:
+    """Run the block (the imports of start-up) with the cyclic garbage collector paused,
+    then freeze what it loaded. Those ~40,000 objects live as long as the process;
+    collecting them as they came, then once more in full before the first frame, was
+    ~40 ms of the start-up (issue 7) and found a few hundred garbage objects. A block
+    that raises is not frozen (its traceback is garbage). Within a paused block, or
+    where the host paused the collector, it leaves the settings alone."""
     if not gc.isenabled():
         yield
         return
     gc.disable()
     try:
         yield
-    finally:
-        gc.freeze()
+    except BaseException:
         gc.enable()
+        raise
+    gc.freeze()
+    gc.enable()

@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.notifications import Notification
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from ..i18n import _
@@ -72,6 +73,9 @@ class RnnTuiApp(App[None], inherit_bindings=False):
     TRACE_IN_BACKGROUND = True
     """Compute a long trace in a thread and show its steps as they come (Stage's
     `background`); a replay, which must show every frame whole, computes it first."""
+    holds_heights = True
+    """May the panels keep their lines for a shorter content (widgets.HeldHeight)? An
+    export draws each frame from its state alone: not there."""
     PROGRESS_SECONDS = 0.25
     """How often the progress of a trace computed in the background is shown."""
 
@@ -134,6 +138,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self._progress_timer: Any = None
         self.collector = IdleCollector()
         """Full garbage collections while no key is pressed (collector.py)."""
+        self._ahead_timer: Timer | None = None  # see _start_memory
         self._record_when_whole = False
         """--record on a scenario whose trace is computed in the background: recording
         starts once it is whole (a session line holds the hash of the states shown)."""
@@ -359,8 +364,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         strip.pinned = followed_step(self.scenario)
         self.memory = None
         self._want_memory()
-        # a moment after the first frame (not in the way of start-up and its own work)
-        self.set_timer(AHEAD_SECONDS, self._ahead)
+        # a moment after the stage's first frame (not in the way of its own work); one
+        # timer: stages changed in a row (c, m) are prepared for once, the last
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(AHEAD_SECONDS, self._ahead)
 
     def _ahead(self) -> None:
         """What the first show of a view would do on its key, done now: the views'
@@ -396,8 +404,13 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     def on_model_workers_memory_ready(self, message: ModelWorkers.MemoryReady) -> None:
         measure = message.measure
-        if measure.stage is self.stage and (self.probed is None or measure.k == self.probed):
-            self.memory = measure
+        if measure.stage is not self.stage or (self.probed not in (None, measure.k)):
+            return  # computed for a stage or an input no longer shown
+        shown = self.memory
+        if shown is not None and shown.stage is self.stage and shown.k == measure.k:
+            if shown.models:  # measured meanwhile (6 pressed while measured ahead)
+                return
+        self.memory = measure
 
     def probe(self, k: int, *, say: bool = True) -> None:
         """Follow input k (1-based) in the memory pane, pinned in the token strip;

@@ -30,7 +30,7 @@ WIDE = (150, 40)
 
 
 PREFETCH = True
-"""Draw the steps either side of the one shown ahead, while no key is pressed."""
+"""Draw the views a key away from the one shown ahead, while no key is pressed."""
 VIEW_PANELS = ("numbers", "layers", "history", "weights-matrices", "projection", "memory")
 """The panels of the views beside the step panels, filled by Body.fill."""
 COLUMNS = ("left", "right")
@@ -166,7 +166,7 @@ class Body(OneLayout, Horizontal):
         self._prefetch_jobs: deque[tuple[FigureView, Any]] = deque()
         self._prefetch_round = 0
         self.draws_ahead = PREFETCH
-        """Draw the steps either side while idle (an export, which never steps there,
+        """Draw the views a key away while idle (an export, which never goes there,
         turns it off)."""
 
     def compose(self) -> ComposeResult:
@@ -290,7 +290,7 @@ class Body(OneLayout, Horizontal):
     def fill(self, view: View) -> None:
         """Fill the views beside the step panels that are on screen: with the content
         made before for the same view where there is one (see Recent); then draw the
-        steps either side ahead, while no key is pressed (prefetch)."""
+        views a key away ahead, while no key is pressed (_prefetch_for)."""
         if self.stage is None or not self.is_mounted:
             return
         panels = [self._figure(panel_id) for panel_id in VIEW_PANELS]
@@ -364,7 +364,10 @@ class Body(OneLayout, Horizontal):
         drawings, one panel at a time while the app is idle (a key stops it): a key
         onto them then costs the frame alone. The steps either side first (the one in
         the direction of the last move before the other), then the next direction, the
-        layers above and below, the last step and the first (see Stage.nearby)."""
+        layers above and below, the units after and before, the last step and the first
+        (Stage.nearby). While the trace is computed, the steps either side alone: the
+        other views mostly wait for it (their "not computed yet" panels are made anew
+        each time, so drawing them ahead would only push the useful drawings out)."""
         stage = self.stage
         assert stage is not None
         before, self._shown_view = self._shown_view, view
@@ -374,7 +377,9 @@ class Body(OneLayout, Horizontal):
         if not self.draws_ahead:
             return
         back = before is not None and before.t != view.t and stage.step(view, -1) == before
-        self._prefetch_views.extend(stage.nearby(view, back=back))
+        nearby = stage.nearby(view, back=back)
+        steps = [near for near in nearby[:2] if near.t != view.t]
+        self._prefetch_views.extend(steps if stage.partial else nearby)
         self.call_after_refresh(self._prefetch, self._prefetch_round)
 
     @property

@@ -155,8 +155,9 @@ class ReplayApp(RnnTuiApp):
 
     def on_mount(self) -> None:
         # RnnTuiApp.on_mount runs too, after this (Textual calls each class's handler)
-        if self.exporting:  # frames are drawn at the recorded views only
+        if self.exporting:  # frames are drawn at the recorded views only, each whole
             self.query_one(Body).draws_ahead = False
+            self.holds_heights = False
         if self.session.ends_mid_line and not self.exporting:
             self.say(
                 _(

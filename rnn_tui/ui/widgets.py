@@ -33,7 +33,8 @@ def few_colours(app: Any) -> bool:
 
 
 TALL_SCREEN = 34
-"""From this many rows on, small vectors are drawn two lines tall."""
+"""From this many rows on, small vectors are drawn two lines tall, and a panel keeps its
+lines for a shorter content (HeldHeight)."""
 DRAWINGS_KEPT = 12
 """Drawings a panel keeps (by content, width and styles): stepping back and forth, or
 into a view and out, draws each step once; the views a key away are drawn ahead into
@@ -130,10 +131,14 @@ class HeldHeight:
     TALL_SCREEN rows or more, until release_height (blank at its bottom): stepping onto
     a shorter content then repaints the panel without a layout of the whole screen and
     the frame after it (10-20 ms at 160x48), and the panels under it stay put. On a
-    shorter screen every line counts: a panel takes the lines its content needs."""
+    shorter screen every line counts: a panel takes the lines its content needs. An
+    app whose `holds_heights` is False (an export: each frame drawn from its state
+    alone) holds none."""
 
     _floor: tuple[tuple[int, int], int] | None = None
     """(width, screen height) of the last layout and the lines it gave the panel."""
+    _released = False
+    """release_height since the last layout: the next content takes its own lines."""
 
     def _hold(self, width: int, lines: int) -> int:
         """The lines to lay the panel out with at `width`: the content's `lines`, or
@@ -141,30 +146,43 @@ class HeldHeight:
         where = (width, self.app.size.height)  # type: ignore[attr-defined]
         if self._floor is not None and self._floor[0] == where and self.holds:
             lines = max(lines, self._floor[1])
-        self._floor = (where, lines)
+        self._floor, self._released = (where, lines), False
         return lines
+
+    def _settled(self) -> None:
+        """A content was shown in the lines the panel has, with no layout: it holds
+        them (also after a release, which a content as tall leaves laid out as it was)."""
+        self._released = False
 
     @property
     def holds(self) -> bool:
         """Does the panel keep its lines for a shorter content (see the class)?"""
-        return self._floor is not None and self.app.size.height >= TALL_SCREEN  # type: ignore[attr-defined]
+        app: Any = self.app  # type: ignore[attr-defined]
+        return (
+            self._floor is not None
+            and not self._released
+            and app.size.height >= TALL_SCREEN
+            and getattr(app, "holds_heights", True)
+        )
 
     @property
     def held_height(self) -> int:
-        """The lines of the last layout (0 before the first, or after a release)."""
+        """The lines of the last layout (0 before the first)."""
         return 0 if self._floor is None else self._floor[1]
 
     def hold_height(self, lines: int) -> None:
         """Lay the panel out with at least `lines` from now on (as if a content that
         tall had been shown): an app that stepped here holds them."""
         if self._floor is not None:
-            self._floor = (self._floor[0], lines)
+            self._floor, self._released = (self._floor[0], lines), False
             self.refresh(layout=True)  # type: ignore[attr-defined]
 
     def release_height(self) -> None:
-        """Let the next content lay the panel out at its own height, fewer lines too
-        (a new stage, layer or direction: the lines kept were for another)."""
-        self._floor = None
+        """Let the next content lay the panel out at its own height, fewer lines too:
+        the lines kept were for another stage (both widgets), layer or direction (the
+        panels: Body and StepPane call it through held_for) or sequence (the token
+        strip, in set_sequence)."""
+        self._released = True
 
 
 def held_for(view: View, holding: tuple[int, str] | None, panels: Any) -> tuple[int, str]:
@@ -277,8 +295,10 @@ class FigureView(OneLayout, HeldHeight, Widget):
                 self.refresh(layout=True)
             elif shown is not None:
                 self._refresh_changed(shown, strips)
+                self._settled()
             else:
                 self.refresh()
+                self._settled()
         elif self._laid_height == 0 and new is None:
             self.refresh()  # empty before, empty now
         else:
@@ -450,7 +470,10 @@ class TokenStripView(OneLayout, HeldHeight, Widget):
             self.refresh(layout=True)
             return
         lines, laid = self.fitted(width)[1], self._laid_height
-        self.refresh(layout=lines > laid or (lines < laid and not self.holds))
+        layout = lines > laid or (lines < laid and not self.holds)
+        self.refresh(layout=layout)
+        if not layout:
+            self._settled()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -194,31 +194,42 @@ class ModelWorkers(Widget):
         if not get_current_worker().is_cancelled:
             self.post_message(self.ReplacedReady(stage, found, replaced))
 
-    def start_memory(self, stage: Stage, k: int | None) -> MemoryMeasure:
-        """The memory curves of input k for the memory pane: at once when cheap, else a
-        measure that says it is computing (or why not) and a MemoryReady later. Two
-        runs a model, but the siblings' files are read too: by the same plan as the
-        memory strip's."""
-        from ..present.memory import MemoryMeasure
-
+    @staticmethod
+    def memory_plan(stage: Stage, k: int | None) -> tuple[int, str, str]:
+        """How the memory pane's curves of input k (None: the scenario's own) are
+        measured: (k, how, why) with how "inline", "background" or "skip" (why says
+        why). Two runs a model, but the siblings' files are read too: by the same plan
+        as the memory strip's; not while the trace is computed."""
         plan = replacement_plan(stage.network, stage.steps)
         k = followed_step(stage.scenario) if k is None else k
         if plan.how == "skip":
-            return MemoryMeasure(stage, k, (), (plan.reason,))
+            return k, "skip", plan.reason
         if stage.partial:
-            return MemoryMeasure(stage, k, (), (_("measured when the trace is complete"),))
-        if plan.how == "inline":
+            return k, "skip", _("measured when the trace is complete")
+        return k, plan.how, ""
+
+    def start_memory(self, stage: Stage, k: int | None) -> MemoryMeasure:
+        """The memory curves of input k for the memory pane (memory_plan): at once when
+        cheap, else a measure that says it is computing (or why not) and a MemoryReady
+        later."""
+        from ..present.memory import MemoryMeasure
+
+        k, how, why = self.memory_plan(stage, k)
+        if how == "skip":
+            return MemoryMeasure(stage, k, (), (why,))
+        if how == "inline":
             return memory_of(stage, k)
         self._memory(stage, k)
         return MemoryMeasure(stage, k, (), (_("computing in the background…"),))
 
     def measure_memory_ahead(self, stage: Stage, k: int | None) -> None:
-        """start_memory's curves in a thread however cheap (MemoryReady), for a pane not
-        on screen yet; nothing when they would not be measured (skipped, or a trace not
-        complete)."""
-        plan = replacement_plan(stage.network, stage.steps)
-        if plan.how != "skip" and not stage.partial:
-            self._memory(stage, followed_step(stage.scenario) if k is None else k)
+        """The curves start_memory would measure at once, measured in a thread now
+        (MemoryReady), for a pane not on screen yet. Only cheap ones: those it would
+        measure in a thread anyway are left to it (ahead, they would take the CPU from
+        the keys after every change of model, for a pane perhaps never shown)."""
+        k, how, _why = self.memory_plan(stage, k)
+        if how == "inline":
+            self._memory(stage, k)
 
     @work(thread=True, exclusive=True, group="memory")
     def _memory(self, stage: Stage, k: int) -> None:

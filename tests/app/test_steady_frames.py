@@ -6,10 +6,12 @@ key is pressed, the views a key away are drawn ahead."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rnn_tui.scenario import load_scenario
 from rnn_tui.ui import RnnTuiApp
+from rnn_tui.ui.app import AHEAD_SECONDS
 from rnn_tui.ui.widgets import FigureView, TokenStripView
 
 
@@ -51,6 +53,27 @@ async def test_stepping_off_the_end_keeps_the_lines_of_the_prediction():
         await settle(app, pilot)
         assert strip.region.height == lines(strip) == before[1]
         assert output.region.height == lines(output) == before[0]
+
+
+async def test_another_language_lets_the_panels_go():
+    """The lines kept were for words of another language: a switch lays the panels out
+    at their own heights again (here the output after the end of the reading)."""
+    from rnn_tui.i18n import set_language
+    from rnn_tui.ui.commands import switch_language
+
+    app = RnnTuiApp(load_scenario("intent"))
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(app, pilot)
+            output = app.query_one("#output", FigureView)
+            await pilot.press("end", "left")
+            await settle(app, pilot)
+            assert output.region.height > lines(output)  # held
+            switch_language(app, "zh")
+            await settle(app, pilot)
+            assert output.region.height == lines(output)
+    finally:
+        set_language("en")
 
 
 async def test_a_short_screen_gives_each_panel_the_lines_it_needs():
@@ -154,3 +177,12 @@ async def test_the_memory_pane_is_measured_before_it_is_shown(monkeypatch, until
         await settle(app, pilot)
         assert app.pane == "memory" and reads == ["memory-fade"]
         assert "GRU" in app.query_one("#memory", FigureView).text
+        # stages in a row (a model changed twice): measured for the one shown, once
+        await pilot.press("1")
+        first, last = load_scenario("memory-fade"), load_scenario("memory-fade")
+        app.set_scenario(first)
+        app.set_scenario(last)
+        await until(lambda: app.memory is not None and app.memory.stage is app.stage)
+        await asyncio.sleep(AHEAD_SECONDS)  # a measure for `first` would come by now
+        await settle(app, pilot)
+        assert reads == ["memory-fade"] * 2 and app.stage.scenario is last
