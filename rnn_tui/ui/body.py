@@ -18,7 +18,7 @@ from ..i18n import current_language
 from ..present.position import View
 from ..present.view import PANELS, Stage
 from .bars import PANES
-from .widgets import FigureView, OneLayout, held_for
+from .widgets import FigureView, OneLayout
 
 if TYPE_CHECKING:
     from ..present.memory import MemoryMeasure
@@ -88,7 +88,6 @@ class StepPane(OneLayout, VerticalGroup):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.recent = Recent()
-        self._holding: tuple[int, str] | None = None  # the (layer, direction) held for
 
     def compose(self) -> ComposeResult:
         yield FigureView(id="output")
@@ -102,10 +101,10 @@ class StepPane(OneLayout, VerticalGroup):
 
     def watch_stage(self) -> None:
         self.recent.clear()
-        self._holding = None
+        for panel in self.query(FigureView):
+            panel.release_height()  # (HeldHeight) the lines kept were another stage's
 
     def watch_view(self, view: View) -> None:
-        self._holding = held_for(view, self._holding, self.query(FigureView))
         for widget, content in self.contents(view):
             if widget.id != "diagram":
                 widget.display = content is not None
@@ -161,7 +160,6 @@ class Body(OneLayout, Horizontal):
         self.recent = {pane_id: Recent() for pane_id in VIEW_PANELS}
         """The contents made lately, by panel (see Recent)."""
         self._shown_view: View | None = None
-        self._holding: tuple[int, str] | None = None  # the (layer, direction) held for
         self._prefetch_views: deque[View] = deque()
         self._prefetch_jobs: deque[tuple[FigureView, Any]] = deque()
         self._prefetch_round = 0
@@ -191,7 +189,8 @@ class Body(OneLayout, Horizontal):
     def watch_stage(self) -> None:
         for recent in self.recent.values():
             recent.clear()
-        self._holding = None
+        for panel_id in VIEW_PANELS:
+            self._figure(panel_id).release_height()  # (HeldHeight) another stage's lines
 
     def watch_view(self, view: View) -> None:
         self.fill(view)
@@ -293,8 +292,6 @@ class Body(OneLayout, Horizontal):
         views a key away ahead, while no key is pressed (_prefetch_for)."""
         if self.stage is None or not self.is_mounted:
             return
-        panels = [self._figure(panel_id) for panel_id in VIEW_PANELS]
-        self._holding = held_for(view, self._holding, panels)
         for panel_id, content in self.contents(view):
             widget = self._figure(panel_id)
             if panel_id == "projection":

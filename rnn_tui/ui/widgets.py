@@ -129,8 +129,9 @@ class OneLayout:
 class HeldHeight:
     """A panel that keeps its lines when its content needs fewer, on a screen of
     TALL_SCREEN rows or more, until release_height (blank at its bottom): stepping onto
-    a shorter content then repaints the panel without a layout of the whole screen and
-    the frame after it (10-20 ms at 160x48), and the panels under it stay put. On a
+    a shorter content, or back to a layer or a direction shown before, then repaints
+    the panel without a layout of the whole screen and the frame after it (10-20 ms at
+    160x48), and the panels under it stay put. On a
     shorter screen every line counts: a panel takes the lines its content needs. An
     app whose `holds_heights` is False (an export: each frame drawn from its state
     alone) holds none."""
@@ -179,21 +180,10 @@ class HeldHeight:
 
     def release_height(self) -> None:
         """Let the next content lay the panel out at its own height, fewer lines too:
-        the lines kept were for another stage (both widgets), layer or direction (the
-        panels: Body and StepPane call it through held_for) or sequence (the token
-        strip, in set_sequence)."""
+        the lines kept were for another stage (the panels: Body's and StepPane's
+        watch_stage; a new scenario, model, sequence or language is a new stage) or
+        sequence (the token strip: set_sequence)."""
         self._released = True
-
-
-def held_for(view: View, holding: tuple[int, str] | None, panels: Any) -> tuple[int, str]:
-    """The (layer, direction) of `view`, for which `panels` (HeldHeight) keep their
-    lines: along a reading, not into another layer or direction (whose contents differ),
-    so on a change they are released. `holding`: the pair they held for till now."""
-    now = (view.layer, view.direction)
-    if holding != now:
-        for panel in panels:
-            panel.release_height()
-    return now
 
 
 class FigureView(OneLayout, HeldHeight, Widget):

@@ -1,8 +1,8 @@
 """What keeps a key within a frame, as a user sees it. On a tall screen a panel keeps
-its lines when a step gives it a shorter content (widgets.HeldHeight): the panels under
-it stay put and the step needs no layout of the whole screen; not into another layer,
-direction or scenario, and not on a short screen, where every line counts. And while no
-key is pressed, the views a key away are drawn ahead."""
+its lines when a key gives it a shorter content (widgets.HeldHeight): the panels under
+it stay put and the key needs no layout of the whole screen; not into another scenario
+or language, and not on a short screen, where every line counts. And while no key is
+pressed, the views a key away are drawn ahead."""
 
 from __future__ import annotations
 
@@ -89,11 +89,13 @@ async def test_a_short_screen_gives_each_panel_the_lines_it_needs():
         assert output.region.height == lines(output) < tall
 
 
-async def test_another_direction_or_layer_lets_the_panels_go():
+async def test_the_lines_are_kept_across_layers_until_another_scenario():
+    """Up a layer and down again, the panels keep the lines they had (the key back lays
+    nothing out); another scenario lets them go."""
     app = RnnTuiApp(load_scenario("bidirectional"))
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
-        panels = [app.query_one(f"#{name}", FigureView) for name in ("numbers", "output")]
+        panels = [app.query_one(f"#{name}", FigureView) for name in ("numbers", "input")]
         natural = [lines(panel) for panel in panels]
         await pilot.press("right")  # t = 2: the equation reads s_1, not the zero state
         await settle(app, pilot)
@@ -102,7 +104,14 @@ async def test_another_direction_or_layer_lets_the_panels_go():
         await pilot.press("left")
         await settle(app, pilot)
         assert [panel.region.height for panel in panels] == grown  # held
-        await pilot.press("up", "down")  # another layer and back: released
+        await pilot.press("up")  # layer 2 reads the 8 numbers of layer 1's output
+        await settle(app, pilot)
+        up = [panel.region.height for panel in panels]
+        assert up[1] == lines(panels[1]) > grown[1]
+        await pilot.press("down")
+        await settle(app, pilot)
+        assert lines(panels[1]) == natural[1] < up[1] == panels[1].region.height  # held
+        app.set_scenario(load_scenario("bidirectional"))
         await settle(app, pilot)
         assert [panel.region.height for panel in panels] == natural
 
