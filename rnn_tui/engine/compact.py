@@ -31,7 +31,9 @@ from .trace import BATCH_BLOCKS, BLOCK, DirectionTrace, TimeRows
 CACHED_BLOCKS = BATCH_BLOCKS
 """Blocks kept per direction: stepping and the history window stay in cache, and so
 does a writer's slice (BATCH_BLOCKS, aligned) while it reads c and each gate of it in
-turn. Kept small: a 64-layer network keeps this many per layer and direction."""
+turn. Kept small: a 64-layer network keeps this many per layer and direction. (A
+block computed with others is a view of their batch, which it keeps alive: at worst
+BATCH_BLOCKS blocks' memory per block kept.)"""
 
 
 class _BlockCache:

@@ -141,10 +141,3 @@ class TraceRun:
         first = t // BLOCK * BLOCK
         last = min(self.steps, first + BLOCK) - 1
         return self.state_ready(k, direction, first) and self.state_ready(k, direction, last)
-
-    def direction(self, k: int, direction: str) -> DirectionTrace | None:
-        """The trace of layer k's `direction`, once the layer has begun."""
-        if len(self.layers) <= k:
-            return None
-        so_far = self.layers[k]
-        return so_far.forward if direction == "forward" else so_far.backward

@@ -36,7 +36,7 @@ class Snapshots(TraceRun):
             rows = {}
             first_gate = self.network.spec.gate_names[0]
             for direction in self.network.directions:
-                trace = self.direction(k, direction)
+                trace = getattr(self.layers[k], direction)  # (LayerSoFar)
                 ready = [t for t in range(self.steps) if self.state_ready(k, direction, t)]
                 gated = [t for t in ready if self.gates_ready(k, direction, t)]
                 rows[direction] = (
