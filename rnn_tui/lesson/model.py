@@ -74,7 +74,7 @@ class ViewTarget:
 
     def position(self, view: View) -> View:
         """`view` with the t, layer, direction and unit this target gives (not clamped:
-        View.clamped does that against the trace shown)."""
+        Stage.clamp does that for the network shown)."""
         changes = {k: v for k, v in self.given().items() if k in POSITION_FIELDS}
         return replace(view, **changes)
 

@@ -12,12 +12,8 @@ shows the two directions and steps forward.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING
 
 from ..text import visible
-
-if TYPE_CHECKING:
-    from ..engine import Trace
 
 DIRECTIONS = ("forward", "backward", "both")
 """The directions a view shows, in the order the d key cycles them."""
@@ -76,16 +72,6 @@ class View:
     def is_last(self, steps: int) -> bool:
         """Has the reading reached its end (where a many-to-one output appears)?"""
         return self.t == self.last(steps).t
-
-    def clamped(self, trace: Trace) -> View:
-        """The view made valid for `trace` (see clamped_to)."""
-        bottom = trace.layers[0]
-        return self.clamped_to(
-            trace.steps,
-            len(trace.layers),
-            bottom.backward is not None,
-            bottom.forward.h.shape[-1],
-        )
 
     def clamped_to(self, steps: int, layers: int, bidirectional: bool, hidden: int) -> View:
         """The view with t, layer, direction and unit made valid for a network of

@@ -50,6 +50,10 @@ SMALL = 16
 PANELS = ("output", "state-forward", "state-backward", "state-merged", "gates", "input")
 """Every panel's id, top to bottom, as in the unrolled figure: o above s above x (the
 gates, inside the cell, between x and s)."""
+WITHOUT_TRACE = frozenset({"step", "weights", "weights-matrices"})
+"""The views (and panels of the views beside the step panels) a partial stage shows
+as they are: the step panels say themselves which of them wait; the weights are the
+network's, not the trace's (the projection beside them reads it: hidden until then)."""
 PANELS_KEPT = 256
 """Panels a Stage keeps, made for the views lately shown (a few hundred small objects)."""
 
@@ -328,6 +332,9 @@ class Stage:
         steps = int(np.shape(scenario.inputs)[0])
         self.run: TraceRun | None = None
         """The trace being computed, while this stage is partial; else None."""
+        self.failure = ""
+        """Why a partial stage's trace could not be computed ("" while it runs): the
+        panels waiting for it say so instead of "shown when it is" (see `failed`)."""
         if trace is None and background and is_slow(self.network, steps):
             self.run = TraceRun(self.network, steps)
             inputs = np.asarray(scenario.inputs, dtype=self.network.dtype)
@@ -353,10 +360,18 @@ class Stage:
         assert self.run is not None
         return self.run.run(lambda watch: self.scenario.trace(watch=watch))
 
+    def failed(self, problem: str) -> None:
+        """The partial stage's trace stopped on `problem` (plain text, shown as is): it
+        will not be whole, and what waited for it says why."""
+        self.failure = problem
+
     def progress_text(self) -> str:
-        """ "computing the trace: 37 %" while partial, else ""."""
+        """ "computing the trace: 37 %" while partial, else ""; the failure once the
+        trace could not be computed."""
         if self.run is None:
             return ""
+        if self.failure:
+            return self.failure
         return _("computing the trace: {percent} %").format(percent=int(100 * self.run.fraction))
 
     def progress_detail(self) -> str:
@@ -407,7 +422,9 @@ class Stage:
             return not self.network.spec.gate_names or run.gates_ready(k, view.reading, t)
         if panel == "output":  # (without a readout: nothing to wait for)
             return not self.network.output_size
-        return False  # the merged state needs the whole layer
+        # the merged state: what the layer above reads, whole once that layer has begun
+        # (the top layer's, read by the readout, once the stage is whole)
+        return panel == "state-merged" and len(run.layers) > k + 1
 
     def _waiting(self, view: View, panel: str) -> PanelContent:
         """A panel not computed yet: what it will show, and how far the trace is."""
@@ -420,15 +437,10 @@ class Stage:
             "gates": _("gates at t = {t}").format(t=view.t),
             "input": _("input to layer {k}").format(k=view.layer),
         }
-        return PanelContent(
-            title=titles[panel],
-            notes=(
-                _("not computed yet ({progress}); shown when it is").format(
-                    progress=self.progress_text()
-                ),
-            ),
-            muted=True,
+        note = self.failure or _("not computed yet ({progress}); shown when it is").format(
+            progress=self.progress_text()
         )
+        return PanelContent(title=titles[panel], notes=(note,), muted=True)
 
     def _scales_so_far(self) -> dict[str, ColorScale]:
         """A partial stage's colour scales: the inputs' and the bounded states' are the
@@ -453,9 +465,9 @@ class Stage:
         return slice(self.steps - done, None) if direction == "backward" else slice(0, done)
 
     def _provisional(self, name: str, rows: Callable[[], list[Any]]) -> ColorScale:
-        """A partial stage's scale `name`, made once from the computed `rows()` (a few
-        (n, width) arrays): the colours hold while the trace is computed, and the whole
-        trace's scale replaces it at the end."""
+        """The stage's scale `name`; a partial stage's made once from the computed
+        `rows()` (a few (n, width) arrays): the colours hold while the trace is
+        computed, and the whole trace's scale replaces it at the end."""
         if name not in self.scales:
             self.scales[name] = _symmetric(*rows())
         return self.scales[name]
@@ -518,22 +530,24 @@ class Stage:
         """The unit `delta` after the selected one, wrapping round (] and [)."""
         return replace(view, unit=(view.unit - 1 + delta) % self.hidden + 1)
 
-    def nearby(self, view: View, *, back: bool = False) -> list[View]:
+    def nearby(self, view: View, *, back: bool = False, steps_only: bool = False) -> list[View]:
         """The views a key away from `view`, likeliest first: the steps either side (→
         then ←; ← first when `back`, the last move), the next direction (d) of a
         two-way network, the layers above and below (↑ ↓), the units after and before
-        (] [), the last step and the first (end, home). Each once, and not `view`."""
+        (] [), the last step and the first (end, home). Each once, and not `view`.
+        `steps_only`: the steps either side alone."""
         view = self.clamp(view)
         out = [self.step(view, delta) for delta in ((-1, 1) if back else (1, -1))]
-        if self.bidirectional:
-            out.append(self.clamp(view.turned()))
-        out += [
-            replace(view, layer=view.layer + delta)
-            for delta in (1, -1)
-            if 1 <= view.layer + delta <= self.num_layers
-        ]
-        out += [self.unit_step(view, 1), self.unit_step(view, -1)]
-        out += [self.last(view), self.first(view)]
+        if not steps_only:
+            if self.bidirectional:
+                out.append(self.clamp(view.turned()))
+            out += [
+                replace(view, layer=view.layer + delta)
+                for delta in (1, -1)
+                if 1 <= view.layer + delta <= self.num_layers
+            ]
+            out += [self.unit_step(view, 1), self.unit_step(view, -1)]
+            out += [self.last(view), self.first(view)]
         return [near for i, near in enumerate(out) if near != view and near not in out[:i]]
 
     def is_last(self, view: View) -> bool:
@@ -648,9 +662,7 @@ class Stage:
             if self.bidirectional:
                 detail += _(", both directions merged ({merge})").format(merge=self.network.merge)
         # (partial: like the states', from up to 2,048 rows, not all T read on a keypress)
-        scale = self.scales.get(f"input{k}") or self._provisional(
-            f"input{k}", lambda: [inputs[:2048]]
-        )
+        scale = self._provisional(f"input{k}", lambda: [inputs[:2048]])
         return PanelContent(title=title, data=inputs[t - 1], scale=scale, detail=detail)
 
     def state_panel(self, view: View, direction: str) -> PanelContent:
@@ -676,9 +688,7 @@ class Stage:
         start = initial_state_note(t, self.steps, direction)
         if start:
             detail += f",  {start}"
-        scale = self.scales.get(f"state{k}") or self._provisional(
-            f"state{k}", lambda: [run.h[self._computed(k, direction)]]
-        )
+        scale = self._provisional(f"state{k}", lambda: [run.h[self._computed(k, direction)]])
         return PanelContent(
             title=title,
             data=run.h[t - 1],
@@ -691,7 +701,12 @@ class Stage:
     def merged_panel(self, view: View) -> PanelContent:
         """The two directions combined at t: what the next layer (or the readout) reads."""
         t, k = view.t, view.layer - 1
-        layer = self.trace.layers[k]
+        if self.run is None:
+            data, scale = self.trace.layers[k].output[t - 1], self.scales[f"merged{k}"]
+        else:  # partial (see `ready`): the input of the layer above, in its colours
+            above = self._layer(k + 1).input
+            data = above[t - 1]
+            scale = self._provisional(f"input{k + 1}", lambda: [above[:2048]])
         if view.layer < self.num_layers:
             reader = _("layer {k}").format(k=view.layer + 1)
         else:
@@ -703,8 +718,8 @@ class Stage:
         marked = (j, H + j) if self.network.merge == "concat" else (j,)
         return PanelContent(
             title=title,
-            data=layer.output[t - 1],
-            scale=self.scales[f"merged{k}"],
+            data=data,
+            scale=scale,
             detail=merge_equation(self.network.merge, t),
             highlight=marked,
             units=H,
@@ -731,10 +746,8 @@ class Stage:
         if self.num_layers > 1:
             words.append(_("layer {k}").format(k=view.layer))
         data = np.stack(rows)
-        scale = self.scales.get(f"gates{k}{direction[0]}") or self._provisional(
-            f"gates{k}{direction[0]}",
-            lambda: [data, np.ones(1)],  # σ and tanh reach ±1
-        )
+        # σ and tanh reach ±1
+        scale = self._provisional(f"gates{k}{direction[0]}", lambda: [data, np.ones(1)])
         labelled = data.shape[1] <= SMALL  # big layers: a dense picture, rows named in the title
         if not labelled:
             words.append(_("rows {names}").format(names=" ".join(names)))

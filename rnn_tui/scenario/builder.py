@@ -639,16 +639,32 @@ class _Builder(Problems):
         directions = 2 if arch["bidirectional"] else 1
         states = arch["num_layers"] * directions * arch["hidden_size"]
         # the inputs, and the states a (compact) trace keeps: each within its budget
-        for width, limit in ((arch["input_size"], MAX_SEQUENCE_BYTES), (states, MAX_STATES_BYTES)):
-            size = longest * width * itemsize
-            if size > limit:
-                self.problem(
-                    "input",
-                    _(
-                        "{steps:,} steps of this width need {size:,} bytes; the limit is {limit:,}"
-                    ).format(steps=longest, size=size, limit=limit),
-                )
-                return False
+        size = longest * arch["input_size"] * itemsize
+        if size > MAX_SEQUENCE_BYTES:
+            self.problem(
+                "input",
+                _(
+                    "{steps:,} steps of this width need {size:,} bytes; the limit is {limit:,}"
+                ).format(steps=longest, size=size, limit=MAX_SEQUENCE_BYTES),
+            )
+            return False
+        size = longest * states * itemsize
+        if size > MAX_STATES_BYTES:
+            self.problem(
+                "input",
+                _(
+                    "{steps:,} steps need {size:,} bytes of hidden states ({layers} layers × "
+                    "{directions} directions × {hidden} units a step); the limit is {limit:,}"
+                ).format(
+                    steps=longest,
+                    size=size,
+                    layers=arch["num_layers"],
+                    directions=directions,
+                    hidden=arch["hidden_size"],
+                    limit=MAX_STATES_BYTES,
+                ),
+            )
+            return False
         return True
 
     # -- everything

@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from ..i18n import _
 from ..present.position import View
-from ..present.view import Stage
+from ..present.view import WITHOUT_TRACE, Stage
 from ..render.notation import sub
 from ..settings import Settings
 from .bars import KeyFooter, StatusLine, TraceProgress, ViewBar
@@ -135,7 +135,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         self.scenario = scenario
         self.set_reactive(RnnTuiApp.stage, self.make_stage(scenario))
         self.sub_title = scenario.title
-        self._progress_timer: Any = None
+        self._progress_timer: Timer | None = None
         self.collector = IdleCollector()
         """Full garbage collections while no key is pressed (collector.py)."""
         self._ahead_timer: Timer | None = None  # see _start_memory
@@ -304,6 +304,11 @@ class RnnTuiApp(App[None], inherit_bindings=False):
         if message.whole is None:
             if self._progress_timer is not None:
                 self._progress_timer.stop()
+                self._progress_timer = None
+            self.stage.failed(message.problem)
+            self._show_progress()  # the bar and the waiting panels say why, not "computing"
+            self._start_influence()  # and the measures that waited for the whole trace
+            self._start_memory()
             self.say(message.problem, severity="error", timeout=10)
             return
         self.stage = message.whole
@@ -544,7 +549,7 @@ class RnnTuiApp(App[None], inherit_bindings=False):
 
     def action_show_pane(self, pane: str) -> None:
         """Show one view (when they do not all fit), or scroll to it (when they do)."""
-        if pane != "step" and self.whole_trace_needed():
+        if pane not in WITHOUT_TRACE and self.whole_trace_needed():
             return
         self.pane = pane
         if self.wide:

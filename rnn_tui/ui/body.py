@@ -16,7 +16,7 @@ from textual.reactive import reactive
 
 from ..i18n import current_language
 from ..present.position import View
-from ..present.view import PANELS, Stage
+from ..present.view import PANELS, WITHOUT_TRACE, Stage
 from .bars import PANES
 from .widgets import FigureView, OneLayout
 
@@ -310,7 +310,7 @@ class Body(OneLayout, Horizontal):
         out: list[tuple[str, Any]] = []
 
         def content(panel_id: str, part: Hashable, make: Callable[[], Any]) -> None:
-            if stage.partial:  # these views read the whole trace: they say so until then
+            if stage.partial and panel_id not in WITHOUT_TRACE:  # they say so until whole
                 waiting = None if panel_id == "projection" else stage.waiting_pane()
                 out.append((panel_id, waiting))
                 return
@@ -374,9 +374,7 @@ class Body(OneLayout, Horizontal):
         if not self.draws_ahead:
             return
         back = before is not None and before.t != view.t and stage.step(view, -1) == before
-        nearby = stage.nearby(view, back=back)
-        steps = [near for near in nearby[:2] if near.t != view.t]
-        self._prefetch_views.extend(steps if stage.partial else nearby)
+        self._prefetch_views.extend(stage.nearby(view, back=back, steps_only=stage.partial))
         self.call_after_refresh(self._prefetch, self._prefetch_round)
 
     @property

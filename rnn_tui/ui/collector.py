@@ -1,8 +1,9 @@
 """Full garbage collections while no key is pressed.
 
 CPython's cyclic collector runs a full (generation 2) collection every tenth
-generation-1 one; with the app's objects alive that takes 10-30 ms, and it fell on a
-keypress about one key in twenty (benchmarks/ui.py: 6 of 124 keys, up to 30 ms). While
+generation-1 one (when the objects that reached the oldest generation since the last
+are over a quarter of it); with the app's objects alive that takes 10-30 ms, and it
+fell on a keypress about one key in twenty (benchmarks/ui.py: 6 of 124 keys, up to 30 ms). While
 an app runs, the full collections are left to a timer that runs them once no key has
 come for a moment; a collection still runs on a key after many are owed (keys held for
 a long time), so garbage cannot pile up. The settings are restored when the app ends.
@@ -16,7 +17,9 @@ import time
 QUIET_SECONDS = 0.5
 """No key for this long: a full collection may run."""
 OWED = 10
-"""Generation-1 collections after which a full one is due (CPython's own threshold)."""
+"""Generation-1 collections after which a full one is due (CPython's own count; its
+quarter-of-the-oldest rule is not applied: while no key is pressed, a full collection
+costs nobody a frame)."""
 OVERDUE = 100
 """... and after which it runs anyway, at the next check."""
 

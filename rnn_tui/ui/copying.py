@@ -76,7 +76,7 @@ def save_numbers(app: RnnTuiApp, kind: str) -> Path | None:
     """Save the numbers of the step shown into the save folder (`app.screenshot_dir`)
     as a new file SCENARIO-tT-NNN.npz (one numpy array per vector, numbers_npz) or .csv
     (numbers_csv), and say where; None (said too, naming the file) when it cannot be
-    written. kind: "npz" or "csv"."""
+    written, or while the trace is still computed. kind: "npz" or "csv"."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if app.whole_trace_needed():

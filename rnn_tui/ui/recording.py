@@ -264,7 +264,8 @@ class Recording:
         """After a refresh: again after the next (a scroll asked for in the same turn
         lands after the first), then Recorder.settle."""
         self.rounds -= 1
-        if self.recorder is None or self.settling is None:
+        if self.recorder is None or self.settling is None or self.app.stage.partial:
+            # (another scenario meanwhile, still traced: recorded once whole, see record)
             self.rounds = 0
             return
         if self.rounds > 0:
@@ -301,6 +302,8 @@ class Recording:
                 title=_("note"),
                 timeout=5,
             )
+            return
+        if app.whole_trace_needed():  # a line holds the hash of the states shown
             return
         key = self.key
 

@@ -166,11 +166,6 @@ class HeldHeight:
             and getattr(app, "holds_heights", True)
         )
 
-    @property
-    def held_height(self) -> int:
-        """The lines of the last layout (0 before the first)."""
-        return 0 if self._floor is None else self._floor[1]
-
     def hold_height(self, lines: int) -> None:
         """Lay the panel out with at least `lines` from now on (as if a content that
         tall had been shown): an app that stepped here holds them."""

@@ -11,7 +11,10 @@ scenario.training.fit).
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,6 +31,39 @@ from ..text import visible
 
 if TYPE_CHECKING:
     from ..present.memory import MemoryMeasure
+
+
+class OneBlasThread:
+    """One BLAS thread while any trace is computed in the background. threadpoolctl's
+    limit is the whole process's, and restores on leaving what it found on entering:
+    two traces that overlapped (a scenario switched while the old one ends its chunk)
+    left numpy on one thread for good. Counted: set by the first, restored by the last."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._limiter: Any = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        from threadpoolctl import threadpool_limits  # (not at start-up)
+
+        with self._lock:
+            if self._users == 0:
+                self._limiter = threadpool_limits(limits=1, user_api="blas")
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    self._limiter.restore_original_limits()
+                    self._limiter = None
+
+
+ONE_BLAS_THREAD = OneBlasThread()
+"""The traces' (ModelWorkers._trace)."""
 
 PROGRESS_PER_SECOND = 10
 """How often at most the training worker reports its epochs (each report redraws)."""
@@ -135,13 +171,11 @@ class ModelWorkers(Widget):
 
     @work(thread=True, group="trace")
     def _trace(self, stage: Stage) -> None:
-        from threadpoolctl import threadpool_limits
-
         try:
             # one BLAS thread: the products are small, and a second thread spinning for
             # work takes the core the UI needs (measured: the trace twice as slow, keys
             # up to 150 ms, on 2 cores; benchmarks/long_app.py)
-            with threadpool_limits(limits=1, user_api="blas"):
+            with ONE_BLAS_THREAD.held():
                 trace = stage.compute()
                 # the whole stage here too: its colour scales read every layer (~0.1 s
                 # at 100,000 steps) off the UI's thread
@@ -161,7 +195,9 @@ class ModelWorkers(Widget):
         if plan.how == "skip":
             return None, plan.reason
         if stage.partial:  # the trace has the CPU first; the app asks again once whole
-            return None, _("influence ‖∂s_t/∂x_k‖: computed when the trace is complete")
+            return None, stage.failure or _(
+                "influence ‖∂s_t/∂x_k‖: computed when the trace is complete"
+            )
         if plan.how == "inline":
             return influence_of(stage), ""
         self._influence(stage)
@@ -182,7 +218,9 @@ class ModelWorkers(Widget):
         if plan.how == "skip":
             return None, plan.reason
         if stage.partial:
-            return None, _("memory ‖s_t − s_t(x_k replaced)‖: measured when the trace is complete")
+            return None, stage.failure or _(
+                "memory ‖s_t − s_t(x_k replaced)‖: measured when the trace is complete"
+            )
         if plan.how == "inline":
             return replaced_of(stage), ""
         self._replaced(stage)
@@ -205,7 +243,7 @@ class ModelWorkers(Widget):
         if plan.how == "skip":
             return k, "skip", plan.reason
         if stage.partial:
-            return k, "skip", _("measured when the trace is complete")
+            return k, "skip", stage.failure or _("measured when the trace is complete")
         return k, plan.how, ""
 
     def start_memory(self, stage: Stage, k: int | None) -> MemoryMeasure:

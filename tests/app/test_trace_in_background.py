@@ -16,6 +16,12 @@ from rnn_tui.engine.progressive import is_slow
 from rnn_tui.scenario import load_scenario
 from rnn_tui.ui import make_app
 from rnn_tui.ui.bars import TraceProgress
+from rnn_tui.ui.widgets import FigureView
+
+
+def text(app) -> str:
+    """What the panels on screen say."""
+    return "\n".join(panel.text for panel in app.query(FigureView) if panel.display)
 
 
 def press(app, key: str) -> None:
@@ -64,6 +70,14 @@ async def test_a_100000_step_scenario_steps_before_its_trace_has_finished(
         await until(lambda: app.notices)
         assert app.pane == "step"
         assert app.notices[-1].message.startswith("This needs the whole trace (")
+        press(app, "5")  # the weights are the network's: shown, the projection hidden
+        await until(lambda: app.pane == "weights")
+        await asyncio.sleep(0.1)
+        matrices = app.panel("weights-matrices").content
+        assert type(matrices).__name__ == "WeightsContent" and matrices.groups  # not waiting
+        assert not app.panel("projection").display
+        press(app, "1")
+        await until(lambda: app.pane == "step")
         press(app, "d")  # backward at t = 4: only once the backward pass reaches it
         await until(lambda: app.view.direction == "backward")
         await asyncio.sleep(0.1)
@@ -123,5 +137,32 @@ async def test_a_trace_that_fails_in_its_thread_is_said_and_the_app_stays(
             "The trace could not be computed: no [b]memory[/b]␛[31m left"  # data, not markup
         )
         assert app.stage.partial and app.is_running  # what is computed stays on screen
+        # no panel or bar says it is computing, or that it will be shown
+        problem = "The trace could not be computed: no [b]memory[/b]␛[31m left"
+        bar = app.query_one(TraceProgress)
+        assert bar.display and bar.text == problem
+        assert problem in text(app)
+        assert "shown when it is" not in text(app) and "computing the trace" not in text(app)
         press(app, "right")
         await until(lambda: app.view.t == 2)
+
+
+async def test_a_note_while_a_new_scenario_is_traced_waits_and_the_recording_goes_on(
+    tmp_path, until, long_toml
+):
+    """A session line holds the hash of the states shown: while another scenario's
+    trace is computed, `a` says it needs the whole trace, and the recording is kept."""
+    from rnn_tui.scenario import load_scenario as load
+
+    app = make_app("intent", record=tmp_path / "walk.session")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.recording.recorder is not None
+        app.set_scenario(load(long_toml(tmp_path / "long.toml", 20_000, 64)))
+        assert app.stage.partial
+        app.clear_notifications()
+        press(app, "a")
+        await until(lambda: app.notices)
+        assert app.notices[-1].message.startswith("This needs the whole trace (")
+        assert app.recording.recorder is not None and not app.screen.is_modal
+        app.stage.run.stop()

@@ -18,10 +18,11 @@ from rnn_tui.scenario import load_scenario
 STEPS = 1000
 
 
-def stopped_early(folder, output: str = "[output]\nsize = 2\n"):
+def stopped_early(folder, output: str = "[output]\nsize = 2\n", *, stop: bool = True):
     """(the stage stopped after 256 steps, the whole trace) of a 2-layer bidirectional
     ReLU RNN (unbounded states: their colour scale is provisional) over STEPS words,
-    with `output` as its [output] table ("" for none)."""
+    with `output` as its [output] table ("" for none). `stop` False: the caller's
+    watch stops it."""
     rng = np.random.default_rng(3)
     words = ", ".join(f'"{w}"' for w in rng.choice(list("abcd"), STEPS))
     path = folder / "relu.toml"
@@ -35,7 +36,8 @@ def stopped_early(folder, output: str = "[output]\nsize = 2\n"):
         patch.setattr(view_module, "is_slow", lambda network, steps: True)
         stage = Stage(scenario, background=True)
     assert stage.partial and stage.run is not None
-    stage.run.stop()
+    if stop:
+        stage.run.stop()
     assert stage.compute() is None  # stopped at the end of its first chunk
     whole = scenario.network.trace(scenario.inputs, compact=False)
     return stage, whole
@@ -97,3 +99,47 @@ def test_what_has_nothing_to_compute_does_not_say_it_waits(partial, tmp_path):
     unread, _ = stopped_early(tmp_path, output="")
     output = unread.panels(View(t=900))["output"]
     assert output.notes == ("this scenario has no readout",) and output.data is None
+
+
+def test_a_merged_state_shows_once_the_layer_above_reads_it(tmp_path, monkeypatch):
+    """The merged state of layer 1 is layer 2's input: whole once layer 2 has begun,
+    shown then in the colours of that input; the top layer's waits for the readout."""
+    from rnn_tui.engine.progressive import TraceRun
+
+    begin = TraceRun.layer
+
+    def stop_in_layer_2(run, k, layer_input):
+        if k == 1:
+            run.stop()  # ends after layer 2's first chunk
+        return begin(run, k, layer_input)
+
+    monkeypatch.setattr(TraceRun, "layer", stop_in_layer_2)
+    path = tmp_path / "layer2"
+    path.mkdir()
+    stage, whole = stopped_early(path, stop=False)
+    assert len(stage.run.layers) == 2 and stage.partial
+    merged = stage.panels(View(t=500, layer=1, direction="both"))["state-merged"]
+    np.testing.assert_allclose(merged.data, whole.layers[0].output[499], atol=1e-12)
+    layer_2_input = stage.panels(View(t=500, layer=2))["input"]
+    assert merged.scale is layer_2_input.scale and merged.title.startswith("s₅₀₀  merged")
+    top = stage.panels(View(t=10, layer=2, direction="both"))["state-merged"]
+    assert top.data is None and top.notes[0].startswith("not computed yet")
+
+
+def test_after_a_failed_trace_nothing_says_it_waits_for_it(tmp_path):
+    """A trace that could not be computed will not be whole: the panels and the
+    measures that waited for it (influence, memory) say why instead."""
+    from rnn_tui.ui.workers import ModelWorkers
+
+    stage, _whole = stopped_early(tmp_path)
+    workers = ModelWorkers()
+    # (the influence of T = 1,000 is skipped whatever the trace: its limit says so)
+    waiting = workers.start_replaced(stage)[1], ModelWorkers.memory_plan(stage, None)[2]
+    assert all(note.endswith("measured when the trace is complete") for note in waiting)
+    stage.failed("The trace could not be computed: out of memory")
+    problem = "The trace could not be computed: out of memory"
+    assert workers.start_replaced(stage) == (None, problem)
+    assert ModelWorkers.memory_plan(stage, None)[1:] == ("skip", problem)
+    assert stage.progress_text() == problem
+    panel = stage.panels(View(t=900, direction="forward"))["state-forward"]
+    assert panel.notes == (problem,) and panel.data is None

@@ -67,21 +67,21 @@ def test_the_d_key_cycles_the_directions():
     assert view.direction == "forward"
 
 
-def test_clamping_to_a_trace(two_way):
-    trace = two_way.trace()
-    assert View(t=0, layer=0, direction="both", unit=0).clamped(trace) == View(1, 1, "both", 1)
-    assert View(t=99, layer=9, direction="x", unit=99).clamped(trace) == View(6, 2, "forward", 4)
-    one_way = load_scenario("elman-by-hand").trace()
-    assert View(t=2, direction="backward").clamped(one_way) == View(t=2)
+def test_clamping_to_a_network(two_way):
+    stage = Stage(two_way)  # T = 6, 2 layers, H = 4, both directions
+    assert stage.clamp(View(t=0, layer=0, direction="both", unit=0)) == View(1, 1, "both", 1)
+    assert stage.clamp(View(t=99, layer=9, direction="x", unit=99)) == View(6, 2, "forward", 4)
+    one_way = Stage(load_scenario("elman-by-hand"))
+    assert one_way.clamp(View(t=2, direction="backward")) == View(t=2)
 
 
 def test_the_stage_steps_with_the_view(two_way):
     stage = Stage(two_way)
     for direction in DIRECTIONS:
         view = View(t=3, layer=2, direction=direction, unit=2)
-        assert stage.clamp(view) == view.clamped(stage.trace)
+        assert stage.clamp(view) == view
         for delta in (-9, -1, 1, 9):
-            assert stage.step(view, delta) == view.stepped(delta).clamped(stage.trace)
+            assert stage.step(view, delta) == stage.clamp(view.stepped(delta))
         assert stage.first(view) == view.first(6)
         assert stage.last(view) == view.last(6)
         assert stage.is_last(stage.last(view))
@@ -149,3 +149,6 @@ def test_the_views_a_key_away_likeliest_first(two_way):
         View(t=6, direction="backward", unit=4),
         View(t=1, direction="backward"),
     ]
+    # while the trace is computed, the steps either side alone (at the end: one)
+    assert stage.nearby(view, steps_only=True) == [View(t=5, direction="backward")]
+    assert stage.nearby(View(t=3), steps_only=True, back=True) == [View(t=2), View(t=4)]
